@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL cluster for the tests: run as the postgres user, on a high port, under /tmp.
+# Never touches a system cluster. Usage: scripts/postgres.sh start|stop [port]
+set -euo pipefail
+cmd=${1:-start}
+port=${2:-${AID_PG_PORT:-55432}}
+dir=${AID_PG_DIR:-/tmp/aid-pg-$port}
+bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+[ -n "$bin" ] || { echo "PostgreSQL is not installed (apt-get install -y postgresql)" >&2; exit 1; }
+
+as_postgres() {
+  if [ "$(id -un)" = postgres ]; then bash -c "$1"
+  elif [ "$(id -u)" = 0 ]; then su postgres -s /bin/bash -c "$1"
+  else sudo -u postgres bash -c "$1"; fi
+}
+
+case "$cmd" in
+  start)
+    if [ -f "$dir/postmaster.pid" ] && as_postgres "$bin/pg_ctl -D $dir status" >/dev/null 2>&1; then
+      echo "PostgreSQL already running on 127.0.0.1:$port ($dir)"; exit 0
+    fi
+    if [ "$(id -u)" = 0 ]; then rm -rf "$dir"; mkdir -p "$dir"; chown postgres:postgres "$dir"
+    else as_postgres "rm -rf $dir && mkdir -p $dir"; fi
+    as_postgres "$bin/initdb -D $dir -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >$dir.initdb.log 2>&1" \
+      || { cat "$dir.initdb.log" >&2; exit 1; }
+    as_postgres "$bin/pg_ctl -D $dir -l $dir/log -o \"-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c full_page_writes=off\" -w start" >/dev/null
+    echo "PostgreSQL running on 127.0.0.1:$port ($dir)"
+    ;;
+  stop)
+    [ -d "$dir" ] && as_postgres "$bin/pg_ctl -D $dir -m fast -w stop" >/dev/null 2>&1 || true
+    rm -rf "$dir" "$dir.initdb.log"
+    ;;
+  *) echo "usage: $0 start|stop [port]" >&2; exit 2 ;;
+esac

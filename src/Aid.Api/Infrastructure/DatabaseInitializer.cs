@@ -1,0 +1,39 @@
+using Aid.Application.ApiKeys;
+using Aid.Infrastructure.Database;
+using Mediator;
+
+namespace Aid.Api.Infrastructure;
+
+/// <summary>
+/// Before the server accepts requests: apply migrations (SQLite always; PostgreSQL under its advisory lock
+/// unless <c>Aid:Database:MigrateOnStart</c> is false) and create the bootstrap admin key on an empty database.
+/// </summary>
+internal sealed class DatabaseInitializer(IServiceProvider services, IConfiguration configuration, DatabaseOptions options)
+    : IHostedLifecycleService
+{
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        if (options.Provider == DatabaseProvider.Sqlite || configuration.GetValue("Aid:Database:MigrateOnStart", true))
+            await services.GetRequiredService<MigrationRunner>().MigrateAsync(cancellationToken);
+
+        await using var scope = services.CreateAsyncScope();
+        var sender = scope.ServiceProvider.GetRequiredService<ISender>();
+        var result = await sender.Send(new BootstrapAdminKey(configuration["AID_BOOTSTRAP_ADMIN_KEY"]), cancellationToken);
+        if (result.GeneratedKey is { } key)
+        {
+            // Printed once, to the console only (never to the log): it is the only copy.
+            Console.WriteLine();
+            Console.WriteLine("==================================================================");
+            Console.WriteLine(" Aid created the first admin API key. It is shown only this once:");
+            Console.WriteLine($"   {key}");
+            Console.WriteLine("==================================================================");
+            Console.WriteLine();
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Aid.Api.Endpoints;
+using Aid.Api.Infrastructure;
+using Aid.Application;
+using Aid.Application.Common;
+using Aid.Application.Pipeline;
+using Aid.Application.Programmes;
+using Aid.Infrastructure;
+using Aid.Infrastructure.Database;
+using Microsoft.AspNetCore.Http.Json;
+using Scalar.AspNetCore;
+
+var builder = WebApplication.CreateBuilder(args);
+
+if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]) &&
+    string.IsNullOrEmpty(builder.Configuration["URLS"]))
+    builder.WebHost.UseUrls("http://127.0.0.1:5080"); // loopback unless told otherwise
+
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RequestBodyLimit.JsonBytes);
+
+var zoneId = builder.Configuration["Aid:TimeZone"] ?? "Asia/Shanghai";
+builder.Services.AddAidApplication(TimeZoneInfo.FindSystemTimeZoneById(zoneId));
+builder.Services.AddAidInfrastructure(builder.Configuration);
+builder.Services.AddMediator((Mediator.MediatorOptions options) =>
+{
+    options.ServiceLifetime = ServiceLifetime.Scoped;
+    options.Assemblies = [typeof(CreateProgramme)];
+    options.PipelineBehaviors =
+    [
+        typeof(ValidationBehaviour<,>),
+        typeof(TransactionBehaviour<,>),
+        typeof(IdempotencyBehaviour<,>),
+        typeof(AuditBehaviour<,>),
+    ];
+});
+
+builder.Services.AddHttpContextAccessor();
+builder.Services.AddScoped<ICurrentActor, HttpActor>();
+builder.Services.AddHostedService<DatabaseInitializer>();
+
+builder.Services.Configure<ApiKeyAuthenticationOptions>(ApiKeyAuthenticationHandler.SchemeName, o =>
+    o.FailuresPerMinute = builder.Configuration.GetValue("Aid:Security:FailedAuthenticationsPerMinute", 60));
+builder.Services.Configure<ApiKeyAuthenticationOptions>(o =>
+    o.FailuresPerMinute = builder.Configuration.GetValue("Aid:Security:FailedAuthenticationsPerMinute", 60));
+builder.Services.AddSingleton<FailedAuthenticationLimiter>();
+builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+    .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+builder.Services.AddAuthorizationBuilder().AddAidPolicies();
+
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.Configure<JsonOptions>(o =>
+{
+    // Strict input: unknown properties, duplicate properties and numbers-as-strings are rejected.
+    o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+    o.SerializerOptions.AllowDuplicateProperties = false;
+    o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+    o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+    o.SerializerOptions.Converters.Add(new UtcTimestampConverter());
+});
+builder.Services.AddOpenApi();
+
+var app = builder.Build();
+
+if (args is ["migrate", ..])
+{
+    var applied = await app.Services.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
+    Console.WriteLine(applied.Count == 0 ? "Database is up to date." : $"Applied migrations: {string.Join(", ", applied)}");
+    return;
+}
+
+app.UseExceptionHandler();
+app.UseJsonBodyLimit();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi();
+app.MapScalarApiReference();
+app.MapHealth();
+app.MapApiKeys();
+app.MapProgrammes();
+app.MapDonors();
+app.MapAudit();
+
+app.Run();

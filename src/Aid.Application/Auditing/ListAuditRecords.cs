@@ -1,0 +1,60 @@
+using Aid.Application.Common;
+using FluentValidation;
+using Mediator;
+
+namespace Aid.Application.Auditing;
+
+/// <summary>The audit trail, oldest first. Auditors and managers see the records of their programmes.</summary>
+public sealed record ListAuditRecords(int? Limit, string? Cursor) : IQuery<Page<AuditRecord>>, IPagedQuery;
+
+public sealed class ListAuditRecordsValidator : AbstractValidator<ListAuditRecords>
+{
+    public ListAuditRecordsValidator() => this.AddPagingRules(sequenceCursor: true);
+}
+
+internal sealed class ListAuditRecordsHandler(IDbSession db, AccessScope scope) : IQueryHandler<ListAuditRecords, Page<AuditRecord>>
+{
+    public async ValueTask<Page<AuditRecord>> Handle(ListAuditRecords query, CancellationToken ct)
+    {
+        var limit = query.Limit ?? Cursor.DefaultLimit;
+        SequenceCursor.TryDecode(query.Cursor, out var after);
+        var filter = scope.ProgrammeFilter;
+        var sql = filter is null ? ListSql : ListSql.Replace("/*scope*/", "AND " + db.Dialect.InList("programme_id", "programmeIds"));
+        var rows = await db.QueryAsync<AuditRecord>(sql, new { after = after ?? 0, take = limit + 1, programmeIds = filter is null ? null : db.Dialect.IdList(filter) }, ct);
+        return rows.Count > limit
+            ? new Page<AuditRecord>(rows.Take(limit).ToList(), SequenceCursor.Encode(rows[limit - 1].Sequence))
+            : new Page<AuditRecord>(rows, null);
+    }
+
+    private const string ListSql = """
+        SELECT sequence AS Sequence, occurred_at AS OccurredAt, actor AS Actor, action AS Action, entity AS Entity,
+               entity_id AS EntityId, programme_id AS ProgrammeId, summary AS Summary, previous_hash AS PreviousHash, hash AS Hash
+        FROM audit_log
+        WHERE sequence > @after /*scope*/
+        ORDER BY sequence
+        LIMIT @take
+        """;
+}
+
+/// <summary>Cursor over the audit sequence number.</summary>
+public static class SequenceCursor
+{
+    public static string Encode(long sequence) => System.Buffers.Text.Base64Url.EncodeToString(BitConverter.GetBytes(sequence));
+
+    public static bool TryDecode(string? cursor, out long? after)
+    {
+        after = null;
+        if (string.IsNullOrEmpty(cursor)) return true;
+        try
+        {
+            var bytes = System.Buffers.Text.Base64Url.DecodeFromChars(cursor);
+            if (bytes.Length != 8) return false;
+            after = BitConverter.ToInt64(bytes);
+            return after >= 0;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using Dapper;
+
+namespace Aid.Application.Common;
+
+/// <summary>Dapper calls that always carry the current transaction and the cancellation token.</summary>
+public static class DbSessionExtensions
+{
+    public static async Task<IReadOnlyList<T>> QueryAsync<T>(this IDbSession db, string sql, object? parameters, CancellationToken ct)
+    {
+        var connection = await db.GetConnectionAsync(ct);
+        var rows = await connection.QueryAsync<T>(new CommandDefinition(sql, parameters, db.Transaction, cancellationToken: ct));
+        return rows.AsList();
+    }
+
+    public static async Task<T?> QuerySingleOrDefaultAsync<T>(this IDbSession db, string sql, object? parameters, CancellationToken ct)
+    {
+        var connection = await db.GetConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<T>(new CommandDefinition(sql, parameters, db.Transaction, cancellationToken: ct));
+    }
+
+    public static async Task<T> QuerySingleAsync<T>(this IDbSession db, string sql, object? parameters, CancellationToken ct)
+    {
+        var connection = await db.GetConnectionAsync(ct);
+        return await connection.QuerySingleAsync<T>(new CommandDefinition(sql, parameters, db.Transaction, cancellationToken: ct));
+    }
+
+    public static async Task<int> ExecuteAsync(this IDbSession db, string sql, object? parameters, CancellationToken ct)
+    {
+        var connection = await db.GetConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(sql, parameters, db.Transaction, cancellationToken: ct));
+    }
+
+    /// <summary>Streams rows one by one (unbuffered): for reports and chain verification, where memory must not grow with the table.</summary>
+    public static async IAsyncEnumerable<T> StreamAsync<T>(this IDbSession db, string sql, object? parameters,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var connection = await db.GetConnectionAsync(ct);
+        var rows = connection.QueryUnbufferedAsync<T>(sql, parameters, db.Transaction);
+        await foreach (var row in rows.WithCancellation(ct))
+            yield return row;
+    }
+}

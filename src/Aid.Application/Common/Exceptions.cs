@@ -1,0 +1,25 @@
+namespace Aid.Application.Common;
+
+/// <summary>The addressed resource does not exist, or is outside the caller's scope (the API never tells which).</summary>
+public sealed class NotFoundException(string resource, object id)
+    : Exception($"{resource} '{id}' was not found.")
+{
+    public string Resource { get; } = resource;
+}
+
+/// <summary>A business rule forbids the change (duplicate, wrong state, insufficient balance). Maps to 409.</summary>
+public sealed class ConflictException(string message, IReadOnlyDictionary<string, object?>? details = null) : Exception(message)
+{
+    public IReadOnlyDictionary<string, object?> Details { get; } = details ?? new Dictionary<string, object?>();
+}
+
+/// <summary>The caller is authenticated but may not do this. Maps to 403.</summary>
+public sealed class ForbiddenException(string message) : Exception(message);
+
+/// <summary>Input that is well-formed but refers to something unusable (unknown donor id in a body, ...). Maps to 400 with field errors.</summary>
+public sealed class InputException(IReadOnlyDictionary<string, string[]> errors) : Exception("One or more fields are invalid.")
+{
+    public IReadOnlyDictionary<string, string[]> Errors { get; } = errors;
+
+    public InputException(string field, string message) : this(new Dictionary<string, string[]> { [field] = [message] }) { }
+}

@@ -1,0 +1,65 @@
+using Aid.Application.Auditing;
+using Aid.Application.Common;
+using FluentValidation;
+using Mediator;
+
+namespace Aid.Application.Donors;
+
+/// <summary>PATCH: only the fields given change. The kind of a donor is fixed once created.</summary>
+public sealed record UpdateDonor(
+    Guid Id, string? Name, bool? Anonymous, string? Language, string? Email, string? Phone, string? Address, string? OrganisationCode)
+    : ICommand<DonorView>;
+
+public sealed class UpdateDonorValidator : AbstractValidator<UpdateDonor>
+{
+    public UpdateDonorValidator()
+    {
+        RuleFor(c => c.Name).NotEmpty().Text(200).When(c => c.Name is not null);
+        RuleFor(c => c.Language).Must(l => l is null || Languages.All.Contains(l)).WithMessage("language must be zh-CN or en.");
+        RuleFor(c => c.OrganisationCode).Matches(DonorRules.OrganisationCodePattern)
+            .WithMessage("organisationCode is an 18-character unified social credit code.");
+        DonorRules.Contact(this, c => c.Email, c => c.Phone, c => c.Address);
+    }
+}
+
+internal sealed class UpdateDonorHandler(IDbSession db, AuditRecorder audit) : ICommandHandler<UpdateDonor, DonorView>
+{
+    public async ValueTask<DonorView> Handle(UpdateDonor command, CancellationToken ct)
+    {
+        var current = await db.QuerySingleOrDefaultAsync<DonorView>(
+            $"SELECT {DonorView.Columns} FROM donors WHERE id = @id {db.Dialect.ForUpdate}", new { id = command.Id }, ct)
+            ?? throw new NotFoundException("Donor", command.Id);
+        if (command.OrganisationCode is not null && current.Kind == DonorKinds.Person)
+            throw new InputException("organisationCode", "Only organisations have an organisationCode.");
+
+        var updated = new DonorView
+        {
+            Id = current.Id,
+            Kind = current.Kind,
+            Name = command.Name?.Trim() ?? current.Name,
+            Anonymous = command.Anonymous ?? current.Anonymous,
+            Language = command.Language ?? current.Language,
+            Email = command.Email ?? current.Email,
+            Phone = command.Phone ?? current.Phone,
+            Address = command.Address ?? current.Address,
+            OrganisationCode = command.OrganisationCode ?? current.OrganisationCode,
+            CreatedAt = current.CreatedAt,
+        };
+        await db.ExecuteAsync("""
+            UPDATE donors SET name = @Name, anonymous = @Anonymous, language = @Language, email = @Email, phone = @Phone,
+                address = @Address, organisation_code = @OrganisationCode
+            WHERE id = @Id
+            """, new { updated.Id, updated.Name, updated.Anonymous, updated.Language, updated.Email, updated.Phone, updated.Address, updated.OrganisationCode }, ct);
+        audit.Describe("donor", updated.Id, null, new
+        {
+            fields = new[]
+            {
+                command.Name is null ? null : "name", command.Anonymous is null ? null : "anonymous", command.Language is null ? null : "language",
+                command.Email is null ? null : "email", command.Phone is null ? null : "phone", command.Address is null ? null : "address",
+                command.OrganisationCode is null ? null : "organisationCode",
+            }.Where(f => f is not null),
+            updated.Anonymous, updated.Language,
+        });
+        return updated;
+    }
+}

@@ -1,0 +1,76 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Aid.Application.Common;
+using Mediator;
+
+namespace Aid.Application.Pipeline;
+
+/// <summary>A command that a client may safely retry with an <c>Idempotency-Key</c> header.</summary>
+public interface IIdempotentCommand
+{
+    /// <summary>Set by the endpoint from the header; not part of the request body or of its hash.</summary>
+    [JsonIgnore]
+    string? IdempotencyKey { get; }
+}
+
+/// <summary>
+/// Same key + same request → the first response again; same key + different request → 409.
+/// The key is claimed first inside the command's transaction, so a concurrent duplicate waits for the
+/// first one (PostgreSQL: on the unique index; SQLite: on the single writer) and then replays it.
+/// </summary>
+public sealed class IdempotencyBehaviour<TMessage, TResponse>(IDbSession db, AccessScope scope, BusinessClock clock)
+    : IPipelineBehavior<TMessage, TResponse>
+    where TMessage : notnull, IBaseCommand
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    {
+        if (message is not IIdempotentCommand { IdempotencyKey: { Length: > 0 } key })
+            return await next(message, cancellationToken);
+
+        var action = typeof(TMessage).Name;
+        var requestHash = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(message, typeof(TMessage), Json)));
+        var owner = scope.AuditActor;
+
+        var claimed = await db.ExecuteAsync(ClaimSql, new { owner, key, action, requestHash, createdAt = clock.UtcNow() }, cancellationToken);
+        if (claimed == 0)
+        {
+            var existing = await db.QuerySingleAsync<StoredResponse>(FindSql, new { owner, key }, cancellationToken);
+            if (existing.Action != action || existing.RequestHash != requestHash)
+                throw new ConflictException("This Idempotency-Key was already used with a different request.",
+                    new Dictionary<string, object?> { ["idempotencyKey"] = key });
+            if (existing.Response is null)
+                throw new ConflictException("A request with this Idempotency-Key is still being processed; retry later.");
+            return JsonSerializer.Deserialize<TResponse>(existing.Response, Json)!;
+        }
+
+        var response = await next(message, cancellationToken);
+        await db.ExecuteAsync(StoreSql, new { owner, key, response = JsonSerializer.Serialize(response, Json) }, cancellationToken);
+        return response;
+    }
+
+    private const string ClaimSql = """
+        INSERT INTO idempotency_keys (owner, idempotency_key, action, request_hash, created_at)
+        VALUES (@owner, @key, @action, @requestHash, @createdAt)
+        ON CONFLICT (owner, idempotency_key) DO NOTHING
+        """;
+
+    private const string FindSql = """
+        SELECT action AS Action, request_hash AS RequestHash, response AS Response
+        FROM idempotency_keys WHERE owner = @owner AND idempotency_key = @key
+        """;
+
+    private const string StoreSql = """
+        UPDATE idempotency_keys SET response = @response WHERE owner = @owner AND idempotency_key = @key
+        """;
+
+    private sealed class StoredResponse
+    {
+        public required string Action { get; init; }
+        public required string RequestHash { get; init; }
+        public string? Response { get; init; }
+    }
+}

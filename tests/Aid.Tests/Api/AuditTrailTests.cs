@@ -1,0 +1,74 @@
+using Aid.Tests.Support;
+using Dapper;
+
+namespace Aid.Tests.Api;
+
+/// <summary>One test per class: the tamper step breaks that class's chain for good.</summary>
+public abstract class AuditTrailTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : AidApp
+{
+    [Fact]
+    public async Task Every_command_appends_one_linked_record_and_the_chain_verifies_until_a_row_is_edited()
+    {
+        var admin = app.Admin();
+        var programme = await admin.CreateProgramme();
+        var donor = await admin.PostJson("/api/v1/donors", new
+        {
+            kind = "person", name = "蒋晟晖", phone = "13800000000", address = "镇坪县城关镇", email = "a@b.cn",
+        }).Expect(HttpStatusCode.Created);
+        await admin.PatchJson($"/api/v1/programmes/{programme.Id()}", new { status = "active" }).Expect(HttpStatusCode.OK);
+
+        var page = await admin.Get("/api/v1/audit?limit=500").Expect(HttpStatusCode.OK);
+        var records = page.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(["BootstrapAdminKey", "CreateProgramme", "CreateDonor", "UpdateProgramme"], records.Select(r => r.Str("action")).ToArray());
+        Assert.Equal(Enumerable.Range(1, 4).Select(i => (long)i), records.Select(r => r.GetProperty("sequence").GetInt64()));
+        for (var i = 1; i < records.Count; i++)
+            Assert.Equal(records[i - 1].Str("hash"), records[i].Str("previousHash"));
+        var donorRecord = records[2];
+        Assert.Equal(donor.Id().ToString(), donorRecord.Str("entityId"));
+        Assert.DoesNotContain("13800000000", donorRecord.GetRawText());
+        Assert.DoesNotContain("城关镇", donorRecord.GetRawText());
+
+        var verified = await admin.Get("/api/v1/audit/verify").Expect(HttpStatusCode.OK);
+        Assert.True(verified.GetProperty("valid").GetBoolean());
+        Assert.Equal(4, verified.GetProperty("records").GetInt64());
+        Assert.Equal(records[^1].Str("hash"), verified.Str("headHash"));
+
+        await using (var connection = await app.OpenDatabaseAsync())
+        {
+            // The application cannot change audit rows...
+            await Assert.ThrowsAnyAsync<Exception>(() => connection.ExecuteAsync("UPDATE audit_log SET summary = '{}' WHERE sequence = 3"));
+            // ...someone with the database can, after removing the guard; verification must then name the row.
+            await connection.ExecuteAsync(app.Database.Engine == Engine.Postgres
+                ? "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change"
+                : "DROP TRIGGER audit_log_no_update");
+            await connection.ExecuteAsync("UPDATE audit_log SET summary = '{\"kind\":\"organisation\"}' WHERE sequence = 3");
+        }
+        var broken = await admin.Get("/api/v1/audit/verify").Expect(HttpStatusCode.OK);
+        Assert.False(broken.GetProperty("valid").GetBoolean());
+        Assert.Equal(3, broken.GetProperty("firstBrokenSequence").GetInt64());
+        Assert.Contains("Record 3", broken.Str("problem"));
+    }
+}
+
+public sealed class AuditTrailTestsSqlite(SqliteApp app) : AuditTrailTests<SqliteApp>(app);
+public sealed class AuditTrailTestsPostgres(PostgresApp app) : AuditTrailTests<PostgresApp>(app);
+
+public abstract class AuditScopeTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : AidApp
+{
+    [Fact]
+    public async Task Managers_see_only_their_programmes_records()
+    {
+        var admin = app.Admin();
+        var mine = await admin.CreateProgramme();
+        await admin.CreateProgramme();
+        var manager = app.Client(await admin.CreateKey("manager", [mine.Id()]));
+        await manager.PatchJson($"/api/v1/programmes/{mine.Id()}", new { partner = "镇坪县教育体育和科技局" }).Expect(HttpStatusCode.OK);
+        var page = await manager.Get("/api/v1/audit?limit=500").Expect(HttpStatusCode.OK);
+        var records = page.GetProperty("items").EnumerateArray().ToList();
+        Assert.NotEmpty(records);
+        Assert.All(records, r => Assert.Equal(mine.Id().ToString(), r.Str("programmeId")));
+    }
+}
+
+public sealed class AuditScopeTestsSqlite(SqliteApp app) : AuditScopeTests<SqliteApp>(app);
+public sealed class AuditScopeTestsPostgres(PostgresApp app) : AuditScopeTests<PostgresApp>(app);
