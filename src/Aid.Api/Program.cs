@@ -83,6 +83,8 @@ app.MapHealth();
 app.MapApiKeys();
 app.MapProgrammes();
 app.MapDonors();
+app.MapPledges();
+app.MapGifts();
 app.MapAudit();
 
 app.Run();

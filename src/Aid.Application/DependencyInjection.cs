@@ -15,6 +15,8 @@ public static class DependencyInjection
         services.AddScoped<AccessScope>();
         services.AddScoped<AuditRecorder>();
         services.AddScoped<AuditTrail>();
+        services.AddScoped<Ledger.Journal>();
+        services.AddScoped<Pledges.PledgeCloser>();
 
         foreach (var type in typeof(DependencyInjection).Assembly.GetTypes().Where(t => t is { IsAbstract: false, IsGenericTypeDefinition: false }))
         foreach (var contract in type.GetInterfaces().Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IValidator<>)))

@@ -26,6 +26,10 @@ internal static class ProgrammeEndpoints
             await sender.Send(new GetProgramme(id), ct) is { } programme ? TypedResults.Ok(programme) : TypedResults.NotFound())
             .WithSummary("Get a programme");
 
+        group.MapGet("/{id:guid}/balance", async Task<Results<Ok<ProgrammeBalance>, NotFound>> (Guid id, ISender sender, CancellationToken ct) =>
+            await sender.Send(new GetProgrammeBalance(id), ct) is { } balance ? TypedResults.Ok(balance) : TypedResults.NotFound())
+            .WithSummary("Restricted balance, received, reversed, disbursed and pledged outstanding, from the ledger");
+
         group.MapPatch("/{id:guid}", async (Guid id, ProgrammePatch body, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new UpdateProgramme(id, body.Code, body.Name, body.Region, body.Partner,
                 body.StartDate, body.EndDate, body.AnnualStandard, body.Target, body.Status), ct)))

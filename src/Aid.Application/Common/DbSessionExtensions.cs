@@ -2,7 +2,10 @@ using Dapper;
 
 namespace Aid.Application.Common;
 
-/// <summary>Dapper calls that always carry the current transaction and the cancellation token.</summary>
+/// <summary>
+/// Dapper calls that always carry the current transaction and the cancellation token.
+/// Parameter names must match the SQL exactly (SQLite binds case-sensitively; Npgsql does not, so only SQLite tests catch it).
+/// </summary>
 public static class DbSessionExtensions
 {
     public static async Task<IReadOnlyList<T>> QueryAsync<T>(this IDbSession db, string sql, object? parameters, CancellationToken ct)

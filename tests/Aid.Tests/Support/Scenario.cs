@@ -34,3 +34,26 @@ public static class Scenario
 
     public static Guid Id(this JsonElement resource) => resource.GetProperty("id").GetGuid();
 }
+
+public static class MoneyScenario
+{
+    public static async Task<(Guid Programme, Guid Donor)> ProgrammeAndDonor(this HttpClient admin, string donorName = "蒋晟晖", string kind = "person")
+    {
+        var programme = await admin.CreateProgramme();
+        var donor = await admin.CreateDonor(donorName, kind);
+        return (programme.Id(), donor.Id());
+    }
+
+    public static object Cash(Guid programme, Guid donor, string amount, Guid? pledge = null, string? reference = null,
+        string receivedOn = "2022-09-05", bool? excessAsGift = null, string method = "bank_transfer") => new
+    {
+        programmeId = programme, donorId = donor, pledgeId = pledge, receivedOn, kind = "cash", amount, method,
+        reference = reference ?? "BANK-" + Guid.NewGuid().ToString("N")[..12], excessAsGift,
+    };
+
+    public static Task<JsonElement> Give(this HttpClient client, object gift) =>
+        client.PostJson("/api/v1/gifts", gift).Expect(HttpStatusCode.Created);
+
+    public static Task<JsonElement> Balance(this HttpClient client, Guid programme) =>
+        client.Get($"/api/v1/programmes/{programme}/balance").Expect(HttpStatusCode.OK);
+}

@@ -1,0 +1,33 @@
+using Aid.Application.Programmes;
+
+namespace Aid.Application.Common;
+
+/// <summary>Loads the programme a money command writes to: in scope, open, and locked against concurrent writers.</summary>
+internal static class ProgrammeGuard
+{
+    /// <summary>
+    /// The programme row, locked until commit on PostgreSQL (SQLite's single writer already serialises),
+    /// so that checks against its gifts, pledges and balance cannot race. Out of scope reads as not found.
+    /// </summary>
+    public static async Task<ProgrammeRow> LockOpenAsync(IDbSession db, AccessScope scope, Guid programmeId, CancellationToken ct)
+    {
+        scope.EnsureProgramme(programmeId);
+        var programme = await ProgrammeRow.FindAsync(db, programmeId, ct, forUpdate: true)
+            ?? throw new NotFoundException("Programme", programmeId);
+        if (programme.Status == ProgrammeStatus.Closed)
+            throw new ConflictException($"Programme {programme.Code} is closed.");
+        return programme;
+    }
+
+    public static async Task EnsureDonorExistsAsync(IDbSession db, Guid donorId, CancellationToken ct)
+    {
+        if (await db.QuerySingleOrDefaultAsync<Guid?>("SELECT id FROM donors WHERE id = @donorId", new { donorId }, ct) is null)
+            throw new InputException("donorId", $"Unknown donor {donorId}.");
+    }
+
+    public static void EnsureCurrency(string? requested, ProgrammeRow programme)
+    {
+        if (requested is not null && requested != programme.Currency)
+            throw new InputException("currency", $"Programme {programme.Code} is kept in {programme.Currency}.");
+    }
+}

@@ -1,0 +1,103 @@
+using Aid.Application.Common;
+
+namespace Aid.Application.Gifts;
+
+public static class GiftKinds
+{
+    public const string Cash = "cash";
+    public const string InKind = "in_kind";
+    public static readonly IReadOnlyList<string> All = [Cash, InKind];
+}
+
+public static class PaymentMethods
+{
+    public const string Cash = "cash";
+    public static readonly IReadOnlyList<string> All = ["bank_transfer", Cash, "wechat_pay", "alipay", "cheque"];
+}
+
+public static class ValuationBases
+{
+    public const string Invoice = "invoice";
+    public const string FairValue = "fair_value";
+    public const string NotValued = "not_valued";
+    public static readonly IReadOnlyList<string> All = [Invoice, FairValue, NotValued];
+}
+
+public sealed record PledgeAllocationView(int Instalment, string Amount);
+
+public sealed record GiftReversalView(string Reason, DateOnly ReversedOn, DateTimeOffset ReversedAt);
+
+/// <summary>
+/// A gift as the API shows it. <c>amount</c> is what the gift booked (cash, or the value of goods; "0.00" for goods not valued).
+/// <c>pledgeAllocations</c> is listed on a single gift and left out (null) in lists.
+/// </summary>
+public sealed record GiftView(
+    Guid Id, Guid ProgrammeId, Guid DonorId, Guid? PledgeId, string Kind, DateOnly ReceivedOn, string Currency, string Amount,
+    string? Method, string? Reference, string? Description, decimal? Quantity, string? Unit, string? ValuationBasis, string? Value,
+    string Status, IReadOnlyList<PledgeAllocationView>? PledgeAllocations, string? ExcessAsGift, GiftReversalView? Reversal, DateTimeOffset CreatedAt);
+
+internal sealed class GiftRow
+{
+    public required Guid Id { get; init; }
+    public required Guid ProgrammeId { get; init; }
+    public required Guid DonorId { get; init; }
+    public Guid? PledgeId { get; init; }
+    public required string Kind { get; init; }
+    public required DateOnly ReceivedOn { get; init; }
+    public required string Currency { get; init; }
+    public required long Amount { get; init; }
+    public string? Method { get; init; }
+    public string? Reference { get; init; }
+    public string? Description { get; init; }
+    public string? Quantity { get; init; }
+    public string? Unit { get; init; }
+    public string? ValuationBasis { get; init; }
+    public Guid? JournalEntryId { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public string? ReversalReason { get; init; }
+    public DateOnly? ReversedOn { get; init; }
+    public DateTimeOffset? ReversedAt { get; init; }
+
+    public bool IsReversed => ReversedAt is not null;
+
+    public const string Select = """
+        SELECT g.id AS Id, g.programme_id AS ProgrammeId, g.donor_id AS DonorId, g.pledge_id AS PledgeId, g.kind AS Kind,
+               g.received_on AS ReceivedOn, g.currency AS Currency, g.amount AS Amount, g.method AS Method, g.reference AS Reference,
+               g.description AS Description, g.quantity AS Quantity, g.unit AS Unit, g.valuation_basis AS ValuationBasis,
+               g.journal_entry_id AS JournalEntryId, g.created_at AS CreatedAt,
+               r.reason AS ReversalReason, r.reversed_on AS ReversedOn, r.reversed_at AS ReversedAt
+        FROM gifts g LEFT JOIN gift_reversals r ON r.gift_id = g.id
+        """;
+
+    public static Task<GiftRow?> FindAsync(IDbSession db, Guid id, CancellationToken ct) =>
+        db.QuerySingleOrDefaultAsync<GiftRow>($"{Select} WHERE g.id = @id", new { id }, ct);
+
+    public GiftView ToView(IReadOnlyList<PledgeAllocationView>? allocations)
+    {
+        string? excess = null;
+        if (PledgeId is not null && allocations is not null)
+        {
+            var allocated = allocations.Sum(a => Money.Parse(a.Amount));
+            excess = Money.Format(Amount - allocated);
+        }
+        return new GiftView(Id, ProgrammeId, DonorId, PledgeId, Kind, ReceivedOn, Currency, Money.Format(Amount), Method, Reference,
+            Description, Quantity is null ? null : decimal.Parse(Quantity, System.Globalization.CultureInfo.InvariantCulture), Unit,
+            ValuationBasis, Kind == GiftKinds.InKind ? Money.Format(Amount) : null,
+            IsReversed ? "reversed" : "recorded", allocations, excess,
+            IsReversed ? new GiftReversalView(ReversalReason!, ReversedOn!.Value, ReversedAt!.Value) : null, CreatedAt);
+    }
+
+    public static async Task<IReadOnlyList<PledgeAllocationView>> AllocationsAsync(IDbSession db, Guid giftId, CancellationToken ct)
+    {
+        var rows = await db.QueryAsync<AllocationRow>(
+            "SELECT instalment_number AS Instalment, amount AS Amount FROM pledge_allocations WHERE gift_id = @giftId ORDER BY instalment_number",
+            new { giftId }, ct);
+        return rows.Select(r => new PledgeAllocationView((int)r.Instalment, Money.Format(r.Amount))).ToList();
+    }
+
+    private sealed class AllocationRow
+    {
+        public required long Instalment { get; init; }
+        public required long Amount { get; init; }
+    }
+}

@@ -1,0 +1,66 @@
+using System.Text.Json.Serialization;
+using Aid.Application.Auditing;
+using Aid.Application.Common;
+using Aid.Application.Ledger;
+using Aid.Application.Pipeline;
+using FluentValidation;
+using Mediator;
+
+namespace Aid.Application.Gifts;
+
+/// <summary>
+/// Undoes a gift (bounced transfer, recorded in the wrong programme): a reversing journal entry, the gift marked
+/// reversed, and the pledge instalments it filled open again. The gift itself is never changed or deleted.
+/// </summary>
+public sealed record ReverseGift(Guid Id, string? Reason) : ICommand<GiftView>, IIdempotentCommand
+{
+    [JsonIgnore] public string? IdempotencyKey { get; init; }
+}
+
+public sealed class ReverseGiftValidator : AbstractValidator<ReverseGift>
+{
+    public ReverseGiftValidator() => RuleFor(c => c.Reason).NotEmpty().Text(500);
+}
+
+internal sealed class ReverseGiftHandler(IDbSession db, BusinessClock clock, AccessScope scope, Journal journal, AuditRecorder audit)
+    : ICommandHandler<ReverseGift, GiftView>
+{
+    public async ValueTask<GiftView> Handle(ReverseGift command, CancellationToken ct)
+    {
+        var gift = await GiftRow.FindAsync(db, command.Id, ct);
+        if (gift is null || !scope.CanSeeProgramme(gift.ProgrammeId))
+            throw new NotFoundException("Gift", command.Id);
+        await ProgrammeGuard.LockOpenAsync(db, scope, gift.ProgrammeId, ct);
+        gift = await GiftRow.FindAsync(db, command.Id, ct) ?? throw new NotFoundException("Gift", command.Id); // re-read under the lock
+        if (gift.IsReversed)
+            throw new ConflictException("The gift is already reversed.", new Dictionary<string, object?> { ["reversedAt"] = gift.ReversedAt });
+
+        Guid? entryId = null;
+        if (gift.JournalEntryId is { } original)
+        {
+            await EnsureStillHeld(gift, ct);
+            entryId = await journal.ReverseAsync(original, clock.Today(), EntryKinds.GiftReversal, "gift", gift.Id, memo: null, ct);
+        }
+        await db.ExecuteAsync("""
+            INSERT INTO gift_reversals (gift_id, reason, journal_entry_id, reversed_on, reversed_at, reversed_by)
+            VALUES (@giftId, @reason, @entryId, @today, @now, @by)
+            """, new { giftId = gift.Id, reason = command.Reason, entryId, today = clock.Today(), now = clock.UtcNow(), by = scope.AuditActor }, ct);
+
+        audit.Describe("gift", gift.Id, gift.ProgrammeId, new { reversed = true, reason = command.Reason, amount = Money.Format(gift.Amount) });
+        var reversed = await GiftRow.FindAsync(db, gift.Id, ct) ?? throw new NotFoundException("Gift", gift.Id);
+        return reversed.ToView(await GiftRow.AllocationsAsync(db, gift.Id, ct));
+    }
+
+    /// <summary>Money already paid out (or goods already handed out) cannot be taken back by a reversal.</summary>
+    private async Task EnsureStillHeld(GiftRow gift, CancellationToken ct)
+    {
+        var account = gift.Kind == GiftKinds.Cash ? Accounts.CashAtBank : Accounts.GoodsInStock;
+        var held = await db.QuerySingleAsync<long>(
+            "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM postings WHERE programme_id = @programmeId AND account = @account",
+            new { programmeId = gift.ProgrammeId, account }, ct);
+        if (held < gift.Amount)
+            throw new ConflictException(
+                $"Only {Money.Format(held)} is still held in {account}; reversing {Money.Format(gift.Amount)} would take it below zero.",
+                new Dictionary<string, object?> { ["held"] = Money.Format(held) });
+    }
+}
