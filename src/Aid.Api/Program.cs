@@ -9,6 +9,7 @@ using Aid.Application.Programmes;
 using Aid.Infrastructure;
 using Aid.Infrastructure.Database;
 using Microsoft.AspNetCore.Http.Json;
+using System.Threading.RateLimiting;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -37,7 +38,18 @@ builder.Services.AddMediator((Mediator.MediatorOptions options) =>
 
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddScoped<ICurrentActor, HttpActor>();
+builder.Services.AddSingleton<IRequestBaseUrl, HttpRequestBaseUrl>();
+builder.Services.AddSingleton(ReceiptConfiguration.Read(builder.Configuration));
 builder.Services.AddHostedService<DatabaseInitializer>();
+builder.Services.AddHostedService<ReceiptRunWorker>();
+builder.Services.AddRateLimiter(o =>
+{
+    o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+    var perMinute = builder.Configuration.GetValue("Aid:Security:VerifyPerMinute", 60);
+    o.AddPolicy(VerifyEndpoints.RateLimitPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
+        http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+        _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+});
 
 builder.Services.Configure<ApiKeyAuthenticationOptions>(ApiKeyAuthenticationHandler.SchemeName, o =>
     o.FailuresPerMinute = builder.Configuration.GetValue("Aid:Security:FailedAuthenticationsPerMinute", 60));
@@ -76,6 +88,7 @@ app.UseJsonBodyLimit();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 
 app.MapOpenApi();
 app.MapScalarApiReference();
@@ -85,6 +98,9 @@ app.MapProgrammes();
 app.MapDonors();
 app.MapPledges();
 app.MapGifts();
+app.MapReceipts();
+app.MapReceiptRuns();
+app.MapVerify();
 app.MapAudit();
 
 app.Run();

@@ -17,6 +17,7 @@ public static class DependencyInjection
         services.AddScoped<AuditTrail>();
         services.AddScoped<Ledger.Journal>();
         services.AddScoped<Pledges.PledgeCloser>();
+        services.AddScoped<Receipts.ReceiptIssuer>();
 
         foreach (var type in typeof(DependencyInjection).Assembly.GetTypes().Where(t => t is { IsAbstract: false, IsGenericTypeDefinition: false }))
         foreach (var contract in type.GetInterfaces().Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IValidator<>)))

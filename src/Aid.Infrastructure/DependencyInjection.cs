@@ -1,5 +1,8 @@
 using Aid.Application.Common;
+using Aid.Application.Receipts;
+using Aid.Infrastructure.Crypto;
 using Aid.Infrastructure.Database;
+using Aid.Infrastructure.Pdf;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -18,6 +21,10 @@ public static class DependencyInjection
             : new SqliteEngine(options));
         services.AddScoped<IDbSession, DbSession>();
         services.AddSingleton<MigrationRunner>();
+        services.AddSingleton<IKeyRing>(_ => new KeyRing(configuration["Aid:Crypto:KeyFile"] ?? "data/aid.key"));
+        services.AddSingleton(_ => CjkFonts.Load(configuration.GetSection("Aid:Pdf:Fonts").GetChildren()
+            .OrderBy(c => int.TryParse(c.Key, out var i) ? i : int.MaxValue).Select(c => c.Value).OfType<string>().Where(v => v.Length > 0).ToList()));
+        services.AddSingleton<IReceiptRenderer, ReceiptPdf>();
         return services;
     }
 }

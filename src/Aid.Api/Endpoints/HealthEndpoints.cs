@@ -1,5 +1,6 @@
 using Aid.Application.Common;
-using Aid.Infrastructure.Database;
+using Aid.Application.Receipts;
+using Aid.Infrastructure.Pdf;
 using Dapper;
 
 namespace Aid.Api.Endpoints;
@@ -8,7 +9,7 @@ internal static class HealthEndpoints
 {
     public static void MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", async (IDbSession db, DatabaseOptions options, CancellationToken ct) =>
+        app.MapGet("/health", async (IDbSession db, CjkFonts fonts, ReceiptSettings receipts, CancellationToken ct) =>
         {
             string database;
             try
@@ -21,10 +22,28 @@ internal static class HealthEndpoints
             {
                 database = "unhealthy";
             }
+            var pdf = fonts.Available ? "healthy" : "degraded";
             var body = new
             {
-                status = database == "healthy" ? "healthy" : "unhealthy",
-                components = new { database = new { status = database, provider = db.Dialect.Name } },
+                status = database != "healthy" ? "unhealthy" : pdf != "healthy" || receipts.IssuerIsDemo ? "degraded" : "healthy",
+                components = new
+                {
+                    database = new { status = database, provider = db.Dialect.Name },
+                    pdf = new
+                    {
+                        status = pdf,
+                        fonts = fonts.Fonts.Select(f => f.Path).ToArray(),
+                        problems = fonts.Problems,
+                        setting = fonts.Available ? null : "Aid:Pdf:Fonts (Aid__Pdf__Fonts__0, __1, …) or install fonts-wqy-microhei and fonts-droid-fallback",
+                    },
+                    issuer = new
+                    {
+                        status = receipts.IssuerIsDemo ? "degraded" : "healthy",
+                        name = receipts.Issuer.Name,
+                        demo = receipts.IssuerIsDemo,
+                        setting = receipts.IssuerIsDemo ? "Aid:Issuer:Name, Aid:Issuer:Code, Aid:Issuer:Address" : null,
+                    },
+                },
             };
             return Results.Json(body, statusCode: database == "healthy" ? 200 : 503);
         }).WithTags("Health").AllowAnonymous().WithSummary("Is the service able to work?");

@@ -20,6 +20,7 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
             NotFoundException e => (404, "Not found", e.Message, null, null),
             ForbiddenException e => (403, "Forbidden", e.Message, null, null),
             ConflictException e => (409, "Conflict", e.Message, null, e.Details),
+            UnavailableException e => (503, "Service unavailable", e.Message, null, new Dictionary<string, object?> { ["setting"] = e.Setting }),
             BadHttpRequestException e => FromBadRequest(e),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "Client closed request", null, null, null),
             _ => (500, "An unexpected error occurred", null, (IReadOnlyDictionary<string, string[]>?)null, (IReadOnlyDictionary<string, object?>?)null),

@@ -23,3 +23,9 @@ public sealed class InputException(IReadOnlyDictionary<string, string[]> errors)
 
     public InputException(string field, string message) : this(new Dictionary<string, string[]> { [field] = [message] }) { }
 }
+
+/// <summary>A component the request needs is not configured (no CJK font for PDFs). Maps to 503, naming the setting.</summary>
+public sealed class UnavailableException(string message, string setting) : Exception(message)
+{
+    public string Setting { get; } = setting;
+}

@@ -3,6 +3,7 @@ using Aid.Application.Auditing;
 using Aid.Application.Common;
 using Aid.Application.Ledger;
 using Aid.Application.Pipeline;
+using Aid.Application.Receipts;
 using FluentValidation;
 using Mediator;
 
@@ -22,7 +23,7 @@ public sealed class ReverseGiftValidator : AbstractValidator<ReverseGift>
     public ReverseGiftValidator() => RuleFor(c => c.Reason).NotEmpty().Text(500);
 }
 
-internal sealed class ReverseGiftHandler(IDbSession db, BusinessClock clock, AccessScope scope, Journal journal, AuditRecorder audit)
+internal sealed class ReverseGiftHandler(IDbSession db, BusinessClock clock, AccessScope scope, Journal journal, ReceiptIssuer receipts, AuditRecorder audit)
     : ICommandHandler<ReverseGift, GiftView>
 {
     public async ValueTask<GiftView> Handle(ReverseGift command, CancellationToken ct)
@@ -46,7 +47,11 @@ internal sealed class ReverseGiftHandler(IDbSession db, BusinessClock clock, Acc
             VALUES (@giftId, @reason, @entryId, @today, @now, @by)
             """, new { giftId = gift.Id, reason = command.Reason, entryId, today = clock.Today(), now = clock.UtcNow(), by = scope.AuditActor }, ct);
 
-        audit.Describe("gift", gift.Id, gift.ProgrammeId, new { reversed = true, reason = command.Reason, amount = Money.Format(gift.Amount) });
+        var receipt = await receipts.OnGiftReversedAsync(gift.Id, command.Reason!, ct);
+        audit.Describe("gift", gift.Id, gift.ProgrammeId, new
+        {
+            reversed = true, reason = command.Reason, amount = Money.Format(gift.Amount), voidedReceipt = receipt?.Voided, reissuedReceipt = receipt?.Reissued,
+        });
         var reversed = await GiftRow.FindAsync(db, gift.Id, ct) ?? throw new NotFoundException("Gift", gift.Id);
         return reversed.ToView(await GiftRow.AllocationsAsync(db, gift.Id, ct));
     }

@@ -18,6 +18,8 @@ public abstract class AidApp : IAsyncLifetime
 
     protected abstract Engine Engine { get; }
 
+    private readonly string _secrets = Directory.CreateTempSubdirectory("aid-keys-").FullName;
+
     public string AdminKey { get; } = ApiKeyToken.Generate();
     public CapturedLogs Logs { get; } = new();
     public bool Available { get; private set; }
@@ -46,6 +48,8 @@ public abstract class AidApp : IAsyncLifetime
             builder.UseSetting("ConnectionStrings:Aid", _database.ConnectionString);
             builder.UseSetting("AID_BOOTSTRAP_ADMIN_KEY", AdminKey);
             builder.UseSetting("Aid:Security:FailedAuthenticationsPerMinute", "1000");
+            builder.UseSetting("Aid:Security:VerifyPerMinute", "100000");
+            builder.UseSetting("Aid:Crypto:KeyFile", Path.Combine(_secrets, "aid.key"));
             builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
             Configure(builder);
         });
@@ -85,6 +89,7 @@ public abstract class AidApp : IAsyncLifetime
         if (Logs.Lines.Any(l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal)))
             await File.AppendAllTextAsync(Path.Combine(Path.GetTempPath(), "aid-tests-errors.log"), $"=== {GetType().Name}\n{Logs.All}\n");
         if (_database is not null) await _database.DisposeAsync();
+        try { Directory.Delete(_secrets, recursive: true); } catch (IOException) { }
         GC.SuppressFinalize(this);
     }
 }

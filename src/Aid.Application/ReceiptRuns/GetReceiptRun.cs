@@ -1,0 +1,29 @@
+using Aid.Application.Common;
+using Mediator;
+
+namespace Aid.Application.ReceiptRuns;
+
+public sealed record GetReceiptRun(Guid Id) : IQuery<ReceiptRunView?>;
+
+internal sealed class GetReceiptRunHandler(IDbSession db, AccessScope scope, BusinessClock clock) : IQueryHandler<GetReceiptRun, ReceiptRunView?>
+{
+    public async ValueTask<ReceiptRunView?> Handle(GetReceiptRun query, CancellationToken ct)
+    {
+        var run = await db.QuerySingleOrDefaultAsync<ReceiptRunView>($"SELECT {ReceiptRunView.Columns} FROM receipt_runs WHERE id = @id", new { id = query.Id }, ct);
+        return run is null || !scope.CanSeeProgramme(run.ProgrammeId) ? null : run.WithRate(clock.UtcNow());
+    }
+}
+
+/// <summary>The receipts a run issued, in number order (for the ZIP download).</summary>
+public sealed record ListRunReceipts(Guid RunId) : IQuery<IReadOnlyList<Receipts.ReceiptContent>?>;
+
+internal sealed class ListRunReceiptsHandler(IDbSession db, AccessScope scope) : IQueryHandler<ListRunReceipts, IReadOnlyList<Receipts.ReceiptContent>?>
+{
+    public async ValueTask<IReadOnlyList<Receipts.ReceiptContent>?> Handle(ListRunReceipts query, CancellationToken ct)
+    {
+        var programmeId = await db.QuerySingleOrDefaultAsync<Guid?>("SELECT programme_id FROM receipt_runs WHERE id = @id", new { id = query.RunId }, ct);
+        if (programmeId is null || !scope.CanSeeProgramme(programmeId.Value)) return null;
+        var contents = await db.QueryAsync<string>("SELECT content FROM receipts WHERE run_id = @id ORDER BY year, sequence", new { id = query.RunId }, ct);
+        return contents.Select(Receipts.ReceiptContent.FromJson).ToList();
+    }
+}

@@ -1,0 +1,83 @@
+using Aid.Application.Auditing;
+using Aid.Application.Common;
+using Aid.Application.Receipts;
+using Mediator;
+
+namespace Aid.Application.ReceiptRuns;
+
+/// <summary>
+/// One chunk of a run, in one transaction: issue up to <see cref="ChunkSize"/> missing receipts and record the
+/// progress. Returns true when nothing is left (the run is then completed). Sent by the background worker.
+/// </summary>
+public sealed record ProcessReceiptRunChunk(Guid RunId, int ChunkSize) : ICommand<bool>;
+
+internal sealed class ProcessReceiptRunChunkHandler(IDbSession db, BusinessClock clock, ReceiptIssuer issuer, AuditRecorder audit)
+    : ICommandHandler<ProcessReceiptRunChunk, bool>
+{
+    public async ValueTask<bool> Handle(ProcessReceiptRunChunk command, CancellationToken ct)
+    {
+        var run = await db.QuerySingleOrDefaultAsync<ReceiptRunView>(
+            $"SELECT {ReceiptRunView.Columns} FROM receipt_runs WHERE id = @id {db.Dialect.ForUpdate}", new { id = command.RunId }, ct);
+        if (run is null || run.Status is "completed" or "failed") return true;
+
+        var year = (int)run.Year;
+        var pending = await db.QueryAsync<ReceiptRunWork.PendingGift>(ReceiptRunWork.PendingGiftsSql(run.Kind),
+            new { programmeId = run.ProgrammeId, from = new DateOnly(year, 1, 1), to = new DateOnly(year, 12, 31) }, ct);
+
+        var issued = 0;
+        if (run.Kind == ReceiptRunKinds.PerGift)
+        {
+            foreach (var gift in pending.Take(command.ChunkSize))
+            {
+                await issuer.LockDonorAsync(gift.DonorId, ct);
+                await issuer.IssueAsync(gift.DonorId, [gift.GiftId], "gift", null, run.Id, ct);
+                issued++;
+            }
+        }
+        else
+        {
+            foreach (var donor in pending.GroupBy(p => p.DonorId).Take(command.ChunkSize))
+            {
+                await issuer.LockDonorAsync(donor.Key, ct);
+                await issuer.IssueAsync(donor.Key, donor.Select(g => g.GiftId).ToList(), "annual", null, run.Id, ct);
+                issued++;
+            }
+        }
+
+        var finished = issued == 0;
+        var now = clock.UtcNow();
+        await db.ExecuteAsync("""
+            UPDATE receipt_runs SET status = @status, done = done + @issued, started_at = COALESCE(started_at, @now),
+                   finished_at = @finishedAt
+            WHERE id = @id
+            """, new { id = run.Id, status = finished ? "completed" : "running", issued, now, finishedAt = finished ? now : (DateTimeOffset?)null }, ct);
+        audit.Describe("receipt_run", run.Id, run.ProgrammeId, new { issued, finished });
+        return finished;
+    }
+}
+
+/// <summary>Records a failed chunk (its own transaction, after the chunk rolled back); three failures in a row fail the run.</summary>
+public sealed record RecordReceiptRunError(Guid RunId, string Error, bool Fail) : ICommand<Unit>;
+
+internal sealed class RecordReceiptRunErrorHandler(IDbSession db, BusinessClock clock, AuditRecorder audit) : ICommandHandler<RecordReceiptRunError, Unit>
+{
+    public async ValueTask<Unit> Handle(RecordReceiptRunError command, CancellationToken ct)
+    {
+        await db.ExecuteAsync("""
+            UPDATE receipt_runs SET errors = errors + 1, last_error = @error, status = CASE WHEN @fail THEN 'failed' ELSE status END,
+                   finished_at = CASE WHEN @fail THEN @now ELSE finished_at END
+            WHERE id = @id
+            """, new { id = command.RunId, error = command.Error, fail = command.Fail, now = clock.UtcNow() }, ct);
+        audit.Describe("receipt_run", command.RunId, null, new { error = command.Error, failed = command.Fail });
+        return Unit.Value;
+    }
+}
+
+/// <summary>Runs the worker should pick up: pending ones and those a stopped process left running.</summary>
+public sealed record ListActiveReceiptRuns : IQuery<IReadOnlyList<Guid>>;
+
+internal sealed class ListActiveReceiptRunsHandler(IDbSession db) : IQueryHandler<ListActiveReceiptRuns, IReadOnlyList<Guid>>
+{
+    public async ValueTask<IReadOnlyList<Guid>> Handle(ListActiveReceiptRuns query, CancellationToken ct) =>
+        await db.QueryAsync<Guid>("SELECT id FROM receipt_runs WHERE status IN ('pending', 'running') ORDER BY id", null, ct);
+}

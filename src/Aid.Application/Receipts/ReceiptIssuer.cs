@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Aid.Application.Common;
+using Aid.Application.Donors;
+using Aid.Application.Gifts;
+
+namespace Aid.Application.Receipts;
+
+/// <summary>
+/// Issues and voids receipts inside the caller's transaction. The number comes from receipt_sequences in the
+/// same transaction, so a rollback leaves no hole; the donor row is locked first so two requests cannot
+/// receipt the same gift (current_gift_receipts' key enforces it as well).
+/// </summary>
+public sealed class ReceiptIssuer(
+    IDbSession db, BusinessClock clock, AccessScope scope, ReceiptSettings settings, IKeyRing keys, IReceiptRenderer renderer, IRequestBaseUrl baseUrl)
+{
+    private byte[]? _key;
+
+    public bool CanRender => renderer.Available;
+
+    internal async Task LockDonorAsync(Guid donorId, CancellationToken ct)
+    {
+        var found = await db.QuerySingleOrDefaultAsync<Guid?>($"SELECT id FROM donors WHERE id = @donorId {db.Dialect.ForUpdate}", new { donorId }, ct);
+        if (found is null) throw new NotFoundException("Donor", donorId);
+    }
+
+    /// <summary>Gifts of the donor that may be receipted: not reversed, with a value, and without a valid receipt.</summary>
+    internal const string EligibleGiftsWhere = """
+        g.amount > 0
+        AND NOT EXISTS (SELECT 1 FROM gift_reversals x WHERE x.gift_id = g.id)
+        AND NOT EXISTS (SELECT 1 FROM current_gift_receipts c WHERE c.gift_id = g.id)
+        """;
+
+    internal async Task<ReceiptRow> IssueAsync(Guid donorId, IReadOnlyList<Guid> giftIds, string kind, Guid? replaces, Guid? runId, CancellationToken ct)
+    {
+        if (!renderer.Available)
+            throw new UnavailableException("Receipts cannot be issued: no CJK font is configured or installed.", "Aid:Pdf:Fonts");
+        if (giftIds.Count == 0) throw new ConflictException("There is nothing to receipt.");
+
+        var donor = await db.QuerySingleAsync<DonorView>($"SELECT {DonorView.Columns} FROM donors WHERE id = @donorId", new { donorId }, ct);
+        var lines = await db.QueryAsync<LineRow>($"""
+            SELECT g.id AS GiftId, g.received_on AS ReceivedOn, p.code AS ProgrammeCode, p.name AS ProgrammeName, p.id AS ProgrammeId,
+                   g.kind AS Kind, g.method AS Method, g.description AS Description, g.quantity AS Quantity, g.unit AS Unit,
+                   g.valuation_basis AS ValuationBasis, g.amount AS Amount, g.currency AS Currency
+            FROM gifts g JOIN programmes p ON p.id = g.programme_id
+            WHERE {db.Dialect.InList("g.id", "giftIds")}
+            ORDER BY g.received_on, g.id
+            """, new { giftIds = db.Dialect.IdList(giftIds) }, ct);
+        if (lines.Select(l => l.Currency).Distinct().Count() > 1)
+            throw new ConflictException("Gifts in different currencies need separate receipts.");
+        var total = lines.Sum(l => l.Amount);
+        if (total <= 0) throw new ConflictException("A receipt is never issued for zero.");
+
+        var issuedAt = clock.UtcNow();
+        var issuedOn = clock.Today();
+        var sequence = await db.QuerySingleAsync<long>("""
+            INSERT INTO receipt_sequences (prefix, year, last_number) VALUES (@prefix, @year, 1)
+            ON CONFLICT (prefix, year) DO UPDATE SET last_number = receipt_sequences.last_number + 1
+            RETURNING last_number
+            """, new { prefix = settings.Prefix, year = issuedOn.Year }, ct);
+        var number = ReceiptNumber.Format(settings.Prefix, issuedOn.Year, sequence);
+        var replacesNumber = replaces is null ? null
+            : await db.QuerySingleAsync<string>("SELECT number FROM receipts WHERE id = @replaces", new { replaces }, ct);
+
+        var content = new ReceiptContent(number, kind, issuedOn, issuedAt, donor.Language, settings.Issuer,
+            DonorView.PublicName(donor.Name, donor.Anonymous, donor.Language), donor.Anonymous, lines[0].Currency,
+            lines.Select(l => new ReceiptLine(l.GiftId, l.ReceivedOn, l.ProgrammeCode, l.ProgrammeName, l.Kind, l.Method, l.Description,
+                l.Quantity, l.Unit, l.ValuationBasis, Money.Format(l.Amount))).ToList(),
+            Money.Format(total), ChineseAmount.Renminbi(total), replacesNumber, "", "");
+        var code = ReceiptContent.ComputeCode(Key, content);
+        var link = $"{(settings.PublicBaseUrl ?? baseUrl.Current ?? "http://127.0.0.1:5080").TrimEnd('/')}/verify/{number}?code={code}";
+        content = content with { VerificationCode = code, VerifyUrl = link };
+        var pdf = renderer.Render(content, ReceiptMark.Original);
+
+        var id = Guid.CreateVersion7();
+        var programmes = lines.Select(l => l.ProgrammeId).Distinct().ToList();
+        await db.ExecuteAsync("""
+            INSERT INTO receipts (id, number, prefix, year, sequence, kind, donor_id, programme_id, currency, total, issued_on, issued_at, issued_by,
+                                  content, verification_code, pdf_sha256, status, replaces_id, run_id)
+            VALUES (@id, @number, @prefix, @year, @sequence, @kind, @donorId, @programmeId, @currency, @total, @issuedOn, @issuedAt, @issuedBy,
+                    @content, @code, @sha, 'valid', @replaces, @runId)
+            """, new
+        {
+            id, number, prefix = settings.Prefix, year = issuedOn.Year, sequence, kind, donorId,
+            programmeId = programmes.Count == 1 ? programmes[0] : (Guid?)null, currency = content.Currency, total, issuedOn, issuedAt,
+            issuedBy = scope.AuditActor, content = content.ToJson(), code, sha = Convert.ToHexStringLower(SHA256.HashData(pdf)), replaces, runId,
+        }, ct);
+        foreach (var giftId in lines.Select(l => l.GiftId))
+        {
+            await db.ExecuteAsync("INSERT INTO receipt_gifts (receipt_id, gift_id) VALUES (@id, @giftId)", new { id, giftId }, ct);
+            await db.ExecuteAsync("INSERT INTO current_gift_receipts (gift_id, receipt_id) VALUES (@giftId, @id)", new { id, giftId }, ct);
+        }
+        if (replaces is not null)
+            await db.ExecuteAsync("UPDATE receipts SET replaced_by_id = @id WHERE id = @replaces", new { id, replaces }, ct);
+        return (await ReceiptRow.FindAsync(db, id, ct))!;
+    }
+
+    /// <summary>Marks a valid receipt void (number kept) and frees its gifts for a new receipt.</summary>
+    internal async Task VoidAsync(ReceiptRow receipt, string reason, CancellationToken ct)
+    {
+        if (receipt.Status != ReceiptStatus.Valid)
+            throw new ConflictException($"Receipt {receipt.Number} is already void.");
+        await db.ExecuteAsync("""
+            UPDATE receipts SET status = 'void', void_reason = @reason, voided_at = @now, voided_by = @by WHERE id = @id AND status = 'valid'
+            """, new { id = receipt.Id, reason, now = clock.UtcNow(), by = scope.AuditActor }, ct);
+        await db.ExecuteAsync("DELETE FROM current_gift_receipts WHERE receipt_id = @id", new { id = receipt.Id }, ct);
+    }
+
+    /// <summary>The gifts of a (void) receipt that can still be receipted again.</summary>
+    internal Task<IReadOnlyList<Guid>> ReissuableGiftsAsync(Guid receiptId, CancellationToken ct) =>
+        db.QueryAsync<Guid>($"""
+            SELECT g.id FROM receipt_gifts rg JOIN gifts g ON g.id = rg.gift_id
+            WHERE rg.receipt_id = @receiptId AND {EligibleGiftsWhere}
+            ORDER BY g.id
+            """, new { receiptId }, ct);
+
+    /// <summary>When a gift is reversed: void its receipt and, where it covered other gifts too, reissue for those.</summary>
+    internal async Task<(string Voided, string? Reissued)?> OnGiftReversedAsync(Guid giftId, string reason, CancellationToken ct)
+    {
+        var receiptId = await db.QuerySingleOrDefaultAsync<Guid?>("SELECT receipt_id FROM current_gift_receipts WHERE gift_id = @giftId", new { giftId }, ct);
+        if (receiptId is null) return null;
+        var receipt = (await ReceiptRow.FindAsync(db, receiptId.Value, ct))!;
+        await VoidAsync(receipt, $"捐赠已冲销 Gift reversed: {reason}", ct);
+        var rest = await ReissuableGiftsAsync(receipt.Id, ct);
+        if (rest.Count == 0 || !renderer.Available) return (receipt.Number, null);
+        var reissued = await IssueAsync(receipt.DonorId, rest, receipt.Kind, receipt.Id, null, ct);
+        return (receipt.Number, reissued.Number);
+    }
+
+    private byte[] Key => _key ??= keys.DeriveKey("receipt-verification");
+
+    private sealed class LineRow
+    {
+        public required Guid GiftId { get; init; }
+        public required DateOnly ReceivedOn { get; init; }
+        public required string ProgrammeCode { get; init; }
+        public required string ProgrammeName { get; init; }
+        public required Guid ProgrammeId { get; init; }
+        public required string Kind { get; init; }
+        public string? Method { get; init; }
+        public string? Description { get; init; }
+        public string? Quantity { get; init; }
+        public string? Unit { get; init; }
+        public string? ValuationBasis { get; init; }
+        public required long Amount { get; init; }
+        public required string Currency { get; init; }
+    }
+}

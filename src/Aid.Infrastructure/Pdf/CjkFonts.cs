@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using System.Text;
+using PdfSharp.Fonts;
+
+namespace Aid.Infrastructure.Pdf;
+
+/// <summary>
+/// The fonts receipts and statements are drawn with, primary first, chosen per character: WenQuanYi Micro Hei
+/// for nearly everything, Droid Sans Fallback for rarer name characters (䶮). Parsed once per process.
+/// </summary>
+public sealed class CjkFonts
+{
+    public static readonly IReadOnlyList<string> WellKnownFiles =
+    [
+        "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+        "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+        @"C:\Windows\Fonts\msyh.ttc",
+        @"C:\Windows\Fonts\simsun.ttc",
+        "/System/Library/Fonts/PingFang.ttc",
+    ];
+
+    /// <summary>The replacement drawn for a character no font has (CJK Extension B such as 𠮷).</summary>
+    public const string Replacement = "□";
+
+    private CjkFonts(IReadOnlyList<FontFile> fonts, IReadOnlyList<string> problems)
+    {
+        Fonts = fonts;
+        Problems = problems;
+    }
+
+    public IReadOnlyList<FontFile> Fonts { get; }
+    public IReadOnlyList<string> Problems { get; }
+    public bool Available => Fonts.Count > 0 && Fonts[0].Has('元') && Fonts[0].Has('A') && Fonts[0].Has('1');
+
+    /// <summary>Configured files (Aid:Pdf:Fonts) if any are given, else the well-known system files that exist.</summary>
+    public static CjkFonts Load(IReadOnlyList<string> configured)
+    {
+        var candidates = configured.Count > 0 ? configured : WellKnownFiles.Where(File.Exists).ToList();
+        var fonts = new List<FontFile>();
+        var problems = new List<string>();
+        foreach (var path in candidates)
+        {
+            var font = FontFile.Load(path, FontRegistry.FaceNameFor(path));
+            if (font is null) problems.Add($"{path}: missing, unreadable or not a TrueType font");
+            else fonts.Add(font);
+        }
+        if (fonts.Count > 0 && !(fonts[0].Has('元') && fonts[0].Has('A')))
+            problems.Add($"{fonts[0].Path}: the primary font must have both Chinese and Latin glyphs");
+        var set = new CjkFonts(fonts, problems);
+        if (set.Available) FontRegistry.Register(fonts);
+        return set;
+    }
+
+    /// <summary>Index of the first font that has the character, or -1.</summary>
+    public int FontFor(int codePoint)
+    {
+        for (var i = 0; i < Fonts.Count; i++)
+            if (Fonts[i].Has(codePoint)) return i;
+        return -1;
+    }
+
+    /// <summary>Splits text into runs drawable with one font each; unknown characters become <see cref="Replacement"/>.</summary>
+    public IEnumerable<(int Font, string Text)> Runs(string text, Action<int>? missing = null)
+    {
+        var current = -1;
+        var run = new StringBuilder();
+        foreach (var rune in text.EnumerateRunes())
+        {
+            var font = FontFor(rune.Value);
+            var piece = rune.ToString();
+            if (font < 0)
+            {
+                missing?.Invoke(rune.Value);
+                font = FontFor(Replacement[0]);
+                piece = Replacement;
+                if (font < 0) { font = 0; piece = "?"; }
+            }
+            if (font != current && run.Length > 0)
+            {
+                yield return (current, run.ToString());
+                run.Clear();
+            }
+            current = font;
+            run.Append(piece);
+        }
+        if (run.Length > 0) yield return (current, run.ToString());
+    }
+}
+
+/// <summary>
+/// PDFsharp's font resolver is process-global: it serves every face registered here by its face name
+/// (also used as the family name). Bold is simulated: the CJK fonts have no bold face.
+/// </summary>
+internal static class FontRegistry
+{
+    private static readonly ConcurrentDictionary<string, byte[]> Faces = new();
+    private static readonly Lock Gate = new();
+    private static bool _installed;
+
+    public static string FaceNameFor(string path) =>
+        "Aid" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(path)))[..12];
+
+    public static void Register(IEnumerable<FontFile> fonts)
+    {
+        foreach (var font in fonts) Faces.TryAdd(font.FaceName, font.Bytes);
+        lock (Gate)
+        {
+            if (_installed) return;
+            GlobalFontSettings.FontResolver = new Resolver();
+            _installed = true;
+        }
+    }
+
+    private sealed class Resolver : IFontResolver
+    {
+        public FontResolverInfo? ResolveTypeface(string familyName, bool bold, bool italic) =>
+            Faces.ContainsKey(familyName) ? new FontResolverInfo(familyName, bold, italic) : null;
+
+        public byte[]? GetFont(string faceName) => Faces.TryGetValue(faceName, out var bytes) ? bytes : null;
+    }
+}

@@ -1,0 +1,266 @@
+using System.Collections;
+using PdfSharp;
+using PdfSharp.Drawing;
+using PdfSharp.Pdf;
+using QRCoder;
+
+namespace Aid.Infrastructure.Pdf;
+
+public enum TextAlign { Left, Center, Right }
+
+public sealed record TableColumn(string Header, double Width, TextAlign Align = TextAlign.Left);
+
+/// <summary>Title, author (the issuer), subject and the fixed creation time that makes the output reproducible.</summary>
+public sealed record PdfMetadata(string Title, string Author, string Subject, DateTimeOffset Created, string IdSeed);
+
+/// <summary>
+/// The small layout layer Aid draws documents with on PDFsharp's XGraphics: wrapped CJK text with per-character
+/// font fallback, rules, tables whose header repeats on every page, QR codes, and "第 n 页 / 共 m 页" footers.
+/// Output is deterministic: fixed dates and a document id derived from the content seed.
+/// </summary>
+public sealed class PdfCanvas : IDisposable
+{
+    private const double Margin = 50;
+    private const double FooterSpace = 40;
+    private readonly CjkFonts _fonts;
+    private readonly PdfMetadata _metadata;
+    private readonly PdfDocument _document = new();
+    private readonly Dictionary<(int, double, bool), XFont> _xfonts = new();
+    private readonly Action<int>? _missingGlyph;
+    private XGraphics? _graphics;
+    private PdfPage? _page;
+
+    public PdfCanvas(CjkFonts fonts, PdfMetadata metadata, Action<int>? missingGlyph = null)
+    {
+        if (!fonts.Available) throw new InvalidOperationException("No CJK font is available for PDF rendering.");
+        _fonts = fonts;
+        _metadata = metadata;
+        _missingGlyph = missingGlyph;
+        NewPage();
+    }
+
+    public double Left => Margin;
+    public double Width => (_page?.Width.Point ?? 595) - 2 * Margin;
+    public double Right => Left + Width;
+    public double Y { get; set; }
+    private double Bottom => (_page?.Height.Point ?? 842) - Margin - FooterSpace;
+    private XGraphics G => _graphics!;
+
+    public void NewPage()
+    {
+        _graphics?.Dispose();
+        _page = _document.AddPage();
+        _page.Size = PageSize.A4;
+        _graphics = XGraphics.FromPdfPage(_page);
+        Y = Margin;
+    }
+
+    public void EnsureSpace(double height)
+    {
+        if (Y + height > Bottom) NewPage();
+    }
+
+    public void Space(double height) => Y += height;
+
+    public double LineHeight(double size) => size * 1.45;
+
+    public double Measure(string text, double size, bool bold = false)
+    {
+        double width = 0;
+        foreach (var (font, run) in _fonts.Runs(text))
+            width += G.MeasureString(run, Font(font, size, bold)).Width;
+        return width;
+    }
+
+    /// <summary>Wrapped text in a column (default: the full width); advances Y, breaking pages as needed.</summary>
+    public void Text(string text, double size = 10, bool bold = false, TextAlign align = TextAlign.Left, double? x = null, double? width = null)
+    {
+        var left = x ?? Left;
+        var w = width ?? Right - left;
+        foreach (var line in TextBreaker.Wrap(text, w, s => Measure(s, size, bold)))
+        {
+            EnsureSpace(LineHeight(size));
+            DrawLine(line, left, Y, w, size, bold, align);
+            Y += LineHeight(size);
+        }
+    }
+
+    /// <summary>One line of text at a fixed place; nothing moves.</summary>
+    public void TextAt(string text, double x, double y, double size = 10, bool bold = false, TextAlign align = TextAlign.Left, double width = 0) =>
+        DrawLine(text, x, y, width, size, bold, align);
+
+    public void Rule(double thickness = 0.6)
+    {
+        EnsureSpace(6);
+        G.DrawLine(new XPen(XColors.Gray, thickness), Left, Y + 2, Right, Y + 2);
+        Y += 6;
+    }
+
+    /// <summary>A table: header on every page it spans, cells wrapped, rows never split across pages.</summary>
+    public void Table(IReadOnlyList<TableColumn> columns, IEnumerable<IReadOnlyList<string>> rows, double size = 9)
+    {
+        var total = columns.Sum(c => c.Width);
+        var widths = columns.Select(c => c.Width / total * Width).ToArray();
+        const double pad = 3;
+
+        void Header()
+        {
+            var lines = columns.Select((c, i) => TextBreaker.Wrap(c.Header, widths[i] - 2 * pad, s => Measure(s, size, true))).ToList();
+            var height = lines.Max(l => l.Count) * LineHeight(size) + 2 * pad;
+            G.DrawRectangle(new XSolidBrush(XColor.FromArgb(235, 235, 235)), Left, Y, Width, height);
+            DrawCells(lines, height, bold: true);
+        }
+
+        void DrawCells(List<List<string>> lines, double height, bool bold)
+        {
+            var x = Left;
+            for (var i = 0; i < columns.Count; i++)
+            {
+                var y = Y + pad;
+                foreach (var line in lines[i])
+                {
+                    DrawLine(line, x + pad, y, widths[i] - 2 * pad, size, bold, columns[i].Align);
+                    y += LineHeight(size);
+                }
+                x += widths[i];
+            }
+            Y += height;
+            G.DrawLine(new XPen(XColors.LightGray, 0.4), Left, Y, Right, Y);
+        }
+
+        EnsureSpace(4 * LineHeight(size));
+        Header();
+        foreach (var row in rows)
+        {
+            var lines = columns.Select((_, i) => TextBreaker.Wrap(i < row.Count ? row[i] : "", widths[i] - 2 * pad, s => Measure(s, size))).ToList();
+            var height = lines.Max(l => l.Count) * LineHeight(size) + 2 * pad;
+            if (Y + height > Bottom)
+            {
+                NewPage();
+                Header();
+            }
+            DrawCells(lines, height, bold: false);
+        }
+    }
+
+    /// <summary>A QR code drawn as vector squares (crisp at any zoom, no image, deterministic).</summary>
+    public void Qr(string text, double x, double y, double size)
+    {
+        using var generator = new QRCodeGenerator();
+        using var data = generator.CreateQrCode(text, QRCodeGenerator.ECCLevel.M);
+        var matrix = data.ModuleMatrix;
+        var module = size / matrix.Count;
+        for (var row = 0; row < matrix.Count; row++)
+        {
+            BitArray bits = matrix[row];
+            for (var col = 0; col < bits.Length; col++)
+                if (bits[col]) G.DrawRectangle(XBrushes.Black, x + col * module, y + row * module, module + 0.01, module + 0.01);
+        }
+    }
+
+    /// <summary>Adds the page footers and writes the document.</summary>
+    public byte[] Finish(string? footerLeft = null)
+    {
+        _graphics?.Dispose();
+        _graphics = null;
+        var count = _document.PageCount;
+        for (var i = 0; i < count; i++)
+        {
+            var page = _document.Pages[i];
+            using var g = XGraphics.FromPdfPage(page, XGraphicsPdfPageOptions.Append);
+            _graphics = g;
+            var y = page.Height.Point - Margin - 12;
+            DrawLine($"第 {i + 1} 页 / 共 {count} 页", Left, y, Width, 8, false, TextAlign.Center);
+            if (footerLeft is not null) DrawLine(footerLeft, Left, y, Width, 8, false, TextAlign.Left);
+            _graphics = null;
+        }
+
+        _document.Info.Title = _metadata.Title;
+        _document.Info.Author = _metadata.Author;
+        _document.Info.Subject = _metadata.Subject;
+        _document.Info.Creator = "Aid";
+        _document.Info.CreationDate = _metadata.Created.UtcDateTime;
+        _document.Info.ModificationDate = _metadata.Created.UtcDateTime;
+        var id = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(_metadata.IdSeed)))[..32];
+        var idText = new string(Convert.FromHexString(id).Select(b => (char)b).ToArray());
+        _document.Internals.FirstDocumentID = idText;
+        _document.Internals.SecondDocumentID = idText;
+
+        using var stream = new MemoryStream();
+        _document.Save(stream, closeStream: false);
+        var bytes = stream.ToArray();
+        PinRandomParts(bytes, _metadata.IdSeed);
+        return bytes;
+    }
+
+    /// <summary>
+    /// PDFsharp names each embedded font subset with a random six-letter tag ("GOXDFQ+WenQuanYi…") and writes random
+    /// XMP uuids: the parts of its output that differ between two renders. Replace them, in place and at the same
+    /// length (Latin-1 text of uncompressed objects), with values derived from the document seed.
+    /// </summary>
+    internal static void PinRandomParts(byte[] pdf, string seed)
+    {
+        var text = System.Text.Encoding.Latin1.GetString(pdf);
+        var tags = System.Text.RegularExpressions.Regex.Matches(text, "/FontName/([A-Z]{6})\\+")
+            .Select(m => m.Groups[1].Value).Distinct().ToList();
+        for (var i = 0; i < tags.Count; i++)
+        {
+            var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{seed}|font|{i}"));
+            var pinned = System.Text.Encoding.ASCII.GetBytes(new string(hash.Take(6).Select(b => (char)('A' + b % 26)).ToArray()));
+            var needle = System.Text.Encoding.ASCII.GetBytes("/" + tags[i] + "+");
+            var span = pdf.AsSpan();
+            for (var at = span.IndexOf(needle); at >= 0;)
+            {
+                pinned.CopyTo(span.Slice(at + 1, 6));
+                var next = span[(at + needle.Length)..].IndexOf(needle);
+                at = next < 0 ? -1 : at + needle.Length + next;
+            }
+        }
+
+        // The XMP metadata carries DocumentID/InstanceID uuids of its own: pin them the same way.
+        var uuids = System.Text.RegularExpressions.Regex.Matches(text, "uuid:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})");
+        for (var i = 0; i < uuids.Count; i++)
+        {
+            var match = uuids[i];
+            var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{seed}|uuid|{i}"));
+            var pinned = new Guid(hash.AsSpan(0, 16)).ToString("D");
+            System.Text.Encoding.ASCII.GetBytes(pinned).CopyTo(pdf.AsSpan(match.Groups[1].Index, 36));
+        }
+    }
+
+    public void Dispose()
+    {
+        _graphics?.Dispose();
+        _document.Dispose();
+    }
+
+    private void DrawLine(string text, double x, double y, double width, double size, bool bold, TextAlign align)
+    {
+        var runs = _fonts.Runs(text, _missingGlyph).ToList();
+        var fonts = runs.Select(r => Font(r.Font, size, bold)).ToList();
+        var widths = runs.Select((r, i) => G.MeasureString(r.Text, fonts[i]).Width).ToList();
+        var total = widths.Sum();
+        var cursor = align switch
+        {
+            TextAlign.Center => x + (width - total) / 2,
+            TextAlign.Right => x + width - total,
+            _ => x,
+        };
+        for (var i = 0; i < runs.Count; i++)
+        {
+            G.DrawString(runs[i].Text, fonts[i], XBrushes.Black, new XPoint(cursor, y), XStringFormats.TopLeft);
+            cursor += widths[i];
+        }
+    }
+
+    private XFont Font(int index, double size, bool bold)
+    {
+        if (!_xfonts.TryGetValue((index, size, bold), out var font))
+        {
+            font = new XFont(_fonts.Fonts[index].FaceName, size, bold ? XFontStyleEx.Bold : XFontStyleEx.Regular,
+                new XPdfFontOptions(PdfFontEncoding.Unicode));
+            _xfonts[(index, size, bold)] = font;
+        }
+        return font;
+    }
+}

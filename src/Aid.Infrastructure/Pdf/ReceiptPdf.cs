@@ -1,0 +1,95 @@
+using System.Globalization;
+using Aid.Application.Receipts;
+using Microsoft.Extensions.Logging;
+
+namespace Aid.Infrastructure.Pdf;
+
+/// <summary>
+/// The receipt as a PDF: issuer, number, donor (or 匿名/Anonymous), each gift line, the total in figures and in
+/// 大写, the verification code and a QR code of the verification link. Rendered from the snapshot alone.
+/// </summary>
+public sealed class ReceiptPdf(CjkFonts fonts, ILogger<ReceiptPdf> logger) : IReceiptRenderer
+{
+    public bool Available => fonts.Available;
+
+    public byte[] Render(ReceiptContent c, ReceiptMark mark)
+    {
+        var en = c.Language == "en";
+        string L(string zh, string english) => en ? $"{zh} {english}" : zh;
+        var metadata = new PdfMetadata($"捐赠收据 Donation receipt {c.Number}", c.Issuer.Name, "Donation receipt", c.IssuedAt, c.Number + "|" + c.VerificationCode);
+        using var pdf = new PdfCanvas(fonts, metadata, codePoint => logger.LogWarning("No font has U+{CodePoint:X5}; a replacement was drawn", codePoint));
+
+        if (mark != ReceiptMark.Original)
+            pdf.TextAt(mark == ReceiptMark.Copy ? "副本 COPY" : "已作废 VOID", pdf.Left, pdf.Y, 16, bold: true, TextAlign.Right, pdf.Width);
+        pdf.Text("公益事业捐赠收据", 18, bold: true, TextAlign.Center);
+        pdf.Text("Donation Receipt", 11, align: TextAlign.Center);
+        pdf.Space(8);
+        pdf.Text($"{L("开具单位", "Issuer")}：{c.Issuer.Name}", 10);
+        pdf.Text($"{L("统一社会信用代码", "Unified social credit code")}：{c.Issuer.Code}", 10);
+        pdf.Text($"{L("地址", "Address")}：{c.Issuer.Address}", 10);
+        pdf.Rule();
+        pdf.Text($"{L("收据编号", "Receipt No.")}：{c.Number}", 11, bold: true);
+        pdf.Text($"{L("开具日期", "Date of issue")}：{c.IssuedOn:yyyy-MM-dd}", 10);
+        pdf.Text($"{L("捐赠人", "Donor")}：{c.DonorName}", 11, bold: true);
+        if (c.Replaces is not null) pdf.Text($"{L("替代作废收据", "Replaces void receipt")}：{c.Replaces}", 10);
+        pdf.Space(6);
+
+        pdf.Table(
+        [
+            new TableColumn(L("收到日期", "Received"), 14),
+            new TableColumn(L("项目", "Programme"), 26),
+            new TableColumn(L("捐赠内容", "Gift"), 32),
+            new TableColumn($"{L("金额", "Amount")} ({c.Currency})", 18, TextAlign.Right),
+        ], c.Lines.Select(line => (IReadOnlyList<string>)
+        [
+            line.ReceivedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            line.ProgrammeName,
+            Describe(line, en),
+            Figures(line.Amount),
+        ]));
+        pdf.Space(6);
+        pdf.Text($"{L("合计", "Total")}：{c.Currency} {Figures(c.Total)}", 12, bold: true);
+        pdf.Text($"{L("金额大写", "Amount in words")}：{c.TotalInWords}", 12, bold: true);
+        pdf.Space(10);
+
+        const double qrSize = 96;
+        pdf.EnsureSpace(qrSize + 10);
+        var top = pdf.Y;
+        pdf.Qr(c.VerifyUrl, pdf.Right - qrSize, top, qrSize);
+        pdf.Text($"{L("验证码", "Verification code")}：{c.VerificationCode}", 11, bold: true, width: pdf.Width - qrSize - 12);
+        pdf.Text(L("扫描二维码或访问以下地址核验本收据：", "Scan the QR code or open this address to verify the receipt:"), 9, width: pdf.Width - qrSize - 12);
+        pdf.Text(c.VerifyUrl, 8, width: pdf.Width - qrSize - 12);
+        pdf.Y = Math.Max(pdf.Y, top + qrSize) + 8;
+        pdf.Text(L("感谢您对公益事业的支持！", "Thank you for supporting our programmes!"), 10, align: TextAlign.Center);
+        return pdf.Finish(c.Number);
+    }
+
+    private static string Describe(ReceiptLine line, bool en)
+    {
+        if (line.Kind != "in_kind")
+            return (line.Method, en) switch
+            {
+                ("bank_transfer", _) => en ? "银行转账 Bank transfer" : "银行转账",
+                ("cash", _) => en ? "现金 Cash" : "现金",
+                ("wechat_pay", _) => en ? "微信支付 WeChat Pay" : "微信支付",
+                ("alipay", _) => en ? "支付宝 Alipay" : "支付宝",
+                ("cheque", _) => en ? "支票 Cheque" : "支票",
+                _ => line.Method ?? "",
+            };
+        var basis = line.ValuationBasis switch
+        {
+            "invoice" => en ? "按发票 invoice" : "按发票计价",
+            "fair_value" => en ? "公允价值 fair value" : "按公允价值",
+            _ => en ? "未估值 not valued" : "未估值",
+        };
+        return $"{line.Description} {line.Quantity}{line.Unit}（{basis}）";
+    }
+
+    /// <summary>"12345.67" → "12,345.67".</summary>
+    internal static string Figures(string amount)
+    {
+        var dot = amount.IndexOf('.');
+        var integer = long.Parse(amount[..dot], CultureInfo.InvariantCulture);
+        return integer.ToString("#,0", CultureInfo.InvariantCulture) + amount[dot..];
+    }
+}
