@@ -42,10 +42,24 @@ public abstract class AidApp : IAsyncLifetime
     {
         if (Engine == Engine.Postgres && TestDatabase.PostgresServer is null) return;
         _database = await TestDatabase.CreateAsync(Engine);
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        _factory = CreateFactory();
+        _factory.Server.PreserveExecutionContext = true;
+        Available = true;
+    }
+
+    /// <summary>Stops the service (as a crash or deploy would, mid-work) and starts a new one on the same database and key.</summary>
+    public async Task RestartAsync()
+    {
+        await _factory!.DisposeAsync();
+        _factory = CreateFactory();
+        _factory.Server.PreserveExecutionContext = true;
+    }
+
+    private WebApplicationFactory<Program> CreateFactory() =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
-            builder.UseSetting("Aid:Database:Provider", _database.Provider);
-            builder.UseSetting("ConnectionStrings:Aid", _database.ConnectionString);
+            builder.UseSetting("Aid:Database:Provider", _database!.Provider);
+            builder.UseSetting("ConnectionStrings:Aid", _database!.ConnectionString);
             builder.UseSetting("AID_BOOTSTRAP_ADMIN_KEY", AdminKey);
             builder.UseSetting("Aid:Security:FailedAuthenticationsPerMinute", "1000");
             builder.UseSetting("Aid:Security:VerifyPerMinute", "100000");
@@ -53,9 +67,6 @@ public abstract class AidApp : IAsyncLifetime
             builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
             Configure(builder);
         });
-        _factory.Server.PreserveExecutionContext = true;
-        Available = true;
-    }
 
     public HttpClient Client(string? key = null)
     {
