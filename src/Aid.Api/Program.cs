@@ -101,6 +101,9 @@ app.MapGifts();
 app.MapReceipts();
 app.MapReceiptRuns();
 app.MapVerify();
+app.MapStudents();
+app.MapSponsorships();
+app.MapDisbursements();
 app.MapAudit();
 
 app.Run();

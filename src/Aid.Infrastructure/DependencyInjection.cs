@@ -25,6 +25,7 @@ public static class DependencyInjection
         services.AddSingleton(_ => CjkFonts.Load(configuration.GetSection("Aid:Pdf:Fonts").GetChildren()
             .OrderBy(c => int.TryParse(c.Key, out var i) ? i : int.MaxValue).Select(c => c.Value).OfType<string>().Where(v => v.Length > 0).ToList()));
         services.AddSingleton<IReceiptRenderer, ReceiptPdf>();
+        services.AddSingleton<IFieldCipher, FieldCipher>();
         return services;
     }
 }

@@ -16,6 +16,8 @@ internal sealed class DatabaseInitializer(IServiceProvider services, IConfigurat
         if (options.Provider == DatabaseProvider.Sqlite || configuration.GetValue("Aid:Database:MigrateOnStart", true))
             await services.GetRequiredService<MigrationRunner>().MigrateAsync(cancellationToken);
 
+        _ = services.GetRequiredService<Aid.Application.Common.IKeyRing>(); // creates the key file (0600) on first start
+
         await using var scope = services.CreateAsyncScope();
         var sender = scope.ServiceProvider.GetRequiredService<ISender>();
         var result = await sender.Send(new BootstrapAdminKey(configuration["AID_BOOTSTRAP_ADMIN_KEY"]), cancellationToken);

@@ -12,6 +12,7 @@ internal sealed class GetGiftHandler(IDbSession db, AccessScope scope) : IQueryH
         var gift = await GiftRow.FindAsync(db, query.Id, ct);
         if (gift is null) return null;
         var visible = scope.Actor is { Role: Roles.Donor } donor ? donor.DonorId == gift.DonorId : scope.CanSeeProgramme(gift.ProgrammeId);
-        return visible ? gift.ToView(await GiftRow.AllocationsAsync(db, gift.Id, ct)) : null;
+        if (!visible) return null;
+        return gift.ToView(await GiftRow.AllocationsAsync(db, gift.Id, ct)) with { PaidFor = await GiftRow.PaidForAsync(db, gift.Id, ct) };
     }
 }

@@ -27,6 +27,9 @@ public sealed record PledgeAllocationView(int Instalment, string Amount);
 
 public sealed record GiftReversalView(string Reason, DateOnly ReversedOn, DateTimeOffset ReversedAt);
 
+/// <summary>A student term a gift paid for: the student's pseudonymous code only.</summary>
+public sealed record PaidForView(Guid DisbursementId, string StudentCode, string AcademicYear, string Term, string Amount, DateOnly? PaidOn);
+
 /// <summary>
 /// A gift as the API shows it. <c>amount</c> is what the gift booked (cash, or the value of goods; "0.00" for goods not valued).
 /// <c>pledgeAllocations</c> is listed on a single gift and left out (null) in lists.
@@ -34,7 +37,8 @@ public sealed record GiftReversalView(string Reason, DateOnly ReversedOn, DateTi
 public sealed record GiftView(
     Guid Id, Guid ProgrammeId, Guid DonorId, Guid? PledgeId, string Kind, DateOnly ReceivedOn, string Currency, string Amount,
     string? Method, string? Reference, string? Description, decimal? Quantity, string? Unit, string? ValuationBasis, string? Value,
-    string Status, IReadOnlyList<PledgeAllocationView>? PledgeAllocations, string? ExcessAsGift, GiftReversalView? Reversal, DateTimeOffset CreatedAt);
+    string Status, IReadOnlyList<PledgeAllocationView>? PledgeAllocations, string? ExcessAsGift, GiftReversalView? Reversal, DateTimeOffset CreatedAt,
+    IReadOnlyList<PaidForView>? PaidFor = null);
 
 internal sealed class GiftRow
 {
@@ -84,7 +88,8 @@ internal sealed class GiftRow
             Description, Quantity is null ? null : decimal.Parse(Quantity, System.Globalization.CultureInfo.InvariantCulture), Unit,
             ValuationBasis, Kind == GiftKinds.InKind ? Money.Format(Amount) : null,
             IsReversed ? "reversed" : "recorded", allocations, excess,
-            IsReversed ? new GiftReversalView(ReversalReason!, ReversedOn!.Value, ReversedAt!.Value) : null, CreatedAt);
+            IsReversed ? new GiftReversalView(ReversalReason!, ReversedOn!.Value, ReversedAt!.Value) : null, CreatedAt,
+            PaidFor: allocations is null ? null : []);
     }
 
     public static async Task<IReadOnlyList<PledgeAllocationView>> AllocationsAsync(IDbSession db, Guid giftId, CancellationToken ct)
@@ -93,6 +98,28 @@ internal sealed class GiftRow
             "SELECT instalment_number AS Instalment, amount AS Amount FROM pledge_allocations WHERE gift_id = @giftId ORDER BY instalment_number",
             new { giftId }, ct);
         return rows.Select(r => new PledgeAllocationView((int)r.Instalment, Money.Format(r.Amount))).ToList();
+    }
+
+    /// <summary>The paid (not reversed) disbursements this gift funded.</summary>
+    public static async Task<IReadOnlyList<PaidForView>> PaidForAsync(IDbSession db, Guid giftId, CancellationToken ct)
+    {
+        var rows = await db.QueryAsync<PaidForRow>("""
+            SELECT d.id AS DisbursementId, s.code AS StudentCode, d.academic_year AS AcademicYear, d.term AS Term, a.amount AS Amount, d.paid_on AS PaidOn
+            FROM disbursement_allocations a JOIN disbursements d ON d.id = a.disbursement_id JOIN students s ON s.id = d.student_id
+            WHERE a.gift_id = @giftId AND d.status = 'paid'
+            ORDER BY d.paid_on, d.id
+            """, new { giftId }, ct);
+        return rows.Select(r => new PaidForView(r.DisbursementId, r.StudentCode, r.AcademicYear, r.Term, Money.Format(r.Amount), r.PaidOn)).ToList();
+    }
+
+    private sealed class PaidForRow
+    {
+        public required Guid DisbursementId { get; init; }
+        public required string StudentCode { get; init; }
+        public required string AcademicYear { get; init; }
+        public required string Term { get; init; }
+        public required long Amount { get; init; }
+        public DateOnly? PaidOn { get; init; }
     }
 
     private sealed class AllocationRow

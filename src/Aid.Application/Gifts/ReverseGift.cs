@@ -36,6 +36,10 @@ internal sealed class ReverseGiftHandler(IDbSession db, BusinessClock clock, Acc
         if (gift.IsReversed)
             throw new ConflictException("The gift is already reversed.", new Dictionary<string, object?> { ["reversedAt"] = gift.ReversedAt });
 
+        var spent = await GiftRow.PaidForAsync(db, gift.Id, ct);
+        if (spent.Count > 0)
+            throw new ConflictException("Part of this gift has already paid for student aid; reverse those disbursements first.",
+                new Dictionary<string, object?> { ["disbursementIds"] = spent.Select(s => s.DisbursementId).ToArray() });
         Guid? entryId = null;
         if (gift.JournalEntryId is { } original)
         {

@@ -18,6 +18,8 @@ public static class EntryKinds
     public const string CashGift = "cash_gift";
     public const string InKindGift = "in_kind_gift";
     public const string GiftReversal = "gift_reversal";
+    public const string Disbursement = "disbursement";
+    public const string DisbursementReversal = "disbursement_reversal";
 }
 
 public sealed record Posting(string Account, long Amount);

@@ -7,8 +7,8 @@ namespace Aid.Application.Programmes;
 public sealed record GetProgrammeBalance(Guid ProgrammeId) : IQuery<ProgrammeBalance?>;
 
 /// <summary>
-/// Everything here is a sum of ledger postings, except pledgedOutstanding (pledges are promises, not money).
-/// restrictedBalance = cashBalance + goodsInStock.
+/// Everything here is a sum of ledger postings, except pledgedOutstanding (pledges are promises, not money) and
+/// committed (approved disbursements not yet paid). restrictedBalance = cashBalance + goodsInStock.
 /// </summary>
 public sealed record ProgrammeBalance(
     Guid ProgrammeId, string Currency, string CashReceived, string GoodsReceived, string Reversed, string Disbursed, string GoodsDistributed,
@@ -26,6 +26,9 @@ internal sealed class GetProgrammeBalanceHandler(IDbSession db, AccessScope scop
         long Sum(string account, string? kind = null) => sums.Where(s => s.Account == account && (kind is null || s.Kind == kind)).Sum(s => s.Amount);
 
         var pledged = await db.QuerySingleAsync<long>(PledgedOutstandingSql, new { programmeId = programme.Id }, ct);
+        var committed = await db.QuerySingleAsync<long>(
+            "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM disbursements WHERE programme_id = @programmeId AND status = 'approved'",
+            new { programmeId = programme.Id }, ct);
         return new ProgrammeBalance(
             programme.Id, programme.Currency,
             CashReceived: Money.Format(Sum(Accounts.CashAtBank, EntryKinds.CashGift)),
@@ -33,10 +36,11 @@ internal sealed class GetProgrammeBalanceHandler(IDbSession db, AccessScope scop
             Reversed: Money.Format(Sum(Accounts.RestrictedFund, EntryKinds.GiftReversal)),
             Disbursed: Money.Format(Sum(Accounts.AidPaid)),
             GoodsDistributed: Money.Format(Sum(Accounts.GoodsDistributed)),
-            Committed: Money.Format(0),
+            Committed: Money.Format(committed),
             CashBalance: Money.Format(Sum(Accounts.CashAtBank)),
             GoodsInStock: Money.Format(Sum(Accounts.GoodsInStock)),
-            RestrictedBalance: Money.Format(-Sum(Accounts.RestrictedFund)),
+            // What is still held for the programme's purpose: the fund less the aid paid and goods handed out.
+            RestrictedBalance: Money.Format(-(Sum(Accounts.RestrictedFund) + Sum(Accounts.AidPaid) + Sum(Accounts.GoodsDistributed))),
             PledgedOutstanding: Money.Format(pledged));
     }
 

@@ -1,0 +1,52 @@
+using Aid.Application.Common;
+using FluentValidation;
+using Mediator;
+
+namespace Aid.Application.Disbursements;
+
+public sealed record GetDisbursement(Guid Id) : IQuery<DisbursementView?>;
+
+internal sealed class GetDisbursementHandler(IDbSession db, AccessScope scope) : IQueryHandler<GetDisbursement, DisbursementView?>
+{
+    public async ValueTask<DisbursementView?> Handle(GetDisbursement query, CancellationToken ct)
+    {
+        var row = await DisbursementRow.FindAsync(db, query.Id, ct);
+        if (row is null || !scope.CanSeeProgramme(row.ProgrammeId)) return null;
+        return row.ToView(await DisbursementRow.FundingAsync(db, row.Id, ct));
+    }
+}
+
+public sealed record ListDisbursements(Guid? ProgrammeId, Guid? StudentId, string? Status, int? Limit, string? Cursor) : IQuery<Page<DisbursementView>>, IPagedQuery;
+
+public sealed class ListDisbursementsValidator : AbstractValidator<ListDisbursements>
+{
+    public ListDisbursementsValidator()
+    {
+        this.AddPagingRules();
+        RuleFor(q => q.Status).Must(s => s is null or "requested" or "approved" or "rejected" or "paid" or "reversed")
+            .WithMessage("status must be requested, approved, rejected, paid or reversed.");
+    }
+}
+
+internal sealed class ListDisbursementsHandler(IDbSession db, AccessScope scope) : IQueryHandler<ListDisbursements, Page<DisbursementView>>
+{
+    public async ValueTask<Page<DisbursementView>> Handle(ListDisbursements query, CancellationToken ct)
+    {
+        var limit = query.Limit ?? Cursor.DefaultLimit;
+        Cursor.TryDecode(query.Cursor, out var after);
+        var where = new List<string>();
+        if (after is not null) where.Add("d.id > @after");
+        if (query.ProgrammeId is not null) where.Add("d.programme_id = @programmeId");
+        if (query.StudentId is not null) where.Add("d.student_id = @studentId");
+        if (query.Status is not null) where.Add("d.status = @status");
+        if (scope.ProgrammeFilter is not null) where.Add(db.Dialect.InList("d.programme_id", "filter"));
+        var sql = $"{DisbursementRow.Select} {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")} ORDER BY d.id LIMIT @take";
+        var rows = await db.QueryAsync<DisbursementRow>(sql, new
+        {
+            after, programmeId = query.ProgrammeId, studentId = query.StudentId, status = query.Status,
+            filter = scope.ProgrammeFilter is { } f ? db.Dialect.IdList(f) : null, take = limit + 1,
+        }, ct);
+        var page = Cursor.ToPage(rows, limit, r => r.Id);
+        return new Page<DisbursementView>(page.Items.Select(r => r.ToView(null)).ToList(), page.NextCursor);
+    }
+}

@@ -1,0 +1,91 @@
+using System.Text.Json.Serialization;
+using Aid.Application.Auditing;
+using Aid.Application.Common;
+using Aid.Application.Ledger;
+using Aid.Application.Pipeline;
+using FluentValidation;
+using Mediator;
+
+namespace Aid.Application.Disbursements;
+
+/// <summary>
+/// Records that an approved disbursement was paid: Dr aid paid / Cr cash at bank, funded from the programme's gifts
+/// oldest unspent money first (stored, so donors and auditors can trace every payout to the gifts behind it).
+/// </summary>
+public sealed record PayDisbursement(Guid Id, string? PayoutReference, string? EvidenceReference, DateOnly? PaidOn) : ICommand<DisbursementView>, IIdempotentCommand
+{
+    [JsonIgnore] public string? IdempotencyKey { get; init; }
+}
+
+public sealed class PayDisbursementValidator : AbstractValidator<PayDisbursement>
+{
+    public PayDisbursementValidator(BusinessClock clock)
+    {
+        RuleFor(c => c.PayoutReference).NotEmpty().Text(100);
+        RuleFor(c => c.EvidenceReference).NotEmpty().Text(200);
+        RuleFor(c => c.PaidOn).NotNull().Must(d => d is null || d <= clock.Today()).WithMessage("paidOn cannot be in the future.");
+    }
+}
+
+internal sealed class PayDisbursementHandler(IDbSession db, BusinessClock clock, AccessScope scope, Journal journal, AuditRecorder audit)
+    : ICommandHandler<PayDisbursement, DisbursementView>
+{
+    public async ValueTask<DisbursementView> Handle(PayDisbursement command, CancellationToken ct)
+    {
+        var disbursement = await DisbursementLoader.LockAsync(db, scope, command.Id, ct);
+        if (disbursement.Status != DisbursementStatus.Approved)
+            throw new ConflictException($"The disbursement is {disbursement.Status}; only an approved one can be paid.");
+        await DisbursementLoader.EnsurePayableStudentAsync(db, clock, disbursement.StudentId, ct);
+        // Its own commitment is released by paying; everything else committed stays reserved.
+        await ProgrammeFunds.EnsureAvailableAsync(db, disbursement.ProgrammeId, disbursement.Amount, disbursement.Id, ct);
+
+        var funding = await AllocateOldestUnspent(disbursement.ProgrammeId, disbursement.Amount, ct);
+        var entryId = await journal.PostAsync(disbursement.ProgrammeId, command.PaidOn!.Value, EntryKinds.Disbursement, "disbursement", disbursement.Id,
+            [new Posting(Accounts.AidPaid, disbursement.Amount), new Posting(Accounts.CashAtBank, -disbursement.Amount)], memo: null, ct);
+        foreach (var (giftId, amount) in funding)
+            await db.ExecuteAsync("INSERT INTO disbursement_allocations (disbursement_id, gift_id, amount) VALUES (@id, @giftId, @amount)",
+                new { id = disbursement.Id, giftId, amount }, ct);
+        await db.ExecuteAsync("""
+            UPDATE disbursements SET status = 'paid', paid_on = @paidOn, paid_at = @now, paid_by = @by, payout_reference = @payout,
+                   evidence_reference = @evidence, journal_entry_id = @entryId
+            WHERE id = @id
+            """, new
+        {
+            id = disbursement.Id, paidOn = command.PaidOn, now = clock.UtcNow(), by = scope.AuditActor, payout = command.PayoutReference,
+            evidence = command.EvidenceReference, entryId,
+        }, ct);
+        audit.Describe("disbursement", disbursement.Id, disbursement.ProgrammeId, new
+        {
+            disbursement.StudentCode, paid = true, amount = Money.Format(disbursement.Amount), paidOn = command.PaidOn, gifts = funding.Count,
+        });
+        return (await DisbursementRow.FindAsync(db, disbursement.Id, ct))!.ToView(await DisbursementRow.FundingAsync(db, disbursement.Id, ct));
+    }
+
+    private async Task<List<(Guid GiftId, long Amount)>> AllocateOldestUnspent(Guid programmeId, long amount, CancellationToken ct)
+    {
+        var gifts = await db.QueryAsync<Unspent>("""
+            SELECT g.id AS GiftId,
+                   g.amount - CAST(COALESCE((SELECT SUM(a.amount) FROM disbursement_allocations a JOIN disbursements d ON d.id = a.disbursement_id
+                                             WHERE a.gift_id = g.id AND d.status = 'paid'), 0) AS BIGINT) AS Amount
+            FROM gifts g
+            WHERE g.programme_id = @programmeId AND g.kind = 'cash' AND NOT EXISTS (SELECT 1 FROM gift_reversals r WHERE r.gift_id = g.id)
+            ORDER BY g.received_on, g.id
+            """, new { programmeId }, ct);
+        var left = amount;
+        var funding = new List<(Guid, long)>();
+        foreach (var gift in gifts.Where(g => g.Amount > 0))
+        {
+            var part = Math.Min(left, gift.Amount);
+            funding.Add((gift.GiftId, part));
+            left -= part;
+            if (left == 0) return funding;
+        }
+        throw new ConflictException("The programme's unspent gifts do not cover this payment.");
+    }
+
+    private sealed class Unspent
+    {
+        public required Guid GiftId { get; init; }
+        public required long Amount { get; init; }
+    }
+}
