@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Aid.Api.Demo;
 using Aid.Api.Endpoints;
 using Aid.Api.Infrastructure;
 using Aid.Application;
@@ -40,7 +41,9 @@ builder.Services.AddHttpContextAccessor();
 builder.Services.AddScoped<ICurrentActor, HttpActor>();
 builder.Services.AddSingleton<IRequestBaseUrl, HttpRequestBaseUrl>();
 builder.Services.AddSingleton(ReceiptConfiguration.Read(builder.Configuration));
-builder.Services.AddHostedService<DatabaseInitializer>();
+builder.Services.AddSingleton<DatabaseInitializer>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<DatabaseInitializer>());
+builder.Services.AddSingleton<Aid.Api.Demo.DemoSeeder>();
 builder.Services.AddHostedService<ReceiptRunWorker>();
 builder.Services.AddRateLimiter(o =>
 {
@@ -83,6 +86,14 @@ if (args is ["migrate", ..])
     return;
 }
 
+if (args is ["seed-demo", ..])
+{
+    // Migrations and the bootstrap key first, exactly as at start-up; then the demo through the normal commands.
+    await app.Services.GetRequiredService<DatabaseInitializer>().StartingAsync(CancellationToken.None);
+    Console.WriteLine(await app.Services.GetRequiredService<DemoSeeder>().SeedAsync(CancellationToken.None));
+    return;
+}
+
 app.UseExceptionHandler();
 app.UseJsonBodyLimit();
 app.UseStatusCodePages();
@@ -104,6 +115,7 @@ app.MapVerify();
 app.MapStudents();
 app.MapSponsorships();
 app.MapDisbursements();
+app.MapStatements();
 app.MapAudit();
 
 app.Run();

@@ -26,6 +26,9 @@ public static class DependencyInjection
             .OrderBy(c => int.TryParse(c.Key, out var i) ? i : int.MaxValue).Select(c => c.Value).OfType<string>().Where(v => v.Length > 0).ToList()));
         services.AddSingleton<IReceiptRenderer, ReceiptPdf>();
         services.AddSingleton<IFieldCipher, FieldCipher>();
+        services.AddSingleton<Statements.StatementPdf>();
+        services.AddSingleton<Statements.DonorStatementPdf>();
+        services.AddSingleton<Statements.AuditPack>();
         return services;
     }
 }

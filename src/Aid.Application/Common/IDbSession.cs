@@ -43,6 +43,9 @@ public interface ISqlDialect
     /// <summary>"column is one of the ids in @parameter"; pass the ids through <see cref="IdList"/>.</summary>
     string InList(string column, string parameter);
 
+    /// <summary>Aggregate text values of a group, joined by <paramref name="separator"/> (a literal).</summary>
+    string StringAgg(string expression, string separator);
+
     /// <summary>The parameter value for <see cref="InList"/>: expanded by Dapper on SQLite, one uuid[] on PostgreSQL.</summary>
     object IdList(IEnumerable<Guid> ids);
 }

@@ -16,6 +16,7 @@ internal sealed class SqliteDialect : ISqlDialect
     // One JSON-array parameter: no statement text that varies with the number of ids.
     public string InList(string column, string parameter) => $"{column} IN (SELECT value FROM json_each(@{parameter}))";
     public object IdList(IEnumerable<Guid> ids) => System.Text.Json.JsonSerializer.Serialize(ids.Select(id => id.ToString("D")));
+    public string StringAgg(string expression, string separator) => $"group_concat({expression}, '{separator}')";
 }
 
 internal sealed class PostgresDialect : ISqlDialect
@@ -30,4 +31,5 @@ internal sealed class PostgresDialect : ISqlDialect
     // Dapper sends a list to Npgsql as one array parameter (it does not expand it): compare with ANY.
     public string InList(string column, string parameter) => $"{column} = ANY(@{parameter})";
     public object IdList(IEnumerable<Guid> ids) => ids.ToArray();
+    public string StringAgg(string expression, string separator) => $"string_agg({expression}, '{separator}')";
 }

@@ -88,8 +88,10 @@ public sealed class ReceiptPdf(CjkFonts fonts, ILogger<ReceiptPdf> logger) : IRe
     /// <summary>"12345.67" → "12,345.67".</summary>
     internal static string Figures(string amount)
     {
-        var dot = amount.IndexOf('.');
-        var integer = long.Parse(amount[..dot], CultureInfo.InvariantCulture);
-        return integer.ToString("#,0", CultureInfo.InvariantCulture) + amount[dot..];
+        var negative = amount.StartsWith('-');
+        var body = negative ? amount[1..] : amount;
+        var dot = body.IndexOf('.');
+        var integer = long.Parse(body[..dot], CultureInfo.InvariantCulture);
+        return (negative ? "-" : "") + integer.ToString("#,0", CultureInfo.InvariantCulture) + body[dot..];
     }
 }

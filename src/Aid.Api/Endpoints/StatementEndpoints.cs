@@ -1,0 +1,72 @@
+using Aid.Api.Infrastructure;
+using Aid.Application.Auditing;
+using Aid.Application.Common;
+using Aid.Application.Statements;
+using Aid.Infrastructure.Statements;
+using Mediator;
+
+namespace Aid.Api.Endpoints;
+
+internal static class StatementEndpoints
+{
+    public static void MapStatements(this IEndpointRouteBuilder app)
+    {
+        var programmes = app.MapGroup("/api/v1/programmes/{id:guid}").WithTags("Statements").RequireAuthorization(Policies.Reader);
+
+        programmes.MapGet("/statements/{year:int}.pdf", async (Guid id, int year, ISender sender, StatementPdf pdf, CancellationToken ct) =>
+            TypedResults.File(await pdf.RenderAsync(await Statement(sender, id, year, ct), ct), "application/pdf", $"statement-{year}.pdf"))
+            .WithSummary("Annual programme statement (PDF)");
+
+        programmes.MapGet("/statements/{year:int}.csv", async (Guid id, int year, ISender sender, CancellationToken ct) =>
+        {
+            var statement = await Statement(sender, id, year, ct);
+            return TypedResults.File(await TempFile.WriteAsync(s => StatementFiles.WriteCsvZipAsync(statement, s, ct)), "application/zip", $"{statement.FileStem}-csv.zip");
+        }).WithSummary("Annual programme statement: one UTF-8 CSV per register, in a ZIP");
+
+        programmes.MapGet("/statements/{year:int}.xlsx", async (Guid id, int year, ISender sender, CancellationToken ct) =>
+        {
+            var statement = await Statement(sender, id, year, ct);
+            return TypedResults.File(await TempFile.WriteAsync(s => Task.Run(() => StatementFiles.WriteXlsx(statement, s), ct)),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"{statement.FileStem}.xlsx");
+        }).WithSummary("Annual programme statement (XLSX: summary plus one sheet per register)");
+
+        programmes.MapGet("/audit-pack/{year:int}.zip", async (Guid id, int year, ISender sender, AuditPack pack, CancellationToken ct) =>
+        {
+            var statement = await Statement(sender, id, year, ct);
+            var trail = await sender.Send(new GetAuditTrailExport(id, year), ct) ?? throw new NotFoundException("Programme", id);
+            var receipts = await sender.Send(new GetProgrammeReceiptContents(id, year), ct) ?? throw new NotFoundException("Programme", id);
+            var verification = await sender.Send(new VerifyAuditTrail(), ct);
+            return TypedResults.File(await TempFile.WriteAsync(s => pack.WriteAsync(statement, trail, receipts, verification, s, ct)),
+                "application/zip", $"audit-pack-{statement.Programme.Code}-{year}.zip");
+        }).WithSummary("Audit pack: statement in three formats, audit-trail export, receipt PDFs and a SHA-256 manifest");
+
+        app.MapGet("/api/v1/donors/{id:guid}/statements/{year:int}.pdf", async (Guid id, int year, ISender sender, DonorStatementPdf pdf, CancellationToken ct) =>
+        {
+            var statement = await sender.Send(new GetDonorStatement(id, year), ct) ?? throw new NotFoundException("Donor", id);
+            return TypedResults.File(pdf.Render(statement), "application/pdf", $"donor-statement-{year}.pdf");
+        }).WithTags("Statements").RequireAuthorization(Policies.AnyKey).WithSummary("A donor's annual statement (PDF)");
+    }
+
+    private static async Task<ProgrammeStatement> Statement(ISender sender, Guid id, int year, CancellationToken ct) =>
+        await sender.Send(new GetProgrammeStatement(id, year), ct) ?? throw new NotFoundException("Programme", id);
+}
+
+/// <summary>Builds a file in a temporary file that deletes itself when the response stream is closed.</summary>
+internal static class TempFile
+{
+    public static async Task<Stream> WriteAsync(Func<Stream, Task> write)
+    {
+        var file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
+        try
+        {
+            await write(file);
+            file.Position = 0;
+            return file;
+        }
+        catch
+        {
+            await file.DisposeAsync();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,298 @@
+using Aid.Application.Common;
+using Aid.Application.Donors;
+using Aid.Application.Programmes;
+using Aid.Application.Receipts;
+using FluentValidation;
+using Mediator;
+
+namespace Aid.Application.Statements;
+
+/// <summary>
+/// The annual statement of a programme for auditors: fund movement for the year and since the start, pledges,
+/// the registers (gifts with their receipts, goods, disbursements, exceptions, receipts), receipt-number
+/// reconciliation and the audit-trail head hash. Figures come from the ledger; registers stream.
+/// </summary>
+public sealed record GetProgrammeStatement(Guid ProgrammeId, int Year) : IQuery<ProgrammeStatement?>;
+
+public sealed class GetProgrammeStatementValidator : AbstractValidator<GetProgrammeStatement>
+{
+    public GetProgrammeStatementValidator() => RuleFor(q => q.Year).InclusiveBetween(2000, 2100).OverridePropertyName("year");
+}
+
+internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope scope, BusinessClock clock, ReceiptSettings settings)
+    : IQueryHandler<GetProgrammeStatement, ProgrammeStatement?>
+{
+    public async ValueTask<ProgrammeStatement?> Handle(GetProgrammeStatement query, CancellationToken ct)
+    {
+        if (!scope.CanSeeProgramme(query.ProgrammeId)) return null;
+        var programme = await ProgrammeRow.FindAsync(db, query.ProgrammeId, ct);
+        if (programme is null) return null;
+        var from = new DateOnly(query.Year, 1, 1);
+        var to = new DateOnly(query.Year, 12, 31);
+        var p = new { programmeId = programme.Id, from, to };
+
+        var movements = await db.QueryAsync<MovementRow>(MovementSql, p, ct);
+        long During(string kind, string? donorKind = null) => movements.Where(m => m.Kind == kind && (donorKind is null || m.DonorKind == donorKind)).Sum(m => m.During);
+        long Before(string kind, string? donorKind = null) => movements.Where(m => m.Kind == kind && (donorKind is null || m.DonorKind == donorKind)).Sum(m => m.Before);
+        var opening = movements.Sum(m => m.Before);
+        var forYear = new FundMovement(opening, During("cash_gift", DonorKinds.Person), During("cash_gift", DonorKinds.Organisation), During("in_kind_gift"),
+            -During("disbursement"), -During("goods_distribution"), During("gift_reversal") + During("disbursement_reversal"),
+            opening + movements.Sum(m => m.During));
+        long Both(string kind, string? donorKind = null) => Before(kind, donorKind) + During(kind, donorKind);
+        var cumulative = new FundMovement(0, Both("cash_gift", DonorKinds.Person), Both("cash_gift", DonorKinds.Organisation), Both("in_kind_gift"),
+            -Both("disbursement"), -Both("goods_distribution"), Both("gift_reversal") + Both("disbursement_reversal"), forYear.Closing);
+
+        var pledges = (await db.QueryAsync<PledgeRow>(PledgesSql, p, ct)).Select(r =>
+        {
+            var status = r.ClosedStatus ?? (r.Received >= r.Total ? "fulfilled" : "open");
+            return new PledgeLine(DonorView.PublicName(r.Name, r.Anonymous), r.Total, r.Received, r.ClosedStatus is null ? r.Total - r.Received : 0, status);
+        }).ToList();
+
+        var receipts = await db.QuerySingleAsync<ReceiptCounts>(ReceiptCountsSql, new { prefix = settings.Prefix, year = query.Year, programmeId = programme.Id }, ct);
+        var head = await db.QuerySingleOrDefaultAsync<Auditing.AuditTrail.ChainHead>(Auditing.AuditTrail.HeadSql, null, ct);
+
+        return new ProgrammeStatement
+        {
+            Issuer = settings.Issuer,
+            Programme = programme.ToView(),
+            Year = query.Year,
+            Basis = "收付实现制；物资按入账价值计量 Cash basis; goods at their recorded value",
+            ForYear = forYear,
+            Cumulative = cumulative,
+            Pledges = pledges,
+            Receipts = new ReceiptReconciliation(
+                receipts.Issued == 0 ? null : ReceiptNumber.Format(settings.Prefix, query.Year, receipts.First),
+                receipts.Issued == 0 ? null : ReceiptNumber.Format(settings.Prefix, query.Year, receipts.Last),
+                receipts.Issued, receipts.Void, receipts.Last - receipts.Issued, // numbers start at 1: every number up to the last must exist
+                receipts.ForProgramme),
+            AuditRecords = head?.Sequence ?? 0,
+            AuditHeadHash = head?.Hash ?? Auditing.AuditHash.Genesis,
+            GeneratedAt = clock.UtcNow(),
+            Registers = Registers(p),
+        };
+    }
+
+    private IReadOnlyList<StatementRegister> Registers(object p) =>
+    [
+        new("gifts", "捐赠登记 Gifts register",
+            ["收到日期 Date", "捐赠人 Donor", "类别 Donor type", "形式 Kind", "方式/物品 Method or item", "参考号 Reference", "金额 Amount", "收据 Receipts", "状态 Status"],
+            [6], () => Map(db.StreamAsync<GiftLine>(GiftsSql(db.Dialect), p, default), g => new StatementCell[]
+            {
+                g.ReceivedOn.ToString("yyyy-MM-dd"), DonorView.PublicName(g.Name, g.Anonymous), g.DonorKind == DonorKinds.Person ? "个人" : "单位",
+                g.Kind == "cash" ? "现金" : "物资", g.Kind == "cash" ? g.Method : g.Description, g.Reference, StatementCell.Money(g.Amount), g.Receipts,
+                g.Reversed == 1 ? "已冲销 reversed" : "有效",
+            })),
+        new("goods", "物资登记 Goods register",
+            ["收到日期 Date", "捐赠人 Donor", "物品 Item", "数量 Quantity", "单位 Unit", "计价依据 Valuation", "价值 Value", "状态 Status"],
+            [6], () => Map(db.StreamAsync<GiftLine>(GoodsSql, p, default), g => new StatementCell[]
+            {
+                g.ReceivedOn.ToString("yyyy-MM-dd"), DonorView.PublicName(g.Name, g.Anonymous), g.Description, g.Quantity, g.Unit, g.ValuationBasis,
+                StatementCell.Money(g.Amount), g.Reversed == 1 ? "已冲销 reversed" : "有效",
+            })),
+        new("disbursements", "资助发放登记 Disbursements register",
+            ["学生代码 Student", "学校 School", "年级 Grade", "学年 Year", "学期 Term", "金额 Amount", "支付日期 Paid on", "渠道 Channel", "支付参考号 Reference", "审批人 Approver", "状态 Status"],
+            [5], () => Map(db.StreamAsync<DisbursementLine>(DisbursementsSql, p, default), d => new StatementCell[]
+            {
+                d.Code, d.School, d.Grade, d.AcademicYear, d.Term, StatementCell.Money(d.Amount), d.PaidOn?.ToString("yyyy-MM-dd"), d.Channel,
+                d.PayoutReference, d.Approver, d.Status,
+            })),
+        new("exceptions", "例外事项 Exceptions", ["类型 Type", "日期 Date", "对象 Subject", "金额 Amount", "说明 Note"], [3], () => Exceptions(p)),
+        new("receipts", "收据登记 Receipts register",
+            ["收据编号 Number", "开具日期 Issued", "捐赠人 Donor", "金额 Amount", "状态 Status", "替代 Replaces", "被替代 Replaced by"],
+            [3], () => Map(db.StreamAsync<ReceiptLine>(ReceiptsSql, p, default), r => new StatementCell[]
+            {
+                r.Number, r.IssuedOn.ToString("yyyy-MM-dd"), DonorView.PublicName(r.Name, r.Anonymous), StatementCell.Money(r.Total),
+                r.Status == "void" ? "作废 void" : "有效 valid", r.Replaces, r.ReplacedBy,
+            })),
+    ];
+
+    private async IAsyncEnumerable<StatementCell[]> Exceptions(object p)
+    {
+        await foreach (var s in db.StreamAsync<WithdrawnLine>(WithdrawnSql, p, default))
+            yield return ["学生退出 Student withdrawn", s.StatusDate?.ToString("yyyy-MM-dd"), s.Code, StatementCell.Money(0), s.School];
+        await foreach (var g in db.StreamAsync<ReversalLine>(GiftReversalsSql, p, default))
+            yield return ["捐赠冲销 Gift reversed", g.On.ToString("yyyy-MM-dd"), g.Subject, StatementCell.Money(g.Amount), g.Reason];
+        await foreach (var d in db.StreamAsync<ReversalLine>(DisbursementReversalsSql, p, default))
+            yield return ["发放冲销 Disbursement reversed", d.On.ToString("yyyy-MM-dd"), d.Subject, StatementCell.Money(d.Amount), d.Reason];
+    }
+
+    private static async IAsyncEnumerable<StatementCell[]> Map<T>(IAsyncEnumerable<T> rows, Func<T, StatementCell[]> map)
+    {
+        await foreach (var row in rows) yield return map(row);
+    }
+
+    private const string MovementSql = """
+        SELECT e.kind AS Kind, COALESCE(d.kind, '') AS DonorKind,
+               CAST(SUM(CASE WHEN e.entry_date < @from THEN p.amount ELSE 0 END) AS BIGINT) AS Before,
+               CAST(SUM(CASE WHEN e.entry_date >= @from THEN p.amount ELSE 0 END) AS BIGINT) AS During
+        FROM postings p
+        JOIN journal_entries e ON e.id = p.journal_entry_id
+        LEFT JOIN gifts g ON e.source_type = 'gift' AND g.id = e.source_id
+        LEFT JOIN donors d ON d.id = g.donor_id
+        WHERE p.programme_id = @programmeId AND p.account IN ('cash_at_bank', 'goods_in_stock') AND e.entry_date <= @to
+        GROUP BY e.kind, d.kind
+        """;
+
+    private const string PledgesSql = """
+        SELECT d.name AS Name, d.anonymous AS Anonymous, p.total AS Total, p.closed_status AS ClosedStatus,
+               CAST(COALESCE((SELECT SUM(a.amount) FROM pledge_allocations a JOIN gifts g ON g.id = a.gift_id
+                              WHERE a.pledge_id = p.id AND g.received_on <= @to
+                                AND NOT EXISTS (SELECT 1 FROM gift_reversals r WHERE r.gift_id = a.gift_id)), 0) AS BIGINT) AS Received
+        FROM pledges p JOIN donors d ON d.id = p.donor_id
+        WHERE p.programme_id = @programmeId
+        ORDER BY d.name, p.id
+        """;
+
+    private const string ReceiptCountsSql = """
+        SELECT CAST(COALESCE(MIN(sequence), 0) AS BIGINT) AS First, CAST(COALESCE(MAX(sequence), 0) AS BIGINT) AS Last,
+               CAST(COUNT(*) AS BIGINT) AS Issued, CAST(COALESCE(SUM(CASE WHEN status = 'void' THEN 1 ELSE 0 END), 0) AS BIGINT) AS Void,
+               CAST(COALESCE(SUM(CASE WHEN programme_id = @programmeId THEN 1 ELSE 0 END), 0) AS BIGINT) AS ForProgramme
+        FROM receipts WHERE prefix = @prefix AND year = @year
+        """;
+
+    private static string GiftsSql(ISqlDialect dialect) => $"""
+        SELECT g.received_on AS ReceivedOn, d.name AS Name, d.anonymous AS Anonymous, d.kind AS DonorKind, g.kind AS Kind, g.method AS Method,
+               g.description AS Description, g.reference AS Reference, g.quantity AS Quantity, g.unit AS Unit, g.valuation_basis AS ValuationBasis,
+               g.amount AS Amount,
+               CASE WHEN EXISTS (SELECT 1 FROM gift_reversals r WHERE r.gift_id = g.id) THEN 1 ELSE 0 END AS Reversed,
+               (SELECT {dialect.StringAgg("r.number || CASE WHEN r.status = 'void' THEN '(作废' || COALESCE('→' || n.number, '') || ')' ELSE '' END", "; ")}
+                FROM receipt_gifts rg JOIN receipts r ON r.id = rg.receipt_id LEFT JOIN receipts n ON n.id = r.replaced_by_id
+                WHERE rg.gift_id = g.id) AS Receipts
+        FROM gifts g JOIN donors d ON d.id = g.donor_id
+        WHERE g.programme_id = @programmeId AND g.received_on >= @from AND g.received_on <= @to
+        ORDER BY g.received_on, g.id
+        """;
+
+    private const string GoodsSql = """
+        SELECT g.received_on AS ReceivedOn, d.name AS Name, d.anonymous AS Anonymous, d.kind AS DonorKind, g.kind AS Kind, g.method AS Method,
+               g.description AS Description, g.reference AS Reference, g.quantity AS Quantity, g.unit AS Unit, g.valuation_basis AS ValuationBasis,
+               g.amount AS Amount, CASE WHEN EXISTS (SELECT 1 FROM gift_reversals r WHERE r.gift_id = g.id) THEN 1 ELSE 0 END AS Reversed,
+               NULL AS Receipts
+        FROM gifts g JOIN donors d ON d.id = g.donor_id
+        WHERE g.programme_id = @programmeId AND g.kind = 'in_kind' AND g.received_on >= @from AND g.received_on <= @to
+        ORDER BY g.received_on, g.id
+        """;
+
+    private const string DisbursementsSql = """
+        SELECT s.code AS Code, s.school AS School, s.grade AS Grade, d.academic_year AS AcademicYear, d.term AS Term, d.amount AS Amount,
+               d.paid_on AS PaidOn, d.channel AS Channel, d.payout_reference AS PayoutReference, k.name AS Approver, d.status AS Status
+        FROM disbursements d JOIN students s ON s.id = d.student_id LEFT JOIN api_keys k ON CAST(k.id AS TEXT) = d.decided_by
+        WHERE d.programme_id = @programmeId AND d.paid_on >= @from AND d.paid_on <= @to
+        ORDER BY d.paid_on, d.id
+        """;
+
+    private const string WithdrawnSql = """
+        SELECT code AS Code, school AS School, status_date AS StatusDate FROM students
+        WHERE programme_id = @programmeId AND status = 'withdrawn' AND status_date >= @from AND status_date <= @to
+        ORDER BY status_date, code
+        """;
+
+    private const string GiftReversalsSql = """
+        SELECT r.reversed_on AS "On", COALESCE(g.reference, CAST(g.id AS TEXT)) AS Subject, g.amount AS Amount, r.reason AS Reason
+        FROM gift_reversals r JOIN gifts g ON g.id = r.gift_id
+        WHERE g.programme_id = @programmeId AND r.reversed_on >= @from AND r.reversed_on <= @to
+        ORDER BY r.reversed_on, g.id
+        """;
+
+    private const string DisbursementReversalsSql = """
+        SELECT e.entry_date AS "On", s.code AS Subject, d.amount AS Amount, d.reversal_reason AS Reason
+        FROM disbursements d JOIN students s ON s.id = d.student_id JOIN journal_entries e ON e.id = d.reversal_entry_id
+        WHERE d.programme_id = @programmeId AND e.entry_date >= @from AND e.entry_date <= @to
+        ORDER BY e.entry_date, d.id
+        """;
+
+    private const string ReceiptsSql = """
+        SELECT r.number AS Number, r.issued_on AS IssuedOn, d.name AS Name, d.anonymous AS Anonymous, r.total AS Total, r.status AS Status,
+               o.number AS Replaces, n.number AS ReplacedBy
+        FROM receipts r JOIN donors d ON d.id = r.donor_id
+        LEFT JOIN receipts o ON o.id = r.replaces_id LEFT JOIN receipts n ON n.id = r.replaced_by_id
+        WHERE r.programme_id = @programmeId AND r.issued_on >= @from AND r.issued_on <= @to
+        ORDER BY r.year, r.sequence
+        """;
+
+    private sealed class MovementRow
+    {
+        public required string Kind { get; init; }
+        public required string DonorKind { get; init; }
+        public required long Before { get; init; }
+        public required long During { get; init; }
+    }
+
+    private sealed class PledgeRow
+    {
+        public required string Name { get; init; }
+        public required bool Anonymous { get; init; }
+        public required long Total { get; init; }
+        public string? ClosedStatus { get; init; }
+        public required long Received { get; init; }
+    }
+
+    private sealed class ReceiptCounts
+    {
+        public required long First { get; init; }
+        public required long Last { get; init; }
+        public required long Issued { get; init; }
+        public required long Void { get; init; }
+        public required long ForProgramme { get; init; }
+    }
+
+    private sealed class GiftLine
+    {
+        public required DateOnly ReceivedOn { get; init; }
+        public required string Name { get; init; }
+        public required bool Anonymous { get; init; }
+        public required string DonorKind { get; init; }
+        public required string Kind { get; init; }
+        public string? Method { get; init; }
+        public string? Description { get; init; }
+        public string? Reference { get; init; }
+        public string? Quantity { get; init; }
+        public string? Unit { get; init; }
+        public string? ValuationBasis { get; init; }
+        public required long Amount { get; init; }
+        public required long Reversed { get; init; }
+        public string? Receipts { get; init; }
+    }
+
+    private sealed class DisbursementLine
+    {
+        public required string Code { get; init; }
+        public required string School { get; init; }
+        public required string Grade { get; init; }
+        public required string AcademicYear { get; init; }
+        public required string Term { get; init; }
+        public required long Amount { get; init; }
+        public DateOnly? PaidOn { get; init; }
+        public required string Channel { get; init; }
+        public string? PayoutReference { get; init; }
+        public string? Approver { get; init; }
+        public required string Status { get; init; }
+    }
+
+    private sealed class WithdrawnLine
+    {
+        public required string Code { get; init; }
+        public required string School { get; init; }
+        public DateOnly? StatusDate { get; init; }
+    }
+
+    private sealed class ReversalLine
+    {
+        public required DateOnly On { get; init; }
+        public required string Subject { get; init; }
+        public required long Amount { get; init; }
+        public string? Reason { get; init; }
+    }
+
+    private sealed class ReceiptLine
+    {
+        public required string Number { get; init; }
+        public required DateOnly IssuedOn { get; init; }
+        public required string Name { get; init; }
+        public required bool Anonymous { get; init; }
+        public required long Total { get; init; }
+        public required string Status { get; init; }
+        public string? Replaces { get; init; }
+        public string? ReplacedBy { get; init; }
+    }
+}
