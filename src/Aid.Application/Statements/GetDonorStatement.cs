@@ -36,7 +36,8 @@ internal sealed class GetDonorStatementHandler(IDbSession db, AccessScope scope,
         if (!scope.CanSeeDonor(query.DonorId)) return null;
         var donor = await db.QuerySingleOrDefaultAsync<DonorView>($"SELECT {DonorView.Columns} FROM donors WHERE id = @id", new { id = query.DonorId }, ct);
         if (donor is null) return null;
-        var filter = scope.ProgrammeFilter;
+        // A donor sees all of its own gifts; staff only those in their programmes.
+        var filter = scope.Actor is { Role: Roles.Donor } ? null : scope.ProgrammeFilter;
         var inScope = filter is null ? "" : "AND " + db.Dialect.InList("g.programme_id", "filter");
         var p = new
         {
