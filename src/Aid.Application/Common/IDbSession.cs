@@ -35,6 +35,9 @@ public interface ISqlDialect
     /// <summary>Appended to a SELECT that must lock the rows it reads until commit ("" where writers are already serialised).</summary>
     string ForUpdate { get; }
 
+    /// <summary>Appended to a SELECT whose rows must not change (nor be locked for update) until commit, while other readers may share them.</summary>
+    string ForShare { get; }
+
     /// <summary>A statement that serialises all writers of the audit chain until commit (may be empty).</summary>
     string AuditChainLock { get; }
 

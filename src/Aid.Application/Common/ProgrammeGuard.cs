@@ -19,6 +19,20 @@ internal static class ProgrammeGuard
         return programme;
     }
 
+    /// <summary>
+    /// Like <see cref="LockOpenAsync"/> but shared: many gifts and pledges may be recorded at once (they check no
+    /// programme-wide balance), while a status change or a disbursement, which lock exclusively, waits for them.
+    /// </summary>
+    public static async Task<ProgrammeRow> ShareOpenAsync(IDbSession db, AccessScope scope, Guid programmeId, CancellationToken ct)
+    {
+        scope.EnsureProgramme(programmeId);
+        var programme = await ProgrammeRow.FindAsync(db, programmeId, ct, forShare: true)
+            ?? throw new NotFoundException("Programme", programmeId);
+        if (programme.Status == ProgrammeStatus.Closed)
+            throw new ConflictException($"Programme {programme.Code} is closed.");
+        return programme;
+    }
+
     public static async Task EnsureDonorExistsAsync(IDbSession db, Guid donorId, CancellationToken ct)
     {
         if (await db.QuerySingleOrDefaultAsync<Guid?>("SELECT id FROM donors WHERE id = @donorId", new { donorId }, ct) is null)

@@ -74,7 +74,7 @@ internal sealed class RecordGiftHandler(IDbSession db, BusinessClock clock, Acce
 {
     public async ValueTask<GiftView> Handle(RecordGift command, CancellationToken ct)
     {
-        var programme = await ProgrammeGuard.LockOpenAsync(db, scope, command.ProgrammeId!.Value, ct);
+        var programme = await ProgrammeGuard.ShareOpenAsync(db, scope, command.ProgrammeId!.Value, ct);
         ProgrammeGuard.EnsureCurrency(command.Currency, programme);
         await ProgrammeGuard.EnsureDonorExistsAsync(db, command.DonorId!.Value, ct);
 
@@ -100,17 +100,22 @@ internal sealed class RecordGiftHandler(IDbSession db, BusinessClock clock, Acce
             [new Posting(isCash ? Accounts.CashAtBank : Accounts.GoodsInStock, amount), new Posting(Accounts.RestrictedFund, -amount)],
             memo: null, ct);
 
+        var row = new GiftRow
+        {
+            Id = giftId, ProgrammeId = programme.Id, DonorId = command.DonorId!.Value, PledgeId = command.PledgeId, Kind = command.Kind!,
+            ReceivedOn = command.ReceivedOn!.Value, Currency = programme.Currency, Amount = amount, Method = command.Method, Reference = reference,
+            Description = command.Description, Quantity = command.Quantity?.ToString(CultureInfo.InvariantCulture), Unit = command.Unit,
+            ValuationBasis = command.ValuationBasis, JournalEntryId = entryId, CreatedAt = clock.UtcNow(),
+        };
         await db.ExecuteAsync("""
             INSERT INTO gifts (id, programme_id, donor_id, pledge_id, kind, received_on, currency, amount, method, reference, description,
                                quantity, unit, valuation_basis, journal_entry_id, created_at, created_by)
-            VALUES (@giftId, @programmeId, @donorId, @pledgeId, @kind, @receivedOn, @currency, @amount, @method, @reference, @description,
-                    @quantity, @unit, @valuationBasis, @entryId, @createdAt, @createdBy)
+            VALUES (@Id, @ProgrammeId, @DonorId, @PledgeId, @Kind, @ReceivedOn, @Currency, @Amount, @Method, @Reference, @Description,
+                    @Quantity, @Unit, @ValuationBasis, @JournalEntryId, @CreatedAt, @createdBy)
             """, new
         {
-            giftId, programmeId = programme.Id, donorId = command.DonorId, pledgeId = command.PledgeId, kind = command.Kind,
-            receivedOn = command.ReceivedOn, currency = programme.Currency, amount, method = command.Method, reference,
-            description = command.Description, quantity = command.Quantity?.ToString(CultureInfo.InvariantCulture), unit = command.Unit,
-            valuationBasis = command.ValuationBasis, entryId, createdAt = clock.UtcNow(), createdBy = scope.AuditActor,
+            row.Id, row.ProgrammeId, row.DonorId, row.PledgeId, row.Kind, row.ReceivedOn, row.Currency, row.Amount, row.Method, row.Reference,
+            row.Description, row.Quantity, row.Unit, row.ValuationBasis, row.JournalEntryId, row.CreatedAt, createdBy = scope.AuditActor,
         }, ct);
         foreach (var (number, part) in allocations)
             await db.ExecuteAsync("""
@@ -122,8 +127,8 @@ internal sealed class RecordGiftHandler(IDbSession db, BusinessClock clock, Acce
             donorId = command.DonorId, pledgeId = command.PledgeId, kind = command.Kind, amount = Money.Format(amount), command.Method,
             reference, receivedOn = command.ReceivedOn, command.ValuationBasis,
         });
-        var row = await GiftRow.FindAsync(db, giftId, ct) ?? throw new InvalidOperationException("The gift just written is missing.");
-        return row.ToView(await GiftRow.AllocationsAsync(db, giftId, ct));
+        // Built from what was just written: no read-back on the hot path.
+        return row.ToView(allocations.Select(a => new PledgeAllocationView((int)a.Number, Money.Format(a.Part))).ToList());
     }
 
     /// <summary>Oldest unpaid instalments first; the rest (if allowed) is a plain gift.</summary>

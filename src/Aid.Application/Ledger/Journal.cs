@@ -44,6 +44,14 @@ public sealed class Journal(IDbSession db, BusinessClock clock, AccessScope scop
             INSERT INTO journal_entries (id, programme_id, entry_date, kind, source_type, source_id, reverses_entry_id, memo, created_at, created_by)
             VALUES (@id, @programmeId, @entryDate, @kind, @sourceType, @sourceId, @reversesEntryId, @memo, @createdAt, @createdBy)
             """, new { id, programmeId, entryDate, kind, sourceType, sourceId, reversesEntryId, memo, createdAt = clock.UtcNow(), createdBy = scope.AuditActor }, ct);
+        if (postings.Count == 2) // the usual entry: one statement, one round trip
+        {
+            await db.ExecuteAsync("""
+                INSERT INTO postings (journal_entry_id, line, programme_id, account, amount)
+                VALUES (@id, 1, @programmeId, @account1, @amount1), (@id, 2, @programmeId, @account2, @amount2)
+                """, new { id, programmeId, account1 = postings[0].Account, amount1 = postings[0].Amount, account2 = postings[1].Account, amount2 = postings[1].Amount }, ct);
+            return id;
+        }
         for (var line = 0; line < postings.Count; line++)
         {
             await db.ExecuteAsync("""

@@ -75,7 +75,7 @@ internal sealed class CreatePledgeHandler(IDbSession db, BusinessClock clock, Ac
 {
     public async ValueTask<PledgeView> Handle(CreatePledge command, CancellationToken ct)
     {
-        var programme = await ProgrammeGuard.LockOpenAsync(db, scope, command.ProgrammeId!.Value, ct);
+        var programme = await ProgrammeGuard.ShareOpenAsync(db, scope, command.ProgrammeId!.Value, ct);
         ProgrammeGuard.EnsureCurrency(command.Currency, programme);
         await ProgrammeGuard.EnsureDonorExistsAsync(db, command.DonorId!.Value, ct);
 

@@ -40,7 +40,7 @@ internal sealed class ProgrammeRow
     public ProgrammeView ToView() => new(Id, Code, Name, Region, Partner, Currency, StartDate, EndDate,
         Money.Format(AnnualStandard), Target is { } t ? Money.Format(t) : null, Status, CreatedAt);
 
-    public static Task<ProgrammeRow?> FindAsync(IDbSession db, Guid id, CancellationToken ct, bool forUpdate = false) =>
+    public static Task<ProgrammeRow?> FindAsync(IDbSession db, Guid id, CancellationToken ct, bool forUpdate = false, bool forShare = false) =>
         db.QuerySingleOrDefaultAsync<ProgrammeRow>(
-            $"SELECT {Columns} FROM programmes WHERE id = @id {(forUpdate ? db.Dialect.ForUpdate : "")}", new { id }, ct);
+            $"SELECT {Columns} FROM programmes WHERE id = @id {(forUpdate ? db.Dialect.ForUpdate : forShare ? db.Dialect.ForShare : "")}", new { id }, ct);
 }

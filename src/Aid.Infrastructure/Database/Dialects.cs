@@ -10,6 +10,7 @@ internal sealed class SqliteDialect : ISqlDialect
     public string Name => "sqlite";
     // SQLite has one writer at a time (BEGIN IMMEDIATE behind an in-process gate): reads inside a write transaction are already stable.
     public string ForUpdate => "";
+    public string ForShare => "";
     public string AuditChainLock => "";
     public bool IsUniqueViolation(Exception exception) =>
         exception is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 };
@@ -24,6 +25,7 @@ internal sealed class PostgresDialect : ISqlDialect
     public static readonly PostgresDialect Instance = new();
     public string Name => "postgres";
     public string ForUpdate => "FOR UPDATE";
+    public string ForShare => "FOR SHARE";
     // One appender at a time keeps the hash chain linear; held only from the append to the commit.
     public string AuditChainLock => "SELECT pg_advisory_xact_lock(7261002)";
     public bool IsUniqueViolation(Exception exception) =>

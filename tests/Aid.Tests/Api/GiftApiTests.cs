@@ -115,6 +115,23 @@ public abstract class GiftApiTests<TApp>(TApp app) : IClassFixture<TApp> where T
     }
 
     [Fact]
+    public async Task Racing_duplicates_of_one_reference_record_one_gift_and_name_it_to_the_others()
+    {
+        var admin = app.Admin();
+        var (programme, donor) = await admin.ProgrammeAndDonor();
+        var body = MoneyScenario.Cash(programme, donor, "77.00", reference: "RACE-" + Guid.NewGuid().ToString("N")[..8]);
+        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => admin.PostJson("/api/v1/gifts", body)));
+        var created = Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        var winner = (await created.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).Id();
+        foreach (var loser in responses.Where(r => r != created))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, loser.StatusCode);
+            Assert.Equal(winner.ToString(), (await loser.Json()).Str("existingGiftId"));
+        }
+        Assert.Equal("77.00", (await admin.Balance(programme)).Str("cashReceived"));
+    }
+
+    [Fact]
     public async Task Fifty_parallel_gifts_add_up_to_the_exact_sum()
     {
         var admin = app.Admin();

@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Aid.Benchmarks;
+
+// Aid measured against the raw engines in one run. Every figure is printed with its baseline and the ratio.
+//   dotnet run -c Release --project tests/Aid.Benchmarks -- [--quick] [--only P1,P4] [--json results.json]
+// Memory-sensitive parts run in child processes of this program (--child …) so each peak is its own.
+namespace Aid.Benchmarks;
+
+public static class BenchmarkProgram
+{
+    public static async Task<int> Main(string[] args)
+    {
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+        var options = Args.Parse(args);
+
+        if (options.Child is { } child)
+        {
+            Console.WriteLine(child switch
+            {
+                "generate" => await Measures.Generate(options.Get("file"), int.Parse(options.Get("gifts"))),
+                "statement" => await Measures.Statement(options.Get("file"), Guid.Parse(options.Get("programme"))),
+                "receipt-run" => JsonSerializer.Serialize(await Measures.ReceiptRun(int.Parse(options.Get("count")))),
+                "probe" => await Probe.Run(),
+                _ => throw new ArgumentException($"unknown child {child}"),
+            });
+            return 0;
+        }
+
+        var settings = new Settings(options.Quick, Environment.GetEnvironmentVariable("AID_BENCH_POSTGRES"));
+        var only = options.Only;
+        var results = new List<Measurement>();
+        var clock = Stopwatch.StartNew();
+        Console.WriteLine($"Aid benchmarks ({(options.Quick ? "quick" : "full")}) on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+
+        async Task Run(string id, Func<Task<Measurement>> measure)
+        {
+            if (only is not null && !only.Contains(id)) return;
+            Console.Write($"{id} … ");
+            var started = clock.Elapsed;
+            try { results.Add(await measure()); }
+            catch (Exception e) { results.Add(new Measurement(id, "failed", 0, "", null, null, null, "", false, e.Message.Split('\n')[0])); }
+            Console.WriteLine($"{(clock.Elapsed - started).TotalSeconds:F0} s");
+        }
+
+        await Run("P1", () => Measures.P1(settings));
+        await Run("P2", () => Measures.P2(settings));
+        await Run("P3", async () =>
+        {
+            var (small, large) = options.Quick ? (200, 1000) : (1000, 10000);
+            var a = JsonDocument.Parse(await Child.Run("receipt-run", "--count", small.ToString())).RootElement;
+            var b = JsonDocument.Parse(await Child.Run("receipt-run", "--count", large.ToString())).RootElement;
+            double peakSmall = a.GetProperty("Item2").GetInt64(), peakLarge = b.GetProperty("Item2").GetInt64();
+            var ratio = peakLarge / peakSmall;
+            return new Measurement("P3", $"receipt-run peak memory, {large:N0} vs {small:N0} receipts", peakLarge / 1048576, "MB", peakSmall / 1048576, "MB",
+                ratio, "≤ 1.25", ratio <= 1.25, $"rates {a.GetProperty("Item1").GetDouble():F0} and {b.GetProperty("Item1").GetDouble():F0} receipts/s");
+        });
+
+        string? largeDb = null;
+        Guid largeProgramme = default, busiestDonor = default;
+        await Run("P4", async () =>
+        {
+            var (small, large) = options.Quick ? (10_000, 100_000) : (100_000, 1_000_000);
+            var folder = Temp.Folder("p4");
+            var timings = new List<(double Seconds, long Peak, double Generate)>();
+            foreach (var size in new[] { small, large })
+            {
+                var file = Path.Combine(folder, $"gifts-{size}.db");
+                var generated = JsonDocument.Parse(await Child.Run("generate", "--file", file, "--gifts", size.ToString())).RootElement;
+                var programme = generated.GetProperty("programme").GetGuid();
+                var run = JsonDocument.Parse(await Child.Run("statement", "--file", file, "--programme", programme.ToString())).RootElement;
+                timings.Add((run.GetProperty("seconds").GetDouble(), run.GetProperty("peak").GetInt64(), generated.GetProperty("seconds").GetDouble()));
+                if (size == large) (largeDb, largeProgramme, busiestDonor) = (file, programme, generated.GetProperty("donor").GetGuid());
+            }
+            var ratio = timings[1].Seconds / timings[0].Seconds;
+            var withinLimits = options.Quick || timings[1].Seconds < 30 && timings[1].Peak < 400L * 1048576;
+            return new Measurement("P4", $"annual statement (PDF + CSV) at {large:N0} vs {small:N0} gifts", timings[1].Seconds, "s", timings[0].Seconds, "s",
+                ratio, "time ratio ≤ 11; 1M < 30 s and < 400 MB", ratio <= 11 && withinLimits,
+                $"peak {timings[1].Peak / 1048576} MB vs {timings[0].Peak / 1048576} MB; generating took {timings[0].Generate:F0} s and {timings[1].Generate:F0} s");
+        });
+
+        await Run("P5", async () =>
+        {
+            if (largeDb is null) throw new InvalidOperationException("P5 needs the large database of P4 (run P4 too).");
+            var folder = Path.GetDirectoryName(largeDb)!;
+            await using var aid = new HostedAid("sqlite", $"Data Source={largeDb}", folder);
+            using var client = aid.Client();
+            var url = $"/api/v1/gifts?donorId={busiestDonor}&limit=50";
+            async Task<bool> Get(int c, long i) => (await client.GetAsync(url)).IsSuccessStatusCode;
+            await Load.Closed(8, TimeSpan.FromSeconds(2), Get);
+            var (max, _, _) = await Load.Closed(8, TimeSpan.FromSeconds(options.Quick ? 3 : 8), Get);
+            var rate = max * 0.7;
+            var latencies = await OpenLoop.Run(rate, TimeSpan.FromSeconds(options.Quick ? 5 : 20), () => client.GetAsync(url));
+            latencies.Sort();
+            var p50 = latencies[latencies.Count / 2];
+            var p99 = latencies[(int)(latencies.Count * 0.99)];
+            return new Measurement("P5", $"donor gift list (limit 50) at {(options.Quick ? "100k" : "1M")} gifts, {rate:F0} req/s (70% of max {max:F0})",
+                p99, "ms p99", p50, "ms p50", null, "p99 < 20 ms", p99 < 20, $"{latencies.Count} requests");
+        });
+
+        await Run("P6", () => Measures.P6(settings));
+
+        var table = new StringBuilder();
+        table.AppendLine("| measure | what | Aid | baseline | ratio | target | pass | notes |");
+        table.AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (var m in results)
+            table.AppendLine($"| {m.Id} | {m.What} | {m.Aid:F1} {m.AidUnit} | {(m.Baseline is { } b ? $"{b:F1} {m.BaselineUnit}" : "—")} | " +
+                             $"{(m.Ratio is { } r ? r.ToString("F2") : "—")} | {m.Target} | {(m.Pass is null ? "—" : m.Pass.Value ? "yes" : "**no**")} | {m.Notes} |");
+        Console.WriteLine();
+        Console.WriteLine(table);
+        Console.WriteLine($"total {clock.Elapsed.TotalMinutes:F1} min");
+        var json = options.Json ?? Path.Combine("artifacts", $"bench-{(options.Quick ? "quick" : "full")}.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(json))!);
+        await File.WriteAllTextAsync(json, JsonSerializer.Serialize(new { date = DateTime.UtcNow, quick = options.Quick, cores = Environment.ProcessorCount, results },
+            new JsonSerializerOptions { WriteIndented = true }));
+        Console.WriteLine($"JSON: {json}");
+        return 0;
+    }
+}
+
+internal sealed record Args(bool Quick, HashSet<string>? Only, string? Json, string? Child, Dictionary<string, string> Values)
+{
+    public string Get(string name) => Values.TryGetValue(name, out var v) ? v : throw new ArgumentException($"--{name} is required");
+
+    public static Args Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>();
+        var flags = new HashSet<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i].TrimStart('-');
+            if (i + 1 < args.Length && !args[i + 1].StartsWith("--")) values[name] = args[++i];
+            else flags.Add(name);
+        }
+        return new Args(flags.Contains("quick"), values.TryGetValue("only", out var only) ? only.Split(',').ToHashSet() : null,
+            values.GetValueOrDefault("json"), values.GetValueOrDefault("child"), values);
+    }
+}
+
+internal static class Child
+{
+    /// <summary>Runs this program again with the given arguments and returns its last line of output.</summary>
+    public static async Task<string> Run(params string[] args)
+    {
+        var self = Environment.ProcessPath!;
+        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(typeof(Child).Assembly.Location);
+        start.ArgumentList.Add("--child");
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"child {string.Join(' ', args)} failed: {error}");
+        return output.Trim().Split('\n')[^1];
+    }
+}
+
+internal static class OpenLoop
+{
+    /// <summary>Sends requests at a fixed rate regardless of how fast answers come; returns each latency in ms.</summary>
+    public static async Task<List<double>> Run(double perSecond, TimeSpan duration, Func<Task<HttpResponseMessage>> request)
+    {
+        var latencies = new List<double>();
+        var pending = new List<Task>();
+        var interval = TimeSpan.FromSeconds(1 / perSecond);
+        var clock = Stopwatch.StartNew();
+        for (var n = 0; clock.Elapsed < duration; n++)
+        {
+            var due = interval * n;
+            if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed);
+            pending.Add(Task.Run(async () =>
+            {
+                var sent = Stopwatch.GetTimestamp();
+                using var response = await request();
+                var ms = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
+                lock (latencies) latencies.Add(ms);
+            }));
+        }
+        await Task.WhenAll(pending);
+        return latencies;
+    }
+}
