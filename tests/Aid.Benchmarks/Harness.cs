@@ -23,9 +23,12 @@ public sealed class HostedAid : IAsyncDisposable
         // WebApplicationFactory looks for the app's source folder; the service needs none: run from the output folder.
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_AID_API", AppContext.BaseDirectory);
 
-    public HostedAid(string provider, string connectionString, string folder, IDictionary<string, string>? settings = null)
+    /// <summary>The admin key of generated databases, which several processes open one after another.</summary>
+    public const string GeneratedDataAdminKey = "aid_benchmark-admin-key-for-generated-data-only";
+
+    public HostedAid(string provider, string connectionString, string folder, IDictionary<string, string>? settings = null, string? adminKey = null)
     {
-        AdminKey = ApiKeyToken.Generate();
+        AdminKey = adminKey ?? ApiKeyToken.Generate();
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseSetting("Aid:Database:Provider", provider);

@@ -182,7 +182,7 @@ public static class Measures
     public static async Task<string> Statement(string file, Guid programme)
     {
         var folder = Path.GetDirectoryName(file)!;
-        await using var aid = new HostedAid("sqlite", $"Data Source={file}", folder);
+        await using var aid = new HostedAid("sqlite", $"Data Source={file}", folder, adminKey: HostedAid.GeneratedDataAdminKey);
         var clock = Stopwatch.StartNew();
         await using var scope = aid.Services.CreateAsyncScope();
         var statement = await scope.ServiceProvider.GetRequiredService<ISender>().Send(new GetProgrammeStatement(programme, 2023));
