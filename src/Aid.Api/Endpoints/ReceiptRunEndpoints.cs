@@ -31,20 +31,18 @@ internal static class ReceiptRunEndpoints
             if (receipts is null) return TypedResults.NotFound();
             if (!renderer.Available)
                 throw new Aid.Application.Common.UnavailableException("Receipt PDFs cannot be rendered: no CJK font is configured or installed.", "Aid:Pdf:Fonts");
-            // ZipArchive writes synchronously: build it in a temporary file, then stream that.
-            var file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
-            using (var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true))
+            var file = await TempFile.WriteAsync(async stream =>
             {
+                using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
                 foreach (var receipt in receipts)
                 {
                     ct.ThrowIfCancellationRequested();
                     var entry = zip.CreateEntry($"{receipt.Number}.pdf", CompressionLevel.Fastest);
                     entry.LastWriteTime = receipt.IssuedAt;
-                    await using var stream = entry.Open();
-                    await stream.WriteAsync(renderer.Render(receipt, ReceiptMark.Original), ct);
+                    await using var pdf = entry.Open();
+                    await pdf.WriteAsync(renderer.Render(receipt, ReceiptMark.Original), ct);
                 }
-            }
-            file.Position = 0;
+            });
             return TypedResults.File(file, "application/zip", $"receipt-run-{id}.zip");
         }).WithSummary("All receipts of a run as PDFs in one ZIP");
     }
