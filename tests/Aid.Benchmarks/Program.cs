@@ -30,6 +30,7 @@ public static class BenchmarkProgram
                 "statement" => await Measures.Statement(options.Get("file"), Guid.Parse(options.Get("programme"))),
                 "receipt-run" => await ReceiptRunChild(int.Parse(options.Get("count"))),
                 "probe" => await Probe.Run(),
+                "render" => RenderProbe.Run(),
                 _ => throw new ArgumentException($"unknown child {child}"),
             });
             return 0;

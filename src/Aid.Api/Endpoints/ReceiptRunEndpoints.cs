@@ -34,9 +34,8 @@ internal static class ReceiptRunEndpoints
             var file = await TempFile.WriteAsync(async stream =>
             {
                 using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
-                foreach (var receipt in receipts)
+                await foreach (var receipt in receipts().WithCancellation(ct))
                 {
-                    ct.ThrowIfCancellationRequested();
                     var entry = zip.CreateEntry($"{receipt.Number}.pdf", CompressionLevel.Fastest);
                     entry.LastWriteTime = receipt.IssuedAt;
                     await using var pdf = entry.Open();

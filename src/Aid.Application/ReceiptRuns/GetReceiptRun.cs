@@ -14,16 +14,21 @@ internal sealed class GetReceiptRunHandler(IDbSession db, AccessScope scope, Bus
     }
 }
 
-/// <summary>The receipts a run issued, in number order (for the ZIP download).</summary>
-public sealed record ListRunReceipts(Guid RunId) : IQuery<IReadOnlyList<Receipts.ReceiptContent>?>;
+/// <summary>The receipts a run issued, in number order (for the ZIP download), streamed as their snapshots.</summary>
+public sealed record ListRunReceipts(Guid RunId) : IQuery<Func<IAsyncEnumerable<Receipts.ReceiptContent>>?>;
 
-internal sealed class ListRunReceiptsHandler(IDbSession db, AccessScope scope) : IQueryHandler<ListRunReceipts, IReadOnlyList<Receipts.ReceiptContent>?>
+internal sealed class ListRunReceiptsHandler(IDbSession db, AccessScope scope) : IQueryHandler<ListRunReceipts, Func<IAsyncEnumerable<Receipts.ReceiptContent>>?>
 {
-    public async ValueTask<IReadOnlyList<Receipts.ReceiptContent>?> Handle(ListRunReceipts query, CancellationToken ct)
+    public async ValueTask<Func<IAsyncEnumerable<Receipts.ReceiptContent>>?> Handle(ListRunReceipts query, CancellationToken ct)
     {
         var programmeId = await db.QuerySingleOrDefaultAsync<Guid?>("SELECT programme_id FROM receipt_runs WHERE id = @id", new { id = query.RunId }, ct);
         if (programmeId is null || !scope.CanSeeProgramme(programmeId.Value)) return null;
-        var contents = await db.QueryAsync<string>("SELECT content FROM receipts WHERE run_id = @id ORDER BY year, sequence", new { id = query.RunId }, ct);
-        return contents.Select(Receipts.ReceiptContent.FromJson).ToList();
+        return () => Contents(query.RunId);
+    }
+
+    private async IAsyncEnumerable<Receipts.ReceiptContent> Contents(Guid runId)
+    {
+        await foreach (var json in db.StreamAsync<string>("SELECT content FROM receipts WHERE run_id = @runId ORDER BY year, sequence", new { runId }, default))
+            yield return Receipts.ReceiptContent.FromJson(json);
     }
 }

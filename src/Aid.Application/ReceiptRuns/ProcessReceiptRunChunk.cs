@@ -24,14 +24,14 @@ internal sealed class ProcessReceiptRunChunkHandler(IDbSession db, BusinessClock
         var pending = await db.QueryAsync<ReceiptRunWork.PendingGift>(ReceiptRunWork.PendingGiftsSql(run.Kind),
             new { programmeId = run.ProgrammeId, from = new DateOnly(year, 1, 1), to = new DateOnly(year, 12, 31) }, ct);
 
-        var issued = 0;
+        // Numbers and contents in order inside the transaction; the PDFs (the slow part) rendered on all cores; then stored.
+        var prepared = new List<PreparedReceipt>();
         if (run.Kind == ReceiptRunKinds.PerGift)
         {
             foreach (var gift in pending.Take(command.ChunkSize))
             {
                 await issuer.LockDonorAsync(gift.DonorId, ct);
-                await issuer.IssueAsync(gift.DonorId, [gift.GiftId], "gift", null, run.Id, ct);
-                issued++;
+                prepared.Add(await issuer.PrepareAsync(gift.DonorId, [gift.GiftId], "gift", null, run.Id, ct));
             }
         }
         else
@@ -39,10 +39,18 @@ internal sealed class ProcessReceiptRunChunkHandler(IDbSession db, BusinessClock
             foreach (var donor in pending.GroupBy(p => p.DonorId).Take(command.ChunkSize))
             {
                 await issuer.LockDonorAsync(donor.Key, ct);
-                await issuer.IssueAsync(donor.Key, donor.Select(g => g.GiftId).ToList(), "annual", null, run.Id, ct);
-                issued++;
+                prepared.Add(await issuer.PrepareAsync(donor.Key, donor.Select(g => g.GiftId).ToList(), "annual", null, run.Id, ct));
             }
         }
+        var hashes = new string[prepared.Count];
+        await Parallel.ForAsync(0, prepared.Count, ct, (i, _) =>
+        {
+            hashes[i] = issuer.RenderHash(prepared[i].Content);
+            return ValueTask.CompletedTask;
+        });
+        for (var i = 0; i < prepared.Count; i++)
+            await issuer.CompleteAsync(prepared[i], hashes[i], ct);
+        var issued = prepared.Count;
 
         var finished = issued == 0;
         var now = clock.UtcNow();

@@ -11,6 +11,10 @@ namespace Aid.Application.Receipts;
 /// same transaction, so a rollback leaves no hole; the donor row is locked first so two requests cannot
 /// receipt the same gift (current_gift_receipts' key enforces it as well).
 /// </summary>
+/// <summary>A receipt with its number and frozen content, not yet stored (see <see cref="ReceiptIssuer.PrepareAsync"/>).</summary>
+internal sealed record PreparedReceipt(Guid Id, ReceiptContent Content, int Year, long Sequence, string Kind, Guid DonorId, Guid? ProgrammeId,
+    long Total, Guid? Replaces, Guid? RunId, IReadOnlyList<Guid> GiftIds);
+
 public sealed class ReceiptIssuer(
     IDbSession db, BusinessClock clock, AccessScope scope, ReceiptSettings settings, IKeyRing keys, IReceiptRenderer renderer, IRequestBaseUrl baseUrl)
 {
@@ -32,6 +36,16 @@ public sealed class ReceiptIssuer(
         """;
 
     internal async Task<ReceiptRow> IssueAsync(Guid donorId, IReadOnlyList<Guid> giftIds, string kind, Guid? replaces, Guid? runId, CancellationToken ct)
+    {
+        var prepared = await PrepareAsync(donorId, giftIds, kind, replaces, runId, ct);
+        return await CompleteAsync(prepared, RenderHash(prepared.Content), ct);
+    }
+
+    /// <summary>
+    /// The first half of issuing, inside the transaction: takes the next number and freezes the content. The PDF can
+    /// then be rendered (in parallel, for a batch) before <see cref="CompleteAsync"/> stores the receipt.
+    /// </summary>
+    internal async Task<PreparedReceipt> PrepareAsync(Guid donorId, IReadOnlyList<Guid> giftIds, string kind, Guid? replaces, Guid? runId, CancellationToken ct)
     {
         if (!renderer.Available)
             throw new UnavailableException("Receipts cannot be issued: no CJK font is configured or installed.", "Aid:Pdf:Fonts");
@@ -69,11 +83,17 @@ public sealed class ReceiptIssuer(
             Money.Format(total), ChineseAmount.Renminbi(total), replacesNumber, "", "");
         var code = ReceiptContent.ComputeCode(Key, content);
         var link = $"{(settings.PublicBaseUrl ?? baseUrl.Current ?? "http://127.0.0.1:5080").TrimEnd('/')}/verify/{number}?code={code}";
-        content = content with { VerificationCode = code, VerifyUrl = link };
-        var pdf = renderer.Render(content, ReceiptMark.Original);
-
-        var id = Guid.CreateVersion7();
         var programmes = lines.Select(l => l.ProgrammeId).Distinct().ToList();
+        return new PreparedReceipt(Guid.CreateVersion7(), content with { VerificationCode = code, VerifyUrl = link }, issuedOn.Year, sequence, kind,
+            donorId, programmes.Count == 1 ? programmes[0] : null, total, replaces, runId, lines.Select(l => l.GiftId).ToList());
+    }
+
+    /// <summary>SHA-256 of the original PDF; safe to call from several threads at once.</summary>
+    internal string RenderHash(ReceiptContent content) => Convert.ToHexStringLower(SHA256.HashData(renderer.Render(content, ReceiptMark.Original)));
+
+    /// <summary>The second half of issuing: stores the receipt, its gifts and the current-receipt links.</summary>
+    internal async Task<ReceiptRow> CompleteAsync(PreparedReceipt p, string pdfSha256, CancellationToken ct)
+    {
         await db.ExecuteAsync("""
             INSERT INTO receipts (id, number, prefix, year, sequence, kind, donor_id, programme_id, currency, total, issued_on, issued_at, issued_by,
                                   content, verification_code, pdf_sha256, status, replaces_id, run_id)
@@ -81,18 +101,18 @@ public sealed class ReceiptIssuer(
                     @content, @code, @sha, 'valid', @replaces, @runId)
             """, new
         {
-            id, number, prefix = settings.Prefix, year = issuedOn.Year, sequence, kind, donorId,
-            programmeId = programmes.Count == 1 ? programmes[0] : (Guid?)null, currency = content.Currency, total, issuedOn, issuedAt,
-            issuedBy = scope.AuditActor, content = content.ToJson(), code, sha = Convert.ToHexStringLower(SHA256.HashData(pdf)), replaces, runId,
+            id = p.Id, number = p.Content.Number, prefix = settings.Prefix, year = p.Year, sequence = p.Sequence, kind = p.Kind, donorId = p.DonorId,
+            programmeId = p.ProgrammeId, currency = p.Content.Currency, total = p.Total, issuedOn = p.Content.IssuedOn, issuedAt = p.Content.IssuedAt,
+            issuedBy = scope.AuditActor, content = p.Content.ToJson(), code = p.Content.VerificationCode, sha = pdfSha256, replaces = p.Replaces, runId = p.RunId,
         }, ct);
-        foreach (var giftId in lines.Select(l => l.GiftId))
+        foreach (var giftId in p.GiftIds)
         {
-            await db.ExecuteAsync("INSERT INTO receipt_gifts (receipt_id, gift_id) VALUES (@id, @giftId)", new { id, giftId }, ct);
-            await db.ExecuteAsync("INSERT INTO current_gift_receipts (gift_id, receipt_id) VALUES (@giftId, @id)", new { id, giftId }, ct);
+            await db.ExecuteAsync("INSERT INTO receipt_gifts (receipt_id, gift_id) VALUES (@id, @giftId)", new { id = p.Id, giftId }, ct);
+            await db.ExecuteAsync("INSERT INTO current_gift_receipts (gift_id, receipt_id) VALUES (@giftId, @id)", new { id = p.Id, giftId }, ct);
         }
-        if (replaces is not null)
-            await db.ExecuteAsync("UPDATE receipts SET replaced_by_id = @id WHERE id = @replaces", new { id, replaces }, ct);
-        return (await ReceiptRow.FindAsync(db, id, ct))!;
+        if (p.Replaces is not null)
+            await db.ExecuteAsync("UPDATE receipts SET replaced_by_id = @id WHERE id = @replaces", new { id = p.Id, replaces = p.Replaces }, ct);
+        return (await ReceiptRow.FindAsync(db, p.Id, ct))!;
     }
 
     /// <summary>Marks a valid receipt void (number kept) and frees its gifts for a new receipt.</summary>
