@@ -54,8 +54,7 @@ builder.Services.AddRateLimiter(o =>
         _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
 });
 
-builder.Services.Configure<ApiKeyAuthenticationOptions>(ApiKeyAuthenticationHandler.SchemeName, o =>
-    o.FailuresPerMinute = builder.Configuration.GetValue("Aid:Security:FailedAuthenticationsPerMinute", 60));
+// The limiter reads the unnamed options; the handler's named options carry nothing else.
 builder.Services.Configure<ApiKeyAuthenticationOptions>(o =>
     o.FailuresPerMinute = builder.Configuration.GetValue("Aid:Security:FailedAuthenticationsPerMinute", 60));
 builder.Services.AddSingleton<FailedAuthenticationLimiter>();

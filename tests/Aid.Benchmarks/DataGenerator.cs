@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using Aid.Infrastructure.Database;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -168,5 +167,4 @@ public sealed class DataGenerator(DatabaseOptions options, int seed = 2021)
     private object Stamp(DateTimeOffset t) => Postgres ? t.UtcDateTime : t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
     private object Bool(bool b) => Postgres ? b : b ? 1 : 0;
 
-    public static void ClearSqlitePools() => SqliteConnection.ClearAllPools();
 }

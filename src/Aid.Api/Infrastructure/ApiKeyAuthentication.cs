@@ -32,7 +32,7 @@ internal sealed class ApiKeyAuthenticationHandler(
         string? header = Request.Headers.Authorization;
         if (string.IsNullOrEmpty(header))
             return AuthenticateResult.NoResult();
-        if (limiter.IsBlocked(Context.Connection.RemoteIpAddress, Options.FailuresPerMinute))
+        if (limiter.IsBlocked(Context.Connection.RemoteIpAddress))
         {
             Context.Items[ThrottledKey] = true;
             return AuthenticateResult.Fail("Too many failed authentications.");
@@ -54,7 +54,7 @@ internal sealed class ApiKeyAuthenticationHandler(
 
     private AuthenticateResult Failed(string reason)
     {
-        limiter.RecordFailure(Context.Connection.RemoteIpAddress, Options.FailuresPerMinute);
+        limiter.RecordFailure(Context.Connection.RemoteIpAddress);
         return AuthenticateResult.Fail(reason);
     }
 
@@ -78,28 +78,20 @@ internal sealed class ApiKeyAuthenticationHandler(
 }
 
 /// <summary>Counts failed authentications per client address in one-minute windows.</summary>
-internal sealed class FailedAuthenticationLimiter : IDisposable
+internal sealed class FailedAuthenticationLimiter(IOptions<ApiKeyAuthenticationOptions> options) : IDisposable
 {
-    private readonly PartitionedRateLimiter<IPAddress> _limiter;
-    private int _permitLimit = -1;
+    private readonly PartitionedRateLimiter<IPAddress> _limiter = PartitionedRateLimiter.Create<IPAddress, IPAddress>(address =>
+        RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = Math.Max(1, options.Value.FailuresPerMinute), Window = TimeSpan.FromMinutes(1), QueueLimit = 0,
+        }));
 
-    public FailedAuthenticationLimiter(IOptions<ApiKeyAuthenticationOptions> options)
-    {
-        var limit = Math.Max(1, options.Value.FailuresPerMinute);
-        _limiter = PartitionedRateLimiter.Create<IPAddress, IPAddress>(address => RateLimitPartition.GetFixedWindowLimiter(address,
-            _ => new FixedWindowRateLimiterOptions { PermitLimit = limit, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
-        _permitLimit = limit;
-    }
+    public bool IsBlocked(IPAddress? address) => _limiter.GetStatistics(address ?? IPAddress.None) is { CurrentAvailablePermits: <= 0 };
 
-    public bool IsBlocked(IPAddress? address, int _) =>
-        _limiter.GetStatistics(address ?? IPAddress.None) is { CurrentAvailablePermits: <= 0 };
-
-    public void RecordFailure(IPAddress? address, int _)
+    public void RecordFailure(IPAddress? address)
     {
         using var lease = _limiter.AttemptAcquire(address ?? IPAddress.None);
     }
-
-    public int PermitLimit => _permitLimit;
 
     public void Dispose() => _limiter.Dispose();
 }
