@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Runs Aid on the embedded SQLite default (data/aid.db), listening on http://127.0.0.1:5080.
-# Installs the CJK fonts receipts need when they are missing (Debian/Ubuntu). Extra arguments go to the service.
+# Runs Aid on the embedded SQLite default (data/aid.db under the repository), listening on http://127.0.0.1:5080.
+# Installs the CJK fonts receipts need when they are missing (Debian/Ubuntu). Extra arguments go to the service:
+#   ./scripts/run.sh seed-demo    load the Zhenping demo into an empty database and exit
+#   ./scripts/run.sh migrate      apply migrations and exit
+#   ./scripts/run.sh --urls http://0.0.0.0:5080
+# The built service runs from the repository root, so relative paths (data/aid.db, data/aid.key) land there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -12,4 +16,5 @@ if [ ${#need[@]} -gt 0 ] && command -v apt-get >/dev/null; then
   sudo_ apt-get update -qq && sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null \
     || echo "Could not install fonts; the service runs, PDF endpoints answer 503 until a CJK font is configured." >&2
 fi
-exec dotnet run --project src/Aid.Api -c Release -- "$@"
+dotnet build src/Aid.Api -c Release --nologo -v quiet
+exec dotnet src/Aid.Api/bin/Release/net10.0/Aid.Api.dll "$@"
