@@ -115,6 +115,7 @@ app.MapStudents();
 app.MapSponsorships();
 app.MapDisbursements();
 app.MapStatements();
+app.MapGoods();
 app.MapAudit();
 
 app.Run();

@@ -91,8 +91,11 @@ internal sealed class DemoSeeder(IServiceProvider services, ILogger<DemoSeeder> 
                 gifts.Add(await Send(requester, Cash(programme.Id, donors[i].Id, null, day, amount.ToString("0.00", CultureInfo.InvariantCulture), random, ++reference), ct));
             }
         }
-        await Send(requester, new RecordGift(programme.Id, donors[9].Id, null, new DateOnly(2022, 2, 15), GiftKinds.InKind, null, null, null, "MASK-INV-2022-0215",
-            null, "一次性医用口罩（发放各校）", 5000m, "只", ValuationBases.Invoice, "2500.00"), ct);
+        var masks = await Send(requester, new RecordGift(programme.Id, donors[9].Id, null, new DateOnly(2022, 2, 15), GiftKinds.InKind, null, null, null,
+            "MASK-INV-2022-0215", null, "一次性医用口罩（发放各校）", 5000m, "只", ValuationBases.Invoice, "2500.00"), ct);
+        for (var school = 0; school < Schools.Length; school++)
+            await Send(requester, new Aid.Application.Goods.DistributeGoods(masks.Id, school < Schools.Length - 1 ? 800m : 1000m, Schools[school],
+                new DateOnly(2022, 2, 21), $"口罩签收单-{school + 1:00}"), ct);
 
         // Annual receipts per donor and year.
         foreach (var donor in donors)

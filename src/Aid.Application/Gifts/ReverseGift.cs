@@ -36,6 +36,8 @@ internal sealed class ReverseGiftHandler(IDbSession db, BusinessClock clock, Acc
         if (gift.IsReversed)
             throw new ConflictException("The gift is already reversed.", new Dictionary<string, object?> { ["reversedAt"] = gift.ReversedAt });
 
+        if (await db.QuerySingleAsync<long>("SELECT COUNT(*) FROM goods_distributions WHERE gift_id = @id", new { id = gift.Id }, ct) > 0)
+            throw new ConflictException("Some of these goods have already been handed out; they cannot be reversed.");
         var spent = await GiftRow.PaidForAsync(db, gift.Id, ct);
         if (spent.Count > 0)
             throw new ConflictException("Part of this gift has already paid for student aid; reverse those disbursements first.",

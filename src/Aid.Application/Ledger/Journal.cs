@@ -20,6 +20,7 @@ public static class EntryKinds
     public const string GiftReversal = "gift_reversal";
     public const string Disbursement = "disbursement";
     public const string DisbursementReversal = "disbursement_reversal";
+    public const string GoodsDistribution = "goods_distribution";
 }
 
 public sealed record Posting(string Account, long Amount);
