@@ -9,6 +9,7 @@ using Aid.Application.Pipeline;
 using Aid.Application.Programmes;
 using Aid.Infrastructure;
 using Aid.Infrastructure.Database;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Http.Json;
 using System.Threading.RateLimiting;
 using Scalar.AspNetCore;
@@ -91,6 +92,20 @@ if (args is ["seed-demo", ..])
     await app.Services.GetRequiredService<DatabaseInitializer>().StartingAsync(CancellationToken.None);
     Console.WriteLine(await app.Services.GetRequiredService<DemoSeeder>().SeedAsync(CancellationToken.None));
     return;
+}
+
+// Behind a TLS-terminating reverse proxy: X-Forwarded-* are honoured only from the proxies listed in Aid:Security:KnownProxies.
+var proxies = app.Configuration.GetSection("Aid:Security:KnownProxies").GetChildren().Select(c => c.Value).OfType<string>().ToList();
+if (proxies.Count > 0)
+{
+    var forwarded = new ForwardedHeadersOptions
+    {
+        ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost,
+    };
+    forwarded.KnownProxies.Clear();
+    forwarded.AllowedHosts.Clear();
+    foreach (var proxy in proxies) forwarded.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+    app.UseForwardedHeaders(forwarded);
 }
 
 app.UseExceptionHandler();
