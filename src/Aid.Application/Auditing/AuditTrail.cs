@@ -29,7 +29,7 @@ public static class AuditHash
         string? entity, string? entityId, Guid? programmeId, string summary)
     {
         // A JSON array is an unambiguous encoding: no field can imitate a separator.
-        var buffer = new ArrayBufferWriterLite();
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartArray();
@@ -49,15 +49,6 @@ public static class AuditHash
 
     public static string Compute(AuditRecord r) =>
         Compute(r.PreviousHash, r.Sequence, r.OccurredAt, r.Actor, r.Action, r.Entity, r.EntityId, r.ProgrammeId, r.Summary);
-
-    private sealed class ArrayBufferWriterLite : System.Buffers.IBufferWriter<byte>
-    {
-        private readonly System.Buffers.ArrayBufferWriter<byte> _inner = new(512);
-        public ReadOnlySpan<byte> WrittenSpan => _inner.WrittenSpan;
-        public void Advance(int count) => _inner.Advance(count);
-        public Memory<byte> GetMemory(int sizeHint = 0) => _inner.GetMemory(sizeHint);
-        public Span<byte> GetSpan(int sizeHint = 0) => _inner.GetSpan(sizeHint);
-    }
 }
 
 /// <summary>Appends to the chain. Only ever INSERTs: no code path updates or deletes audit rows.</summary>

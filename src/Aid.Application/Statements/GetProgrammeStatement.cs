@@ -163,15 +163,8 @@ internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope sc
         ORDER BY g.received_on, g.id
         """;
 
-    private const string GoodsSql = """
-        SELECT g.received_on AS ReceivedOn, d.name AS Name, d.anonymous AS Anonymous, d.kind AS DonorKind, g.kind AS Kind, g.method AS Method,
-               g.description AS Description, g.reference AS Reference, g.quantity AS Quantity, g.unit AS Unit, g.valuation_basis AS ValuationBasis,
-               g.amount AS Amount, CASE WHEN EXISTS (SELECT 1 FROM gift_reversals r WHERE r.gift_id = g.id) THEN 1 ELSE 0 END AS Reversed,
-               NULL AS Receipts
-        FROM gifts g JOIN donors d ON d.id = g.donor_id
-        WHERE g.programme_id = @programmeId AND g.kind = 'in_kind' AND g.received_on >= @from AND g.received_on <= @to
-        ORDER BY g.received_on, g.id
-        """;
+    // The goods register is the in-kind part of the gifts register (its receipts column is simply not printed).
+    private string GoodsSql => GiftsSql(db.Dialect).Replace("WHERE g.programme_id = @programmeId", "WHERE g.programme_id = @programmeId AND g.kind = 'in_kind'");
 
     private const string DisbursementsSql = """
         SELECT s.code AS Code, s.school AS School, s.grade AS Grade, d.academic_year AS AcademicYear, d.term AS Term, d.amount AS Amount,
