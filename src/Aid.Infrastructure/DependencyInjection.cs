@@ -16,9 +16,7 @@ public static class DependencyInjection
         var options = DatabaseOptions.From(
             configuration["Aid:Database:Provider"], configuration.GetConnectionString("Aid"), configuration["Aid:Database:SqliteSynchronous"]);
         services.AddSingleton(options);
-        services.AddSingleton<IDatabaseEngine>(_ => options.Provider == DatabaseProvider.Postgres
-            ? new PostgresEngine(options)
-            : new SqliteEngine(options));
+        services.AddSingleton(_ => DatabaseEngines.Create(options));
         services.AddScoped<IDbSession, DbSession>();
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<IKeyRing>(_ => new KeyRing(configuration["Aid:Crypto:KeyFile"] ?? "data/aid.key"));

@@ -1,7 +1,6 @@
 using Aid.Application.Common;
 using Aid.Application.Receipts;
 using Aid.Infrastructure.Pdf;
-using Dapper;
 
 namespace Aid.Api.Endpoints;
 
@@ -14,8 +13,7 @@ internal static class HealthEndpoints
             string database;
             try
             {
-                var connection = await db.GetConnectionAsync(ct);
-                await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT 1", cancellationToken: ct));
+                await db.QuerySingleAsync<int>("SELECT 1", null, ct);
                 database = "healthy";
             }
             catch (Exception e) when (e is not OperationCanceledException)

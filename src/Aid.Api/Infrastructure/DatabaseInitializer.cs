@@ -5,8 +5,9 @@ using Mediator;
 namespace Aid.Api.Infrastructure;
 
 /// <summary>
-/// Before the server accepts requests: apply migrations (SQLite always; PostgreSQL under its advisory lock
-/// unless <c>Aid:Database:MigrateOnStart</c> is false) and create the bootstrap admin key on an empty database.
+/// Before the server accepts requests: apply migrations (SQLite always; server engines under their migration lock
+/// unless <c>Aid:Database:MigrateOnStart</c> is false, and then at least the engine's start-up check) and create the
+/// bootstrap admin key on an empty database.
 /// </summary>
 internal sealed class DatabaseInitializer(IServiceProvider services, IConfiguration configuration, DatabaseOptions options)
     : IHostedLifecycleService
@@ -15,6 +16,12 @@ internal sealed class DatabaseInitializer(IServiceProvider services, IConfigurat
     {
         if (options.Provider == DatabaseProvider.Sqlite || configuration.GetValue("Aid:Database:MigrateOnStart", true))
             await services.GetRequiredService<MigrationRunner>().MigrateAsync(cancellationToken);
+        else
+        {
+            var engine = services.GetRequiredService<IDatabaseEngine>();
+            await using var connection = await engine.OpenAsync(cancellationToken);
+            await engine.CheckAsync(connection, cancellationToken);
+        }
 
         _ = services.GetRequiredService<Aid.Application.Common.IKeyRing>(); // creates the key file (0600) on first start
 

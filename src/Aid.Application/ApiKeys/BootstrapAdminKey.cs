@@ -18,8 +18,8 @@ internal sealed class BootstrapAdminKeyHandler(IDbSession db, BusinessClock cloc
     public async ValueTask<BootstrapResult> Handle(BootstrapAdminKey command, CancellationToken ct)
     {
         // The write transaction (single writer / advisory lock below) makes "is it empty?" race-free across instances.
-        if (db.Dialect.AuditChainLock.Length > 0)
-            await db.ExecuteAsync(db.Dialect.AuditChainLock, null, ct);
+        if (db.Dialect.AuditChainLock is { } chainLock)
+            await db.ExecuteAsync(chainLock, null, ct);
         var keys = await db.QuerySingleAsync<long>("SELECT COUNT(*) FROM api_keys", null, ct);
         if (keys > 0)
             return new BootstrapResult(false, null);

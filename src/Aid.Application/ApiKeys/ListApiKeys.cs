@@ -29,8 +29,8 @@ internal sealed class ListApiKeysHandler(IDbSession db) : IQueryHandler<ListApiK
     {
         var limit = query.Limit ?? Cursor.DefaultLimit;
         Cursor.TryDecode(query.Cursor, out var after);
-        var sql = after is null ? ListSql.Replace("/*after*/", "") : ListSql.Replace("/*after*/", "WHERE id > @after");
-        var rows = await db.QueryAsync<ApiKeyView>(sql, new { after, take = limit + 1 }, ct);
+        // Admins only (the endpoint's policy): no scope to apply.
+        var rows = await new KeysetQuery(SelectSql, "id").ReadAsync<ApiKeyView>(db, after, limit, ct);
         var page = Cursor.ToPage(rows, limit, k => k.Id);
         if (page.Items.Count > 0)
         {
@@ -45,11 +45,9 @@ internal sealed class ListApiKeysHandler(IDbSession db) : IQueryHandler<ListApiK
         return page;
     }
 
-    private const string ListSql = """
+    private const string SelectSql = """
         SELECT id AS Id, name AS Name, role AS Role, donor_id AS DonorId, created_at AS CreatedAt, revoked_at AS RevokedAt
-        FROM api_keys /*after*/
-        ORDER BY id
-        LIMIT @take
+        FROM api_keys
         """;
 
     private sealed class KeyProgramme

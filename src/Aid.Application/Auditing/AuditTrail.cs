@@ -56,10 +56,10 @@ public sealed class AuditTrail(IDbSession db, AccessScope scope, BusinessClock c
 {
     internal async Task AppendAsync(string action, AuditEntry entry, CancellationToken ct)
     {
-        if (db.Dialect.AuditChainLock.Length > 0)
-            await db.ExecuteAsync(db.Dialect.AuditChainLock, null, ct);
+        if (db.Dialect.AuditChainLock is { } chainLock)
+            await db.ExecuteAsync(chainLock, null, ct);
 
-        var head = await db.QuerySingleOrDefaultAsync<ChainHead>(HeadSql, null, ct);
+        var head = await db.QuerySingleOrDefaultAsync<ChainHead>(HeadSql(db.Dialect), null, ct);
         var sequence = (head?.Sequence ?? 0) + 1;
         var previousHash = head?.Hash ?? AuditHash.Genesis;
         var occurredAt = clock.UtcNow();
@@ -73,7 +73,8 @@ public sealed class AuditTrail(IDbSession db, AccessScope scope, BusinessClock c
         }, ct);
     }
 
-    internal const string HeadSql = "SELECT sequence AS Sequence, hash AS Hash FROM audit_log ORDER BY sequence DESC LIMIT 1";
+    internal static string HeadSql(ISqlDialect dialect) =>
+        $"SELECT sequence AS Sequence, hash AS Hash FROM audit_log ORDER BY sequence DESC {dialect.Limit("1")}";
 
     private const string InsertSql = """
         INSERT INTO audit_log (sequence, occurred_at, actor, action, entity, entity_id, programme_id, summary, previous_hash, hash)

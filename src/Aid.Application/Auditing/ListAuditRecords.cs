@@ -18,21 +18,18 @@ internal sealed class ListAuditRecordsHandler(IDbSession db, AccessScope scope) 
     {
         var limit = query.Limit ?? Cursor.DefaultLimit;
         SequenceCursor.TryDecode(query.Cursor, out var after);
-        var filter = scope.ProgrammeFilter;
-        var sql = filter is null ? ListSql : ListSql.Replace("/*scope*/", "AND " + db.Dialect.InList("programme_id", "programmeIds"));
-        var rows = await db.QueryAsync<AuditRecord>(sql, new { after = after ?? 0, take = limit + 1, programmeIds = filter is null ? null : db.Dialect.IdList(filter) }, ct);
+        var rows = await new KeysetQuery(SelectSql, "sequence")
+            .InScope(scope, db.Dialect, programmeColumn: "programme_id", ownRows: null)
+            .ReadAsync<AuditRecord>(db, after, limit, ct);
         return rows.Count > limit
             ? new Page<AuditRecord>(rows.Take(limit).ToList(), SequenceCursor.Encode(rows[limit - 1].Sequence))
             : new Page<AuditRecord>(rows, null);
     }
 
-    private const string ListSql = """
+    private const string SelectSql = """
         SELECT sequence AS Sequence, occurred_at AS OccurredAt, actor AS Actor, action AS Action, entity AS Entity,
                entity_id AS EntityId, programme_id AS ProgrammeId, summary AS Summary, previous_hash AS PreviousHash, hash AS Hash
         FROM audit_log
-        WHERE sequence > @after /*scope*/
-        ORDER BY sequence
-        LIMIT @take
         """;
 }
 

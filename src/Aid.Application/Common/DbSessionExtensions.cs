@@ -3,7 +3,8 @@ using Dapper;
 namespace Aid.Application.Common;
 
 /// <summary>
-/// Dapper calls that always carry the current transaction and the cancellation token.
+/// Dapper calls that always carry the current transaction and the cancellation token. Every statement the
+/// application sends goes through here (and through <see cref="ISqlDialect.Render"/>).
 /// Parameter names must match the SQL exactly (SQLite binds case-sensitively; Npgsql does not, so only SQLite tests catch it).
 /// </summary>
 public static class DbSessionExtensions
@@ -11,26 +12,26 @@ public static class DbSessionExtensions
     public static async Task<IReadOnlyList<T>> QueryAsync<T>(this IDbSession db, string sql, object? parameters, CancellationToken ct)
     {
         var connection = await db.GetConnectionAsync(ct);
-        var rows = await connection.QueryAsync<T>(new CommandDefinition(sql, parameters, db.Transaction, cancellationToken: ct));
+        var rows = await connection.QueryAsync<T>(new CommandDefinition(db.Dialect.Render(sql), parameters, db.Transaction, cancellationToken: ct));
         return rows.AsList();
     }
 
     public static async Task<T?> QuerySingleOrDefaultAsync<T>(this IDbSession db, string sql, object? parameters, CancellationToken ct)
     {
         var connection = await db.GetConnectionAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<T>(new CommandDefinition(sql, parameters, db.Transaction, cancellationToken: ct));
+        return await connection.QuerySingleOrDefaultAsync<T>(new CommandDefinition(db.Dialect.Render(sql), parameters, db.Transaction, cancellationToken: ct));
     }
 
     public static async Task<T> QuerySingleAsync<T>(this IDbSession db, string sql, object? parameters, CancellationToken ct)
     {
         var connection = await db.GetConnectionAsync(ct);
-        return await connection.QuerySingleAsync<T>(new CommandDefinition(sql, parameters, db.Transaction, cancellationToken: ct));
+        return await connection.QuerySingleAsync<T>(new CommandDefinition(db.Dialect.Render(sql), parameters, db.Transaction, cancellationToken: ct));
     }
 
     public static async Task<int> ExecuteAsync(this IDbSession db, string sql, object? parameters, CancellationToken ct)
     {
         var connection = await db.GetConnectionAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(sql, parameters, db.Transaction, cancellationToken: ct));
+        return await connection.ExecuteAsync(new CommandDefinition(db.Dialect.Render(sql), parameters, db.Transaction, cancellationToken: ct));
     }
 
     /// <summary>Streams rows one by one (unbuffered): for reports and chain verification, where memory must not grow with the table.</summary>
@@ -38,7 +39,7 @@ public static class DbSessionExtensions
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         var connection = await db.GetConnectionAsync(ct);
-        var rows = connection.QueryUnbufferedAsync<T>(sql, parameters, db.Transaction);
+        var rows = connection.QueryUnbufferedAsync<T>(db.Dialect.Render(sql), parameters, db.Transaction);
         await foreach (var row in rows.WithCancellation(ct))
             yield return row;
     }

@@ -16,7 +16,7 @@ public interface IDbSession
     ValueTask<DbConnection> GetConnectionAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// Starts the write transaction (SQLite: the single writer, BEGIN IMMEDIATE; PostgreSQL: READ COMMITTED
+    /// Starts the write transaction (SQLite: the single writer, BEGIN IMMEDIATE; PostgreSQL and SQL Server: READ COMMITTED
     /// plus explicit row locks). Disposing the scope without <see cref="ITransactionScope.CommitAsync"/> rolls back.
     /// </summary>
     ValueTask<ITransactionScope> BeginTransactionAsync(CancellationToken cancellationToken);
@@ -27,19 +27,53 @@ public interface ITransactionScope : IAsyncDisposable
     Task CommitAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>The few things that really differ between the engines.</summary>
+/// <summary>How a locking read holds the rows it reads until commit.</summary>
+public enum RowLock
+{
+    /// <summary>The rows must not change until commit; other readers may share them.</summary>
+    Share,
+
+    /// <summary>The rows are read to be changed: a second locking reader waits.</summary>
+    Update,
+}
+
+/// <summary>
+/// Everything that differs between the engines, and nothing else: application SQL is otherwise written once in the
+/// common subset of SQLite, PostgreSQL and T-SQL: one engine's paging, upsert, row-lock, concatenation or cast syntax,
+/// or a boolean literal, appears only here (a test parses every statement the service sends as T-SQL).
+/// </summary>
 public interface ISqlDialect
 {
     string Name { get; }
 
-    /// <summary>Appended to a SELECT that must lock the rows it reads until commit ("" where writers are already serialised).</summary>
-    string ForUpdate { get; }
+    /// <summary>Keeps the first <paramref name="count"/> rows (a parameter such as <c>@take</c>, or a literal); goes after ORDER BY.</summary>
+    string Limit(string count);
 
-    /// <summary>Appended to a SELECT whose rows must not change (nor be locked for update) until commit, while other readers may share them.</summary>
-    string ForShare { get; }
+    /// <summary>A table reference in FROM, decorated with the engine's row-lock hint (SQL Server: <c>WITH (UPDLOCK, ROWLOCK)</c>).</summary>
+    string LockedTable(string tableReference, RowLock mode);
 
-    /// <summary>A statement that serialises all writers of the audit chain until commit (may be empty).</summary>
-    string AuditChainLock { get; }
+    /// <summary>The clause that ends a locking SELECT (PostgreSQL: <c>FOR UPDATE</c>; "" elsewhere).</summary>
+    string LockClause(RowLock mode);
+
+    /// <summary>Inserts one row unless a row with the same <paramref name="keyColumns"/> exists; affects 0 rows then.</summary>
+    /// <param name="columns">Column names, comma-separated.</param>
+    /// <param name="values">Parameter names in the same order, comma-separated (<c>@a, @b</c>).</param>
+    string InsertIfAbsent(string table, string columns, string values, string keyColumns);
+
+    /// <summary>
+    /// Adds one to a counter row and returns the new value, creating the row with 1 when it is missing (upsert-returning):
+    /// <paramref name="keyColumns"/> and <paramref name="keyValues"/> name the key columns and their parameters.
+    /// </summary>
+    string IncrementCounter(string table, string keyColumns, string keyValues, string counterColumn);
+
+    /// <summary>Text concatenation that is NULL when any part is NULL (parts are SQL expressions).</summary>
+    string Concat(params string[] parts);
+
+    /// <summary>An expression converted to text (uuid, number); uuids as lower-case canonical text on every engine.</summary>
+    string AsText(string expression);
+
+    /// <summary>A statement that serialises all writers of the audit chain until commit, or null where writers are already serialised.</summary>
+    string? AuditChainLock { get; }
 
     bool IsUniqueViolation(Exception exception);
 
@@ -49,6 +83,16 @@ public interface ISqlDialect
     /// <summary>Aggregate text values of a group, joined by <paramref name="separator"/> (a literal).</summary>
     string StringAgg(string expression, string separator);
 
-    /// <summary>The parameter value for <see cref="InList"/>: expanded by Dapper on SQLite, one uuid[] on PostgreSQL.</summary>
+    /// <summary>The parameter value for <see cref="InList"/>: a JSON array on SQLite and SQL Server, one uuid[] on PostgreSQL.</summary>
     object IdList(IEnumerable<Guid> ids);
+
+    /// <summary>The statement text as sent to the server. The identity for real dialects; a test's recording dialect hooks in here.</summary>
+    string Render(string sql) => sql;
+}
+
+public static class SqlDialectExtensions
+{
+    /// <summary><c>SELECT columns FROM table WHERE condition</c>, holding the rows it reads until commit.</summary>
+    public static string LockingSelect(this ISqlDialect dialect, string columns, string table, string condition, RowLock mode) =>
+        $"SELECT {columns} FROM {dialect.LockedTable(table, mode)} WHERE {condition} {dialect.LockClause(mode)}";
 }

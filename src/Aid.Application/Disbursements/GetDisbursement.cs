@@ -34,18 +34,14 @@ internal sealed class ListDisbursementsHandler(IDbSession db, AccessScope scope)
     {
         var limit = query.Limit ?? Cursor.DefaultLimit;
         Cursor.TryDecode(query.Cursor, out var after);
-        var where = new List<string>();
-        if (after is not null) where.Add("d.id > @after");
-        if (query.ProgrammeId is not null) where.Add("d.programme_id = @programmeId");
-        if (query.StudentId is not null) where.Add("d.student_id = @studentId");
-        if (query.Status is not null) where.Add("d.status = @status");
-        if (scope.ProgrammeFilter is not null) where.Add(db.Dialect.InList("d.programme_id", "filter"));
-        var sql = $"{DisbursementRow.Select} {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")} ORDER BY d.id LIMIT @take";
-        var rows = await db.QueryAsync<DisbursementRow>(sql, new
-        {
-            after, programmeId = query.ProgrammeId, studentId = query.StudentId, status = query.Status,
-            filter = scope.ProgrammeFilter is { } f ? db.Dialect.IdList(f) : null, take = limit + 1,
-        }, ct);
+        // Donors see no disbursement list (their view is the donor statement): their programme filter is empty.
+        var rows = await new KeysetQuery(DisbursementRow.Select, "d.id")
+            .WhereIf(query.ProgrammeId is not null, "d.programme_id = @programmeId")
+            .WhereIf(query.StudentId is not null, "d.student_id = @studentId")
+            .WhereIf(query.Status is not null, "d.status = @status")
+            .InScope(scope, db.Dialect, programmeColumn: "d.programme_id", ownRows: null)
+            .Parameters(new { programmeId = query.ProgrammeId, studentId = query.StudentId, status = query.Status })
+            .ReadAsync<DisbursementRow>(db, after, limit, ct);
         var page = Cursor.ToPage(rows, limit, r => r.Id);
         return new Page<DisbursementView>(page.Items.Select(r => r.ToView(null)).ToList(), page.NextCursor);
     }

@@ -23,16 +23,13 @@ internal sealed class ListDonorsHandler(IDbSession db, AccessScope scope) : IQue
     {
         var limit = query.Limit ?? Cursor.DefaultLimit;
         Cursor.TryDecode(query.Cursor, out var after);
-        var where = new List<string>();
-        if (after is not null) where.Add("id > @after");
-        if (scope.Actor is { Role: Roles.Donor } donor) where.Add(donor.DonorId is null ? "1 = 0" : "id = @ownDonorId");
-        if (!string.IsNullOrEmpty(query.Q)) where.Add("lower(name) LIKE @pattern ESCAPE '\\'");
-        if (query.Kind is not null) where.Add("kind = @kind");
-        var sql = $"SELECT {DonorView.Columns} FROM donors {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")} ORDER BY id LIMIT @take";
-        var rows = await db.QueryAsync<DonorView>(sql, new
-        {
-            after, ownDonorId = scope.Actor?.DonorId, pattern = TextSearch.ContainsPattern(query.Q), kind = query.Kind, take = limit + 1,
-        }, ct);
+        // Donor records are organisation-wide: staff see every donor, a donor only itself.
+        var rows = await new KeysetQuery($"SELECT {DonorView.Columns} FROM donors", "id")
+            .InScope(scope, db.Dialect, programmeColumn: null, ownRows: "id = @ownDonorId")
+            .WhereIf(!string.IsNullOrEmpty(query.Q), "lower(name) LIKE @pattern ESCAPE '\\'")
+            .WhereIf(query.Kind is not null, "kind = @kind")
+            .Parameters(new { pattern = TextSearch.ContainsPattern(query.Q), kind = query.Kind })
+            .ReadAsync<DonorView>(db, after, limit, ct);
         return Cursor.ToPage(rows, limit, d => d.Id);
     }
 }

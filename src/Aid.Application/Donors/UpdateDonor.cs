@@ -27,7 +27,7 @@ internal sealed class UpdateDonorHandler(IDbSession db, AuditRecorder audit) : I
     public async ValueTask<DonorView> Handle(UpdateDonor command, CancellationToken ct)
     {
         var current = await db.QuerySingleOrDefaultAsync<DonorView>(
-            $"SELECT {DonorView.Columns} FROM donors WHERE id = @id {db.Dialect.ForUpdate}", new { id = command.Id }, ct)
+            db.Dialect.LockingSelect(DonorView.Columns, "donors", "id = @id", RowLock.Update), new { id = command.Id }, ct)
             ?? throw new NotFoundException("Donor", command.Id);
         if (command.OrganisationCode is not null && current.Kind == DonorKinds.Person)
             throw new InputException("organisationCode", "Only organisations have an organisationCode.");

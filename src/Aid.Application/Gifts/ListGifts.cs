@@ -23,21 +23,14 @@ internal sealed class ListGiftsHandler(IDbSession db, AccessScope scope) : IQuer
     {
         var limit = query.Limit ?? Cursor.DefaultLimit;
         Cursor.TryDecode(query.Cursor, out var after);
-        var where = new List<string>();
-        if (after is not null) where.Add("g.id > @after");
-        if (query.ProgrammeId is not null) where.Add("g.programme_id = @programmeId");
-        if (query.DonorId is not null) where.Add("g.donor_id = @donorId");
-        if (query.From is not null) where.Add("g.received_on >= @from");
-        if (query.To is not null) where.Add("g.received_on <= @to");
-        if (scope.Actor is { Role: Roles.Donor } donor) where.Add(donor.DonorId is null ? "1 = 0" : "g.donor_id = @ownDonorId");
-        else if (scope.ProgrammeFilter is not null) where.Add(db.Dialect.InList("g.programme_id", "filter"));
-
-        var sql = $"{GiftRow.Select} {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")} ORDER BY g.id LIMIT @take";
-        var rows = await db.QueryAsync<GiftRow>(sql, new
-        {
-            after, programmeId = query.ProgrammeId, donorId = query.DonorId, from = query.From, to = query.To, ownDonorId = scope.Actor?.DonorId,
-            filter = scope.ProgrammeFilter is { } f ? db.Dialect.IdList(f) : null, take = limit + 1,
-        }, ct);
+        var rows = await new KeysetQuery(GiftRow.Select, "g.id")
+            .WhereIf(query.ProgrammeId is not null, "g.programme_id = @programmeId")
+            .WhereIf(query.DonorId is not null, "g.donor_id = @donorId")
+            .WhereIf(query.From is not null, "g.received_on >= @from")
+            .WhereIf(query.To is not null, "g.received_on <= @to")
+            .InScope(scope, db.Dialect, programmeColumn: "g.programme_id", ownRows: "g.donor_id = @ownDonorId")
+            .Parameters(new { programmeId = query.ProgrammeId, donorId = query.DonorId, from = query.From, to = query.To })
+            .ReadAsync<GiftRow>(db, after, limit, ct);
         var page = Cursor.ToPage(rows, limit, r => r.Id);
         return new Page<GiftView>(page.Items.Select(r => r.ToView(null)).ToList(), page.NextCursor);
     }

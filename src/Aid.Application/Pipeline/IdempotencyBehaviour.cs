@@ -35,7 +35,7 @@ public sealed class IdempotencyBehaviour<TMessage, TResponse>(IDbSession db, Acc
         var requestHash = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(message, typeof(TMessage), Json)));
         var owner = scope.AuditActor;
 
-        var claimed = await db.ExecuteAsync(ClaimSql, new { owner, key, action, requestHash, createdAt = clock.UtcNow() }, cancellationToken);
+        var claimed = await db.ExecuteAsync(ClaimSql(db.Dialect), new { owner, key, action, requestHash, createdAt = clock.UtcNow() }, cancellationToken);
         if (claimed == 0)
         {
             var existing = await db.QuerySingleAsync<StoredResponse>(FindSql, new { owner, key }, cancellationToken);
@@ -52,11 +52,8 @@ public sealed class IdempotencyBehaviour<TMessage, TResponse>(IDbSession db, Acc
         return response;
     }
 
-    private const string ClaimSql = """
-        INSERT INTO idempotency_keys (owner, idempotency_key, action, request_hash, created_at)
-        VALUES (@owner, @key, @action, @requestHash, @createdAt)
-        ON CONFLICT (owner, idempotency_key) DO NOTHING
-        """;
+    private static string ClaimSql(ISqlDialect dialect) => dialect.InsertIfAbsent("idempotency_keys",
+        "owner, idempotency_key, action, request_hash, created_at", "@owner, @key, @action, @requestHash, @createdAt", "owner, idempotency_key");
 
     private const string FindSql = """
         SELECT action AS Action, request_hash AS RequestHash, response AS Response

@@ -19,28 +19,19 @@ internal sealed class ListPledgesHandler(IDbSession db, AccessScope scope) : IQu
     {
         var limit = query.Limit ?? Cursor.DefaultLimit;
         Cursor.TryDecode(query.Cursor, out var after);
-        var where = new List<string>();
-        if (after is not null) where.Add("p.id > @after");
-        if (query.ProgrammeId is not null) where.Add("p.programme_id = @programmeId");
-        if (query.DonorId is not null) where.Add("p.donor_id = @donorId");
-        if (scope.Actor is { Role: Roles.Donor } donor) where.Add(donor.DonorId is null ? "1 = 0" : "p.donor_id = @ownDonorId");
-        else if (scope.ProgrammeFilter is { } filter) where.Add(db.Dialect.InList("p.programme_id", "filter"));
-
-        var sql = $"""
+        const string select = """
             SELECT p.id AS Id, p.programme_id AS ProgrammeId, p.donor_id AS DonorId, p.currency AS Currency, p.total AS Total,
                    p.closed_status AS ClosedStatus, p.created_at AS CreatedAt,
                    CAST(COALESCE((SELECT SUM(a.amount) FROM pledge_allocations a
                                   WHERE a.pledge_id = p.id AND NOT EXISTS (SELECT 1 FROM gift_reversals r WHERE r.gift_id = a.gift_id)), 0) AS BIGINT) AS Paid
             FROM pledges p
-            {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")}
-            ORDER BY p.id
-            LIMIT @take
             """;
-        var rows = await db.QueryAsync<Row>(sql, new
-        {
-            after, programmeId = query.ProgrammeId, donorId = query.DonorId, ownDonorId = scope.Actor?.DonorId,
-            filter = scope.ProgrammeFilter is { } f ? db.Dialect.IdList(f) : null, take = limit + 1,
-        }, ct);
+        var rows = await new KeysetQuery(select, "p.id")
+            .WhereIf(query.ProgrammeId is not null, "p.programme_id = @programmeId")
+            .WhereIf(query.DonorId is not null, "p.donor_id = @donorId")
+            .InScope(scope, db.Dialect, programmeColumn: "p.programme_id", ownRows: "p.donor_id = @ownDonorId")
+            .Parameters(new { programmeId = query.ProgrammeId, donorId = query.DonorId })
+            .ReadAsync<Row>(db, after, limit, ct);
         var page = Cursor.ToPage(rows, limit, r => r.Id);
         return new Page<PledgeSummary>(page.Items.Select(r =>
         {

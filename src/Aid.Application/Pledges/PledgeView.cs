@@ -41,7 +41,7 @@ internal sealed class PledgeState
     public static async Task<PledgeState?> LoadAsync(IDbSession db, Guid id, CancellationToken ct, bool forUpdate = false)
     {
         var pledge = await db.QuerySingleOrDefaultAsync<PledgeRow>(
-            $"SELECT {PledgeRow.Columns} FROM pledges WHERE id = @id {(forUpdate ? db.Dialect.ForUpdate : "")}", new { id }, ct);
+            forUpdate ? db.Dialect.LockingSelect(PledgeRow.Columns, "pledges", "id = @id", RowLock.Update) : $"SELECT {PledgeRow.Columns} FROM pledges WHERE id = @id", new { id }, ct);
         if (pledge is null) return null;
         var instalments = await db.QueryAsync<InstalmentRow>(InstalmentsSql, new { id }, ct);
         return new PledgeState { Pledge = pledge, Instalments = instalments };

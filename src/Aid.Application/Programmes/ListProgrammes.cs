@@ -23,15 +23,12 @@ internal sealed class ListProgrammesHandler(IDbSession db, AccessScope scope) : 
     {
         var limit = query.Limit ?? Cursor.DefaultLimit;
         Cursor.TryDecode(query.Cursor, out var after);
-        var filter = scope.ProgrammeFilter;
-        var where = new List<string>();
-        if (after is not null) where.Add("id > @after");
-        if (filter is not null) where.Add(db.Dialect.InList("id", "filter"));
-        if (!string.IsNullOrEmpty(query.Q)) where.Add("(lower(name) LIKE @pattern ESCAPE '\\' OR lower(code) LIKE @pattern ESCAPE '\\')");
-        if (query.Status is not null) where.Add("status = @status");
-        var sql = $"SELECT {ProgrammeRow.Columns} FROM programmes {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")} ORDER BY id LIMIT @take";
-        var rows = await db.QueryAsync<ProgrammeRow>(sql,
-            new { after, filter = filter is null ? null : db.Dialect.IdList(filter), pattern = TextSearch.ContainsPattern(query.Q), status = query.Status, take = limit + 1 }, ct);
+        var rows = await new KeysetQuery($"SELECT {ProgrammeRow.Columns} FROM programmes", "id")
+            .InScope(scope, db.Dialect, programmeColumn: "id", ownRows: null)
+            .WhereIf(!string.IsNullOrEmpty(query.Q), "(lower(name) LIKE @pattern ESCAPE '\\' OR lower(code) LIKE @pattern ESCAPE '\\')")
+            .WhereIf(query.Status is not null, "status = @status")
+            .Parameters(new { pattern = TextSearch.ContainsPattern(query.Q), status = query.Status })
+            .ReadAsync<ProgrammeRow>(db, after, limit, ct);
         var page = Cursor.ToPage(rows, limit, r => r.Id);
         return new Page<ProgrammeView>(page.Items.Select(r => r.ToView()).ToList(), page.NextCursor);
     }

@@ -42,5 +42,7 @@ internal sealed class ProgrammeRow
 
     public static Task<ProgrammeRow?> FindAsync(IDbSession db, Guid id, CancellationToken ct, bool forUpdate = false, bool forShare = false) =>
         db.QuerySingleOrDefaultAsync<ProgrammeRow>(
-            $"SELECT {Columns} FROM programmes WHERE id = @id {(forUpdate ? db.Dialect.ForUpdate : forShare ? db.Dialect.ForShare : "")}", new { id }, ct);
+            forUpdate || forShare
+                ? db.Dialect.LockingSelect(Columns, "programmes", "id = @id", forUpdate ? RowLock.Update : RowLock.Share)
+                : $"SELECT {Columns} FROM programmes WHERE id = @id", new { id }, ct);
 }

@@ -17,7 +17,7 @@ internal sealed class ProcessReceiptRunChunkHandler(IDbSession db, BusinessClock
     public async ValueTask<bool> Handle(ProcessReceiptRunChunk command, CancellationToken ct)
     {
         var run = await db.QuerySingleOrDefaultAsync<ReceiptRunView>(
-            $"SELECT {ReceiptRunView.Columns} FROM receipt_runs WHERE id = @id {db.Dialect.ForUpdate}", new { id = command.RunId }, ct);
+            db.Dialect.LockingSelect(ReceiptRunView.Columns, "receipt_runs", "id = @id", RowLock.Update), new { id = command.RunId }, ct);
         if (run is null || run.Status is "completed" or "failed") return true;
 
         var year = (int)run.Year;

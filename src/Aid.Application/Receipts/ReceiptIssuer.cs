@@ -24,7 +24,7 @@ public sealed class ReceiptIssuer(
 
     internal async Task LockDonorAsync(Guid donorId, CancellationToken ct)
     {
-        var found = await db.QuerySingleOrDefaultAsync<Guid?>($"SELECT id FROM donors WHERE id = @donorId {db.Dialect.ForUpdate}", new { donorId }, ct);
+        var found = await db.QuerySingleOrDefaultAsync<Guid?>(db.Dialect.LockingSelect("id", "donors", "id = @donorId", RowLock.Update), new { donorId }, ct);
         if (found is null) throw new NotFoundException("Donor", donorId);
     }
 
@@ -67,11 +67,9 @@ public sealed class ReceiptIssuer(
 
         var issuedAt = clock.UtcNow();
         var issuedOn = clock.Today();
-        var sequence = await db.QuerySingleAsync<long>("""
-            INSERT INTO receipt_sequences (prefix, year, last_number) VALUES (@prefix, @year, 1)
-            ON CONFLICT (prefix, year) DO UPDATE SET last_number = receipt_sequences.last_number + 1
-            RETURNING last_number
-            """, new { prefix = settings.Prefix, year = issuedOn.Year }, ct);
+        // Taken inside the issuing transaction: a rolled-back issue leaves no hole in the numbers.
+        var sequence = await db.QuerySingleAsync<long>(db.Dialect.IncrementCounter("receipt_sequences", "prefix, year", "@prefix, @year", "last_number"),
+            new { prefix = settings.Prefix, year = issuedOn.Year }, ct);
         var number = ReceiptNumber.Format(settings.Prefix, issuedOn.Year, sequence);
         var replacesNumber = replaces is null ? null
             : await db.QuerySingleAsync<string>("SELECT number FROM receipts WHERE id = @replaces", new { replaces }, ct);

@@ -17,25 +17,18 @@ internal sealed class ListSponsorshipsHandler(IDbSession db, AccessScope scope) 
     {
         var limit = query.Limit ?? Cursor.DefaultLimit;
         Cursor.TryDecode(query.Cursor, out var after);
-        var where = new List<string>();
-        if (after is not null) where.Add("sp.id > @after");
-        if (query.ProgrammeId is not null) where.Add("sp.programme_id = @programmeId");
-        if (query.DonorId is not null) where.Add("sp.donor_id = @donorId");
-        if (query.StudentId is not null) where.Add("sp.student_id = @studentId");
-        if (scope.Actor is { Role: Roles.Donor } donor) where.Add(donor.DonorId is null ? "1 = 0" : "sp.donor_id = @ownDonorId");
-        else if (scope.ProgrammeFilter is not null) where.Add(db.Dialect.InList("sp.programme_id", "filter"));
-        var sql = $"""
+        const string select = """
             SELECT sp.id AS Id, sp.programme_id AS ProgrammeId, sp.donor_id AS DonorId, sp.student_id AS StudentId, s.code AS StudentCode,
                    sp.from_year AS FromYear, sp.to_year AS ToYear, sp.annual_amount AS AnnualAmount, sp.created_at AS CreatedAt
             FROM sponsorships sp JOIN students s ON s.id = sp.student_id
-            {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")}
-            ORDER BY sp.id LIMIT @take
             """;
-        var rows = await db.QueryAsync<Row>(sql, new
-        {
-            after, programmeId = query.ProgrammeId, donorId = query.DonorId, studentId = query.StudentId, ownDonorId = scope.Actor?.DonorId,
-            filter = scope.ProgrammeFilter is { } f ? db.Dialect.IdList(f) : null, take = limit + 1,
-        }, ct);
+        var rows = await new KeysetQuery(select, "sp.id")
+            .WhereIf(query.ProgrammeId is not null, "sp.programme_id = @programmeId")
+            .WhereIf(query.DonorId is not null, "sp.donor_id = @donorId")
+            .WhereIf(query.StudentId is not null, "sp.student_id = @studentId")
+            .InScope(scope, db.Dialect, programmeColumn: "sp.programme_id", ownRows: "sp.donor_id = @ownDonorId")
+            .Parameters(new { programmeId = query.ProgrammeId, donorId = query.DonorId, studentId = query.StudentId })
+            .ReadAsync<Row>(db, after, limit, ct);
         var page = Cursor.ToPage(rows, limit, r => r.Id);
         return new Page<SponsorshipView>(page.Items.Select(r => new SponsorshipView(r.Id, r.ProgrammeId, r.DonorId, r.StudentId, r.StudentCode,
             (int)r.FromYear, (int)r.ToYear, Money.Format(r.AnnualAmount), r.CreatedAt)).ToList(), page.NextCursor);

@@ -42,12 +42,12 @@ internal sealed class GetDonorStatementHandler(IDbSession db, AccessScope scope,
         var p = new
         {
             donorId = donor.Id, from = new DateOnly(query.Year, 1, 1), to = new DateOnly(query.Year, 12, 31),
-            filter = filter is null ? null : db.Dialect.IdList(filter),
+            filter = filter is null ? null : db.Dialect.IdList(filter), voidMark = "(作废)",
         };
 
         var gifts = await db.QueryAsync<GiftRow>($"""
             SELECT g.received_on AS ReceivedOn, pr.name AS Programme, g.kind AS Kind, COALESCE(g.method, g.description) AS Detail, g.amount AS Amount,
-                   (SELECT {db.Dialect.StringAgg("r.number || CASE WHEN r.status = 'void' THEN '(作废)' ELSE '' END", "; ")}
+                   (SELECT {db.Dialect.StringAgg(db.Dialect.Concat("r.number", "CASE WHEN r.status = 'void' THEN @voidMark ELSE '' END"), "; ")}
                     FROM receipt_gifts rg JOIN receipts r ON r.id = rg.receipt_id WHERE rg.gift_id = g.id) AS Receipts,
                    CASE WHEN EXISTS (SELECT 1 FROM gift_reversals x WHERE x.gift_id = g.id) THEN 1 ELSE 0 END AS Reversed
             FROM gifts g JOIN programmes pr ON pr.id = g.programme_id

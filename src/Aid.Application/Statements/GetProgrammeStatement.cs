@@ -29,7 +29,7 @@ internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope sc
         if (programme is null) return null;
         var from = new DateOnly(query.Year, 1, 1);
         var to = new DateOnly(query.Year, 12, 31);
-        var p = new { programmeId = programme.Id, from, to };
+        var p = new { programmeId = programme.Id, from, to, voidOpen = "(作废", replacedByArrow = "→" };
 
         var movements = await db.QueryAsync<MovementRow>(MovementSql, p, ct);
         long During(string kind, string? donorKind = null) => movements.Where(m => m.Kind == kind && (donorKind is null || m.DonorKind == donorKind)).Sum(m => m.During);
@@ -49,7 +49,7 @@ internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope sc
         }).ToList();
 
         var receipts = await db.QuerySingleAsync<ReceiptCounts>(ReceiptCountsSql, new { prefix = settings.Prefix, year = query.Year, programmeId = programme.Id }, ct);
-        var head = await db.QuerySingleOrDefaultAsync<Auditing.AuditTrail.ChainHead>(Auditing.AuditTrail.HeadSql, null, ct);
+        var head = await db.QuerySingleOrDefaultAsync<Auditing.AuditTrail.ChainHead>(Auditing.AuditTrail.HeadSql(db.Dialect), null, ct);
 
         return new ProgrammeStatement
         {
@@ -91,7 +91,7 @@ internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope sc
             })),
         new("disbursements", "资助发放登记 Disbursements register",
             ["学生代码 Student", "学校 School", "年级 Grade", "学年 Year", "学期 Term", "金额 Amount", "支付日期 Paid on", "渠道 Channel", "支付参考号 Reference", "审批人 Approver", "状态 Status"],
-            [5], () => Map(db.StreamAsync<DisbursementLine>(DisbursementsSql, p, default), d => new StatementCell[]
+            [5], () => Map(db.StreamAsync<DisbursementLine>(DisbursementsSql(db.Dialect), p, default), d => new StatementCell[]
             {
                 d.Code, d.School, d.Grade, d.AcademicYear, d.Term, StatementCell.Money(d.Amount), d.PaidOn?.ToString("yyyy-MM-dd"), d.Channel,
                 d.PayoutReference, d.Approver, d.Status,
@@ -110,7 +110,7 @@ internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope sc
     {
         await foreach (var s in db.StreamAsync<WithdrawnLine>(WithdrawnSql, p, default))
             yield return ["学生退出 Student withdrawn", s.StatusDate?.ToString("yyyy-MM-dd"), s.Code, StatementCell.Money(0), s.School];
-        await foreach (var g in db.StreamAsync<ReversalLine>(GiftReversalsSql, p, default))
+        await foreach (var g in db.StreamAsync<ReversalLine>(GiftReversalsSql(db.Dialect), p, default))
             yield return ["捐赠冲销 Gift reversed", g.On.ToString("yyyy-MM-dd"), g.Subject, StatementCell.Money(g.Amount), g.Reason];
         await foreach (var d in db.StreamAsync<ReversalLine>(DisbursementReversalsSql, p, default))
             yield return ["发放冲销 Disbursement reversed", d.On.ToString("yyyy-MM-dd"), d.Subject, StatementCell.Money(d.Amount), d.Reason];
@@ -155,7 +155,7 @@ internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope sc
                g.description AS Description, g.reference AS Reference, g.quantity AS Quantity, g.unit AS Unit, g.valuation_basis AS ValuationBasis,
                g.amount AS Amount,
                CASE WHEN EXISTS (SELECT 1 FROM gift_reversals r WHERE r.gift_id = g.id) THEN 1 ELSE 0 END AS Reversed,
-               (SELECT {dialect.StringAgg("r.number || CASE WHEN r.status = 'void' THEN '(作废' || COALESCE('→' || n.number, '') || ')' ELSE '' END", "; ")}
+               (SELECT {dialect.StringAgg(dialect.Concat("r.number", $"CASE WHEN r.status = 'void' THEN {dialect.Concat("@voidOpen", $"COALESCE({dialect.Concat("@replacedByArrow", "n.number")}, '')", "')'")} ELSE '' END"), "; ")}
                 FROM receipt_gifts rg JOIN receipts r ON r.id = rg.receipt_id LEFT JOIN receipts n ON n.id = r.replaced_by_id
                 WHERE rg.gift_id = g.id) AS Receipts
         FROM gifts g JOIN donors d ON d.id = g.donor_id
@@ -166,10 +166,10 @@ internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope sc
     // The goods register is the in-kind part of the gifts register (its receipts column is simply not printed).
     private string GoodsSql => GiftsSql(db.Dialect).Replace("WHERE g.programme_id = @programmeId", "WHERE g.programme_id = @programmeId AND g.kind = 'in_kind'");
 
-    private const string DisbursementsSql = """
+    private static string DisbursementsSql(ISqlDialect dialect) => $"""
         SELECT s.code AS Code, s.school AS School, s.grade AS Grade, d.academic_year AS AcademicYear, d.term AS Term, d.amount AS Amount,
                d.paid_on AS PaidOn, d.channel AS Channel, d.payout_reference AS PayoutReference, k.name AS Approver, d.status AS Status
-        FROM disbursements d JOIN students s ON s.id = d.student_id LEFT JOIN api_keys k ON CAST(k.id AS TEXT) = d.decided_by
+        FROM disbursements d JOIN students s ON s.id = d.student_id LEFT JOIN api_keys k ON {dialect.AsText("k.id")} = d.decided_by
         WHERE d.programme_id = @programmeId AND d.paid_on >= @from AND d.paid_on <= @to
         ORDER BY d.paid_on, d.id
         """;
@@ -180,8 +180,8 @@ internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope sc
         ORDER BY status_date, code
         """;
 
-    private const string GiftReversalsSql = """
-        SELECT r.reversed_on AS "On", COALESCE(g.reference, CAST(g.id AS TEXT)) AS Subject, g.amount AS Amount, r.reason AS Reason
+    private static string GiftReversalsSql(ISqlDialect dialect) => $"""
+        SELECT r.reversed_on AS "On", COALESCE(g.reference, {dialect.AsText("g.id")}) AS Subject, g.amount AS Amount, r.reason AS Reason
         FROM gift_reversals r JOIN gifts g ON g.id = r.gift_id
         WHERE g.programme_id = @programmeId AND r.reversed_on >= @from AND r.reversed_on <= @to
         ORDER BY r.reversed_on, g.id

@@ -8,8 +8,8 @@ internal static class StudentAccess
     public static async Task<bool> CanSeeAsync(IDbSession db, AccessScope scope, StudentRow student, CancellationToken ct)
     {
         if (scope.Actor is { Role: Roles.Donor } donor)
-            return donor.DonorId is { } donorId && await db.QuerySingleOrDefaultAsync<Guid?>(
-                "SELECT id FROM sponsorships WHERE student_id = @studentId AND donor_id = @donorId LIMIT 1", new { studentId = student.Id, donorId }, ct) is not null;
+            return donor.DonorId is { } donorId && await db.QuerySingleOrDefaultAsync<int?>(
+                "SELECT 1 WHERE EXISTS (SELECT 1 FROM sponsorships WHERE student_id = @studentId AND donor_id = @donorId)", new { studentId = student.Id, donorId }, ct) is not null;
         return scope.CanSeeProgramme(student.ProgrammeId);
     }
 }

@@ -1,13 +1,15 @@
 using System.Data;
 using System.Globalization;
 using Dapper;
+using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 
 namespace Aid.Infrastructure.Database;
 
 /// <summary>
 /// SQLite has no uuid, date or timestamp types: there they are canonical text (lower-case uuid, yyyy-MM-dd,
-/// yyyy-MM-ddTHH:mm:ss.ffffffZ — sortable as text). PostgreSQL gets the native values.
+/// yyyy-MM-ddTHH:mm:ss.ffffffZ — sortable as text). SQL Server keeps uuids as lower-case CHAR(36) too (its
+/// uniqueidentifier would not sort UUIDv7 by time). PostgreSQL gets the native values.
 /// Registered once per process, before the first query.
 /// </summary>
 public static class DapperTypeHandlers
@@ -30,7 +32,7 @@ public static class DapperTypeHandlers
     private sealed class GuidHandler : SqlMapper.TypeHandler<Guid>
     {
         public override void SetValue(IDbDataParameter parameter, Guid value) =>
-            parameter.Value = parameter is SqliteParameter ? value.ToString("D") : value;
+            parameter.Value = parameter is SqliteParameter or SqlParameter ? value.ToString("D") : value;
 
         public override Guid Parse(object value) => value switch
         {

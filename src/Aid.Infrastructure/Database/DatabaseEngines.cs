@@ -1,90 +1,64 @@
 using System.Data;
 using System.Data.Common;
 using Aid.Application.Common;
-using Microsoft.Data.Sqlite;
-using Npgsql;
+using Dapper;
 
 namespace Aid.Infrastructure.Database;
 
-/// <summary>Opens connections and write transactions for one configured database (singleton).</summary>
+/// <summary>
+/// One database engine, described by itself: its name and migration folder, the journal's DDL, how migrations are
+/// serialised across instances, how a write transaction starts, and its SQL dialect. A singleton per process.
+/// </summary>
 public interface IDatabaseEngine
 {
+    /// <summary>The provider name of <c>Aid:Database:Provider</c>, which is also the folder under <c>db/</c>.</summary>
+    string Name { get; }
+
     ISqlDialect Dialect { get; }
     DatabaseOptions Options { get; }
+
+    /// <summary>Creates <c>schema_migrations</c> when it is missing.</summary>
+    string JournalDdl { get; }
+
     ValueTask<DbConnection> OpenAsync(CancellationToken ct);
 
     /// <summary>Begins a write transaction; the returned release runs after the transaction ends.</summary>
     ValueTask<(DbTransaction Transaction, IDisposable? Release)> BeginWriteAsync(DbConnection connection, CancellationToken ct);
+
+    /// <summary>Holds the migration lock on this connection until disposed, so only one instance migrates at a time.</summary>
+    Task<IAsyncDisposable> LockMigrationsAsync(DbConnection connection, CancellationToken ct);
+
+    /// <summary>The batches a migration script is sent in (SQL Server: split at <c>GO</c> lines).</summary>
+    IReadOnlyList<string> Batches(string script) => [script];
+
+    /// <summary>Refuses to run on a database set up in a way the service cannot work with (throws with one clear sentence).</summary>
+    Task CheckAsync(DbConnection connection, CancellationToken ct) => Task.CompletedTask;
 }
 
-internal sealed class SqliteEngine : IDatabaseEngine
+/// <summary>The engines Aid runs on, by the name <c>Aid:Database:Provider</c> takes. Adding an engine is one line here.</summary>
+public static class DatabaseEngines
 {
-    // One writer per database file in this process: waiting here is fair and cheap, where SQLite's busy
-    // handler would sleep and retry. busy_timeout still covers writers in other processes (migrate, backup).
-    private readonly SemaphoreSlim _writer = new(1, 1);
-    private readonly string _connectionString;
-    private readonly string _pragmas;
-
-    public SqliteEngine(DatabaseOptions options)
+    private static readonly Dictionary<DatabaseProvider, Func<DatabaseOptions, IDatabaseEngine>> Factories = new()
     {
-        Options = options;
-        var builder = new SqliteConnectionStringBuilder(options.ConnectionString) { Pooling = true };
-        if (builder.DataSource is { Length: > 0 } path && path != ":memory:" && Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder)
-            Directory.CreateDirectory(folder);
-        _connectionString = builder.ToString();
-        _pragmas = $"PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; PRAGMA synchronous = {options.SqliteSynchronous};";
-    }
+        [DatabaseProvider.Sqlite] = options => new SqliteEngine(options),
+        [DatabaseProvider.Postgres] = options => new PostgresEngine(options),
+        [DatabaseProvider.SqlServer] = options => new SqlServerEngine(options),
+    };
 
-    public ISqlDialect Dialect => SqliteDialect.Instance;
-    public DatabaseOptions Options { get; }
+    public static IReadOnlyCollection<DatabaseProvider> All => Factories.Keys;
 
-    public async ValueTask<DbConnection> OpenAsync(CancellationToken ct)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = _pragmas;
-        await command.ExecuteNonQueryAsync(ct);
-        return connection;
-    }
+    public static IDatabaseEngine Create(DatabaseOptions options) => Factories[options.Provider](options);
 
-    public async ValueTask<(DbTransaction, IDisposable?)> BeginWriteAsync(DbConnection connection, CancellationToken ct)
-    {
-        await _writer.WaitAsync(ct);
-        try
-        {
-            // deferred: false → BEGIN IMMEDIATE: the write lock is taken now, not at the first write.
-            var transaction = ((SqliteConnection)connection).BeginTransaction(deferred: false);
-            return (transaction, new Releaser(_writer));
-        }
-        catch
-        {
-            _writer.Release();
-            throw;
-        }
-    }
-
-    private sealed class Releaser(SemaphoreSlim gate) : IDisposable
-    {
-        private int _released;
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0) gate.Release();
-        }
-    }
+    /// <summary>The folder name of a provider under <c>db/</c> and in the embedded migrations.</summary>
+    public static string FolderOf(DatabaseProvider provider) => provider.ToString().ToLowerInvariant();
 }
 
-internal sealed class PostgresEngine(DatabaseOptions options) : IDatabaseEngine, IDisposable
+/// <summary>Releases a migration lock by running one statement on the same connection.</summary>
+internal sealed class StatementRelease(DbConnection connection, string? sql, object? parameters = null) : IAsyncDisposable
 {
-    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(options.ConnectionString);
-
-    public ISqlDialect Dialect => PostgresDialect.Instance;
-    public DatabaseOptions Options { get; } = options;
-
-    public async ValueTask<DbConnection> OpenAsync(CancellationToken ct) => await _dataSource.OpenConnectionAsync(ct);
-
-    public async ValueTask<(DbTransaction, IDisposable?)> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
-        (await ((NpgsqlConnection)connection).BeginTransactionAsync(IsolationLevel.ReadCommitted, ct), null);
-
-    public void Dispose() => _dataSource.Dispose();
+    public async ValueTask DisposeAsync()
+    {
+        if (sql is not null)
+            await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: CancellationToken.None));
+    }
 }

@@ -1,6 +1,6 @@
 namespace Aid.Infrastructure.Database;
 
-public enum DatabaseProvider { Sqlite, Postgres }
+public enum DatabaseProvider { Sqlite, Postgres, SqlServer }
 
 /// <summary><c>Aid:Database:Provider</c> and <c>ConnectionStrings:Aid</c>.</summary>
 public sealed record DatabaseOptions(DatabaseProvider Provider, string ConnectionString, string SqliteSynchronous = "FULL")
@@ -13,11 +13,11 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
         {
             "sqlite" => DatabaseProvider.Sqlite,
             "postgres" or "postgresql" or "npgsql" => DatabaseProvider.Postgres,
-            "sqlserver" => throw new NotSupportedException("Aid__Database__Provider=sqlserver is not available yet; use sqlite or postgres."),
-            var other => throw new ArgumentException($"Unknown Aid__Database__Provider '{other}': use sqlite or postgres."),
+            "sqlserver" or "mssql" => DatabaseProvider.SqlServer,
+            var other => throw new ArgumentException($"Unknown Aid__Database__Provider '{other}': use sqlite, postgres or sqlserver."),
         };
-        if (kind == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(connectionString))
-            throw new ArgumentException("ConnectionStrings__Aid is required for PostgreSQL.");
+        if (kind != DatabaseProvider.Sqlite && string.IsNullOrWhiteSpace(connectionString))
+            throw new ArgumentException($"ConnectionStrings__Aid is required for {kind}.");
         var sync = (synchronous ?? "FULL").ToUpperInvariant();
         if (sync is not ("FULL" or "NORMAL" or "EXTRA"))
             throw new ArgumentException("Aid__Database__SqliteSynchronous must be FULL, NORMAL or EXTRA.");

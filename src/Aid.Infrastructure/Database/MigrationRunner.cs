@@ -1,6 +1,4 @@
 using System.Data.Common;
-using System.Reflection;
-using Aid.Infrastructure.Database;
 using Dapper;
 using Microsoft.Extensions.Logging;
 
@@ -10,30 +8,33 @@ namespace Aid.Infrastructure.Database;
 public sealed record Migration(string Id, string Name, string Sql);
 
 /// <summary>
-/// Applies the embedded scripts that are not in <c>schema_migrations</c> yet, in id order; each script and
-/// its journal row commit together. On PostgreSQL a session advisory lock lets only one instance migrate.
+/// Applies the embedded scripts that are not in <c>schema_migrations</c> yet, in id order; each script and its
+/// journal row commit together. The engine's migration lock lets only one instance migrate at a time.
 /// </summary>
 public sealed class MigrationRunner(IDatabaseEngine engine, ILogger<MigrationRunner> logger)
 {
-    private const long PostgresMigrationLock = 7261001;
-
+    /// <summary>The scripts embedded for one engine folder (<c>migrations/&lt;folder&gt;/NNNN_name.sql</c>).</summary>
     public static IReadOnlyList<Migration> Embedded(string engineFolder)
     {
         var assembly = typeof(MigrationRunner).Assembly;
         var prefix = $"migrations/{engineFolder}/";
         return assembly.GetManifestResourceNames()
-            .Where(n => n.StartsWith(prefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
-            .Select(n =>
+            .Select(n => (Resource: n, Name: n.Replace('\\', '/'))) // RecursiveDir uses the build machine's separator
+            .Where(r => r.Name.StartsWith(prefix, StringComparison.Ordinal) && r.Name.EndsWith(".sql", StringComparison.Ordinal))
+            .Select(r =>
             {
-                var file = n[prefix.Length..^4];
-                using var reader = new StreamReader(assembly.GetManifestResourceStream(n)!);
+                var file = r.Name[prefix.Length..^4];
+                using var reader = new StreamReader(assembly.GetManifestResourceStream(r.Resource)!);
                 return new Migration(file[..4], file, reader.ReadToEnd());
             })
             .OrderBy(m => m.Id, StringComparer.Ordinal)
             .ToList();
     }
 
-    public string EngineFolder => engine.Options.Provider == DatabaseProvider.Postgres ? "postgres" : "sqlite";
+    public string EngineFolder => engine.Name;
+
+    internal const string JournalReadSql = "SELECT id FROM schema_migrations";
+    internal const string JournalInsertSql = "INSERT INTO schema_migrations (id, name, applied_at) VALUES (@Id, @Name, @appliedAt)";
 
     /// <summary>Returns the ids applied by this call (empty when the database was up to date).</summary>
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken ct)
@@ -41,42 +42,28 @@ public sealed class MigrationRunner(IDatabaseEngine engine, ILogger<MigrationRun
         DapperTypeHandlers.Register();
         var migrations = Embedded(EngineFolder);
         await using var connection = await engine.OpenAsync(ct);
-        var isPostgres = engine.Options.Provider == DatabaseProvider.Postgres;
-        if (isPostgres)
-            await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key)", new { key = PostgresMigrationLock }, cancellationToken: ct));
-        else
-            await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode = WAL", cancellationToken: ct));
-        try
+        await engine.CheckAsync(connection, ct);
+        await using var migrationLock = await engine.LockMigrationsAsync(connection, ct);
+        await connection.ExecuteAsync(new CommandDefinition(engine.JournalDdl, cancellationToken: ct));
+        var applied = (await connection.QueryAsync<string>(new CommandDefinition(JournalReadSql, cancellationToken: ct))).ToHashSet();
+        var done = new List<string>();
+        foreach (var migration in migrations.Where(m => !applied.Contains(m.Id)))
         {
-            await connection.ExecuteAsync(new CommandDefinition(JournalDdl(isPostgres), cancellationToken: ct));
-            var applied = (await connection.QueryAsync<string>(new CommandDefinition("SELECT id FROM schema_migrations", cancellationToken: ct))).ToHashSet();
-            var done = new List<string>();
-            foreach (var migration in migrations.Where(m => !applied.Contains(m.Id)))
-            {
-                await Apply(connection, migration, ct);
-                done.Add(migration.Id);
-                logger.LogInformation("Applied migration {MigrationId} ({MigrationName})", migration.Id, migration.Name);
-            }
-            return done;
+            await Apply(connection, migration, ct);
+            done.Add(migration.Id);
+            logger.LogInformation("Applied migration {MigrationId} ({MigrationName})", migration.Id, migration.Name);
         }
-        finally
-        {
-            if (isPostgres)
-                await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(@key)", new { key = PostgresMigrationLock }, cancellationToken: CancellationToken.None));
-        }
+        return done;
     }
 
-    private static async Task Apply(DbConnection connection, Migration migration, CancellationToken ct)
+    private async Task Apply(DbConnection connection, Migration migration, CancellationToken ct)
     {
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: transaction, cancellationToken: ct));
+        foreach (var batch in engine.Batches(migration.Sql))
+            await connection.ExecuteAsync(new CommandDefinition(batch, transaction: transaction, cancellationToken: ct));
         await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO schema_migrations (id, name, applied_at) VALUES (@Id, @Name, @appliedAt)",
+            JournalInsertSql,
             new { migration.Id, migration.Name, appliedAt = DateTimeOffset.UtcNow }, transaction, cancellationToken: ct));
         await transaction.CommitAsync(ct);
     }
-
-    private static string JournalDdl(bool postgres) => postgres
-        ? "CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)"
-        : "CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
 }

@@ -3,12 +3,13 @@ using Dapper;
 
 namespace Aid.Tests.Api;
 
-/// <summary>One test per class: the tamper step breaks that class's chain for good.</summary>
-public abstract class AuditTrailTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : AidApp
+/// <summary>One test per class: the tamper step breaks the chain of that class's app (one per engine) for good.</summary>
+public sealed class AuditTrailTests(EngineApps apps) : IClassFixture<EngineApps>
 {
-    [Fact]
-    public async Task Every_command_appends_one_linked_record_and_the_chain_verifies_until_a_row_is_edited()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Every_command_appends_one_linked_record_and_the_chain_verifies_until_a_row_is_edited(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var programme = await admin.CreateProgramme();
         var donor = await admin.PostJson("/api/v1/donors", new
@@ -38,9 +39,12 @@ public abstract class AuditTrailTests<TApp>(TApp app) : IClassFixture<TApp> wher
             // The application cannot change audit rows...
             await Assert.ThrowsAnyAsync<Exception>(() => connection.ExecuteAsync("UPDATE audit_log SET summary = '{}' WHERE sequence = 3"));
             // ...someone with the database can, after removing the guard; verification must then name the row.
-            await connection.ExecuteAsync(app.Database.Engine == Engine.Postgres
-                ? "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change"
-                : "DROP TRIGGER audit_log_no_update");
+            await connection.ExecuteAsync(engine switch
+            {
+                Engine.Sqlite => "DROP TRIGGER audit_log_no_update",
+                Engine.Postgres => "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change",
+                Engine.SqlServer => "DISABLE TRIGGER audit_log_no_change ON audit_log",
+            });
             await connection.ExecuteAsync("UPDATE audit_log SET summary = '{\"kind\":\"organisation\"}' WHERE sequence = 3");
         }
         var broken = await admin.Get("/api/v1/audit/verify").Expect(HttpStatusCode.OK);
@@ -50,14 +54,12 @@ public abstract class AuditTrailTests<TApp>(TApp app) : IClassFixture<TApp> wher
     }
 }
 
-public sealed class AuditTrailTestsSqlite(SqliteApp app) : AuditTrailTests<SqliteApp>(app);
-public sealed class AuditTrailTestsPostgres(PostgresApp app) : AuditTrailTests<PostgresApp>(app);
-
-public abstract class AuditScopeTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : AidApp
+public sealed class AuditScopeTests(EngineApps apps) : IClassFixture<EngineApps>
 {
-    [Fact]
-    public async Task Managers_see_only_their_programmes_records()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Managers_see_only_their_programmes_records(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var mine = await admin.CreateProgramme();
         await admin.CreateProgramme();
@@ -69,6 +71,3 @@ public abstract class AuditScopeTests<TApp>(TApp app) : IClassFixture<TApp> wher
         Assert.All(records, r => Assert.Equal(mine.Id().ToString(), r.Str("programmeId")));
     }
 }
-
-public sealed class AuditScopeTestsSqlite(SqliteApp app) : AuditScopeTests<SqliteApp>(app);
-public sealed class AuditScopeTestsPostgres(PostgresApp app) : AuditScopeTests<PostgresApp>(app);

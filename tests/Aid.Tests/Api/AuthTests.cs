@@ -4,11 +4,12 @@ using Dapper;
 
 namespace Aid.Tests.Api;
 
-public abstract class AuthTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : AidApp
+public sealed class AuthTests(EngineApps apps) : IClassFixture<EngineApps>
 {
-    [Fact]
-    public async Task No_key_wrong_key_and_malformed_header_are_401_problems()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task No_key_wrong_key_and_malformed_header_are_401_problems(Engine engine)
     {
+        var app = await apps.For(engine);
         var anonymous = app.Client();
         var problem = await anonymous.Get("/api/v1/programmes").Expect(HttpStatusCode.Unauthorized);
         Assert.Equal(401, problem.GetProperty("status").GetInt32());
@@ -19,9 +20,10 @@ public abstract class AuthTests<TApp>(TApp app) : IClassFixture<TApp> where TApp
         await anonymous.Get("/health").Expect(HttpStatusCode.OK);
     }
 
-    [Fact]
-    public async Task A_revoked_key_stops_working_at_once_and_is_listed_without_secrets()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task A_revoked_key_stops_working_at_once_and_is_listed_without_secrets(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var created = await admin.PostJson("/api/v1/api-keys", new { name = "临时管理员", role = "admin" }).Expect(HttpStatusCode.Created);
         var key = created.Str("key");
@@ -43,9 +45,10 @@ public abstract class AuthTests<TApp>(TApp app) : IClassFixture<TApp> where TApp
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
 
-    [Fact]
-    public async Task Keys_are_stored_only_as_hashes()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Keys_are_stored_only_as_hashes(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var key = await admin.CreateKey("admin");
         await using var connection = await app.OpenDatabaseAsync();
@@ -54,9 +57,10 @@ public abstract class AuthTests<TApp>(TApp app) : IClassFixture<TApp> where TApp
         Assert.Contains(Aid.Application.ApiKeys.ApiKeyToken.Hash(key), stored);
     }
 
-    [Fact]
-    public async Task Auditors_cannot_write_and_managers_stay_inside_their_programmes()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Auditors_cannot_write_and_managers_stay_inside_their_programmes(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var mine = await admin.CreateProgramme();
         var other = await admin.CreateProgramme(name: "别人的项目");
@@ -79,9 +83,10 @@ public abstract class AuthTests<TApp>(TApp app) : IClassFixture<TApp> where TApp
         Assert.Equal("别人的项目", unchanged.Str("name"));
     }
 
-    [Fact]
-    public async Task A_donor_key_sees_only_its_own_donor_record()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task A_donor_key_sees_only_its_own_donor_record(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var me = await admin.CreateDonor("王小明");
         var someoneElse = await admin.CreateDonor("李四");
@@ -96,21 +101,24 @@ public abstract class AuthTests<TApp>(TApp app) : IClassFixture<TApp> where TApp
         await donor.PostJson("/api/v1/donors", new { kind = "person", name = "x" }).Expect(HttpStatusCode.Forbidden);
     }
 
-    [Theory]
-    [InlineData("""{"name":"k","role":"root"}""", "role")]
-    [InlineData("""{"name":"k","role":"manager"}""", "programmeIds")]
-    [InlineData("""{"name":"k","role":"donor"}""", "donorId")]
-    [InlineData("""{"name":"k","role":"admin","donorId":"0190b6a4-0000-7000-8000-000000000000"}""", "donorId")]
-    [InlineData("""{"name":"k","role":"manager","programmeIds":["0190b6a4-0000-7000-8000-000000000000"]}""", "programmeIds")]
-    [InlineData("""{"name":"k","role":"manager","programmeIds":["not-a-guid"]}""", "programmeIds[0]")]
-    public async Task Bad_key_requests_are_400s(string json, string field)
+    public static TheoryData<Engine, string, string> BadKeyRequests => EngineMatrix.Cross(new TheoryData<string, string>
     {
+        { """{"name":"k","role":"root"}""", "role" },
+        { """{"name":"k","role":"manager"}""", "programmeIds" },
+        { """{"name":"k","role":"donor"}""", "donorId" },
+        { """{"name":"k","role":"admin","donorId":"0190b6a4-0000-7000-8000-000000000000"}""", "donorId" },
+        { """{"name":"k","role":"manager","programmeIds":["0190b6a4-0000-7000-8000-000000000000"]}""", "programmeIds" },
+        { """{"name":"k","role":"manager","programmeIds":["not-a-guid"]}""", "programmeIds[0]" },
+    });
+
+    [Theory]
+    [MemberData(nameof(BadKeyRequests))]
+    public async Task Bad_key_requests_are_400s(Engine engine, string json, string field)
+    {
+        var app = await apps.For(engine);
         var before = await app.CountAsync("api_keys");
         var problem = await app.Admin().PostRaw("/api/v1/api-keys", json).Expect(HttpStatusCode.BadRequest);
         Assert.Contains(field, problem.ErrorFields());
         Assert.Equal(before, await app.CountAsync("api_keys"));
     }
 }
-
-public sealed class AuthTestsSqlite(SqliteApp app) : AuthTests<SqliteApp>(app);
-public sealed class AuthTestsPostgres(PostgresApp app) : AuthTests<PostgresApp>(app);

@@ -6,11 +6,12 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Aid.Tests.Api;
 
 /// <summary>The Zhenping demo, loaded through the real commands, reconciles in every statement year and format.</summary>
-public abstract class DemoTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : AidApp
+public sealed class DemoTests(EngineApps apps) : IClassFixture<EngineApps>
 {
-    [Fact]
-    public async Task The_demo_statements_reconcile_and_never_name_anonymous_donors_or_students()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task The_demo_statements_reconcile_and_never_name_anonymous_donors_or_students(Engine engine)
     {
+        var app = await apps.For(engine);
         var summary = await app.Factory.Services.GetRequiredService<DemoSeeder>().SeedAsync(TestContext.Current.CancellationToken);
         Assert.Contains("120 students, 300 donors", summary);
         var admin = app.Admin();
@@ -56,6 +57,3 @@ public abstract class DemoTests<TApp>(TApp app) : IClassFixture<TApp> where TApp
         Assert.Equal("1", receipts["作废收据 Void"]);
     }
 }
-
-public sealed class DemoTestsSqlite(SqliteApp app) : DemoTests<SqliteApp>(app);
-public sealed class DemoTestsPostgres(PostgresApp app) : DemoTests<PostgresApp>(app);

@@ -3,11 +3,11 @@ using Dapper;
 
 namespace Aid.Tests.Api;
 
-public abstract class DisbursementApiTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : AidApp
+public sealed class DisbursementApiTests(EngineApps apps) : IClassFixture<EngineApps>
 {
     private sealed record Setup(Guid Programme, Guid Donor, HttpClient Requester, HttpClient Approver, JsonElement Student);
 
-    private async Task<Setup> Prepare(params string[] gifts)
+    private static async Task<Setup> Prepare(AidApp app, params string[] gifts)
     {
         var admin = app.Admin();
         var (programme, donor) = await admin.ProgrammeAndDonor();
@@ -28,10 +28,11 @@ public abstract class DisbursementApiTests<TApp>(TApp app) : IClassFixture<TApp>
 
     private static readonly object Payment = new { payoutReference = "BOC-20220915-0001", evidenceReference = "签收单-2022-秋-01", paidOn = "2022-09-15" };
 
-    [Fact]
-    public async Task Four_eyes_the_requester_cannot_approve_a_second_manager_can_then_it_is_paid()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Four_eyes_the_requester_cannot_approve_a_second_manager_can_then_it_is_paid(Engine engine)
     {
-        var s = await Prepare("1000.00");
+        var app = await apps.For(engine);
+        var s = await Prepare(app, "1000.00");
         var d = await s.Requester.PostJson("/api/v1/disbursements", Request(s)).Expect(HttpStatusCode.Created);
         Assert.Equal("requested", d.Str("status"));
         Assert.Equal("0.00", (await s.Requester.Balance(s.Programme)).Str("committed"));
@@ -59,10 +60,11 @@ public abstract class DisbursementApiTests<TApp>(TApp app) : IClassFixture<TApp>
         await auditor.PostJson($"/api/v1/disbursements/{d.Id()}/reverse", new { reason = "x" }).Expect(HttpStatusCode.Forbidden);
     }
 
-    [Fact]
-    public async Task Twenty_parallel_approvals_against_money_for_ten_pay_exactly_ten_and_never_overdraw()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Twenty_parallel_approvals_against_money_for_ten_pay_exactly_ten_and_never_overdraw(Engine engine)
     {
-        var s = await Prepare("3000.00", "2000.00"); // 5,000.00 = ten payments of 500.00
+        var app = await apps.For(engine);
+        var s = await Prepare(app, "3000.00", "2000.00"); // 5,000.00 = ten payments of 500.00
         var requests = new List<Guid>();
         for (var i = 0; i < 20; i++)
             requests.Add((await s.Requester.PostJson("/api/v1/disbursements", Request(s, term: $"第{i + 1}期")).Expect(HttpStatusCode.Created)).Id());
@@ -89,11 +91,12 @@ public abstract class DisbursementApiTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal(0, negative);
     }
 
-    [Fact]
-    public async Task Payouts_trace_to_the_oldest_gifts_both_ways_and_a_reversal_restores_balance_and_allocations()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Payouts_trace_to_the_oldest_gifts_both_ways_and_a_reversal_restores_balance_and_allocations(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
-        var s = await Prepare();
+        var s = await Prepare(app);
         var older = await admin.Give(MoneyScenario.Cash(s.Programme, s.Donor, "300.00", receivedOn: "2022-01-05"));
         var newer = await admin.Give(MoneyScenario.Cash(s.Programme, s.Donor, "700.00", receivedOn: "2022-02-05"));
         var d = await s.Requester.PostJson("/api/v1/disbursements", Request(s, "500.00")).Expect(HttpStatusCode.Created);
@@ -133,10 +136,11 @@ public abstract class DisbursementApiTests<TApp>(TApp app) : IClassFixture<TApp>
         await app.AssertBalancedAsync();
     }
 
-    [Fact]
-    public async Task A_withdrawn_student_cannot_be_paid_and_an_under_14_without_consent_cannot_be_sponsored_or_paid()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task A_withdrawn_student_cannot_be_paid_and_an_under_14_without_consent_cannot_be_sponsored_or_paid(Engine engine)
     {
-        var s = await Prepare("2000.00");
+        var app = await apps.For(engine);
+        var s = await Prepare(app, "2000.00");
         var d = await s.Requester.PostJson("/api/v1/disbursements", Request(s)).Expect(HttpStatusCode.Created);
         await s.Approver.PostJson($"/api/v1/disbursements/{d.Id()}/approve", new { }).Expect(HttpStatusCode.OK);
         await s.Requester.PatchJson($"/api/v1/students/{s.Student.Id()}", new { status = "withdrawn", statusDate = "2022-09-01" }).Expect(HttpStatusCode.OK);
@@ -156,10 +160,11 @@ public abstract class DisbursementApiTests<TApp>(TApp app) : IClassFixture<TApp>
         await s.Approver.PostJson($"/api/v1/disbursements/{request.Id()}/approve", new { }).Expect(HttpStatusCode.OK);
     }
 
-    [Fact]
-    public async Task Sponsorships_in_a_year_cannot_exceed_the_annual_standard()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Sponsorships_in_a_year_cannot_exceed_the_annual_standard(Engine engine)
     {
-        var s = await Prepare();
+        var app = await apps.For(engine);
+        var s = await Prepare(app);
         var other = await app.Admin().CreateDonor("王五");
         object Sponsor(Guid donor, string amount, int from = 2021, int to = 2023) =>
             new { programmeId = s.Programme, donorId = donor, studentId = s.Student.Id(), fromYear = from, toYear = to, annualAmount = amount };
@@ -174,15 +179,21 @@ public abstract class DisbursementApiTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal(3, list.GetProperty("items").GetArrayLength());
     }
 
-    [Theory]
-    [InlineData("academicYear", "2022-2024")]
-    [InlineData("amount", "0")]
-    [InlineData("amount", "1.001")]
-    [InlineData("channel", "paypal")]
-    [InlineData("term", "")]
-    public async Task Bad_requests_are_400s_and_write_nothing(string field, string value)
+    public static TheoryData<Engine, string, string> BadFields => EngineMatrix.Cross(new TheoryData<string, string>
     {
-        var s = await Prepare("100.00");
+        { "academicYear", "2022-2024" },
+        { "amount", "0" },
+        { "amount", "1.001" },
+        { "channel", "paypal" },
+        { "term", "" },
+    });
+
+    [Theory]
+    [MemberData(nameof(BadFields))]
+    public async Task Bad_requests_are_400s_and_write_nothing(Engine engine, string field, string value)
+    {
+        var app = await apps.For(engine);
+        var s = await Prepare(app, "100.00");
         var body = JsonSerializer.Deserialize<Dictionary<string, object?>>(JsonSerializer.Serialize(Request(s)))!;
         body[field] = value;
         var before = await app.CountAsync("disbursements");
@@ -190,6 +201,3 @@ public abstract class DisbursementApiTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal(before, await app.CountAsync("disbursements"));
     }
 }
-
-public sealed class DisbursementApiTestsSqlite(SqliteApp app) : DisbursementApiTests<SqliteApp>(app);
-public sealed class DisbursementApiTestsPostgres(PostgresApp app) : DisbursementApiTests<PostgresApp>(app);

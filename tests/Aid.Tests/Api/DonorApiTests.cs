@@ -2,11 +2,12 @@ using Aid.Tests.Support;
 
 namespace Aid.Tests.Api;
 
-public abstract class DonorApiTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : AidApp
+public sealed class DonorApiTests(EngineApps apps) : IClassFixture<EngineApps>
 {
-    [Fact]
-    public async Task Chinese_names_round_trip_and_are_found_by_any_part()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Chinese_names_round_trip_and_are_found_by_any_part(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var tag = Guid.NewGuid().ToString("N")[..6];
         var donor = await admin.PostJson("/api/v1/donors", new
@@ -32,9 +33,10 @@ public abstract class DonorApiTests<TApp>(TApp app) : IClassFixture<TApp> where 
         Assert.Empty(wildcard.GetProperty("items").EnumerateArray()); // % is a character, not a wildcard
     }
 
-    [Fact]
-    public async Task Patch_changes_only_given_fields()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Patch_changes_only_given_fields(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var donor = await admin.CreateDonor("刘䶮");
         var patched = await admin.PatchJson($"/api/v1/donors/{donor.Id()}", new { anonymous = true, language = "en" }).Expect(HttpStatusCode.OK);
@@ -46,25 +48,28 @@ public abstract class DonorApiTests<TApp>(TApp app) : IClassFixture<TApp> where 
         await admin.PatchJson($"/api/v1/donors/{Guid.CreateVersion7()}", new { anonymous = true }).Expect(HttpStatusCode.NotFound);
     }
 
-    [Theory]
-    [InlineData("""{"kind":"robot","name":"x"}""", "kind")]
-    [InlineData("""{"kind":"person"}""", "name")]
-    [InlineData("""{"kind":"person","name":"  "}""", "name")]
-    [InlineData("""{"kind":"person","name":"x","anonymous":"yes"}""", "anonymous")]
-    [InlineData("""{"kind":"person","name":"x","language":"fr"}""", "language")]
-    [InlineData("""{"kind":"person","name":"x","email":"not-an-email"}""", "email")]
-    [InlineData("""{"kind":"person","name":"x","phone":"call me"}""", "phone")]
-    [InlineData("""{"kind":"person","name":"x","organisationCode":"91610900MA70XXXX1Y"}""", "organisationCode")]
-    [InlineData("""{"kind":"organisation","name":"x","organisationCode":"123"}""", "organisationCode")]
-    [InlineData("""{"kind":"person","name":"x","name":"y"}""", "name")]
-    public async Task Bad_input_is_a_400_naming_the_field_and_writes_nothing(string json, string field)
+    public static TheoryData<Engine, string, string> BadDonors => EngineMatrix.Cross(new TheoryData<string, string>
     {
+        { """{"kind":"robot","name":"x"}""", "kind" },
+        { """{"kind":"person"}""", "name" },
+        { """{"kind":"person","name":"  "}""", "name" },
+        { """{"kind":"person","name":"x","anonymous":"yes"}""", "anonymous" },
+        { """{"kind":"person","name":"x","language":"fr"}""", "language" },
+        { """{"kind":"person","name":"x","email":"not-an-email"}""", "email" },
+        { """{"kind":"person","name":"x","phone":"call me"}""", "phone" },
+        { """{"kind":"person","name":"x","organisationCode":"91610900MA70XXXX1Y"}""", "organisationCode" },
+        { """{"kind":"organisation","name":"x","organisationCode":"123"}""", "organisationCode" },
+        { """{"kind":"person","name":"x","name":"y"}""", "name" },
+    });
+
+    [Theory]
+    [MemberData(nameof(BadDonors))]
+    public async Task Bad_input_is_a_400_naming_the_field_and_writes_nothing(Engine engine, string json, string field)
+    {
+        var app = await apps.For(engine);
         var before = await app.CountAsync("donors");
         var problem = await app.Admin().PostRaw("/api/v1/donors", json).Expect(HttpStatusCode.BadRequest);
         Assert.Contains(field, problem.ErrorFields());
         Assert.Equal(before, await app.CountAsync("donors"));
     }
 }
-
-public sealed class DonorApiTestsSqlite(SqliteApp app) : DonorApiTests<SqliteApp>(app);
-public sealed class DonorApiTestsPostgres(PostgresApp app) : DonorApiTests<PostgresApp>(app);

@@ -2,11 +2,12 @@ using Aid.Tests.Support;
 
 namespace Aid.Tests.Api;
 
-public abstract class GiftApiTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : AidApp
+public sealed class GiftApiTests(EngineApps apps) : IClassFixture<EngineApps>
 {
-    [Fact]
-    public async Task A_cash_gift_books_a_balanced_entry_and_reads_back_exactly()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task A_cash_gift_books_a_balanced_entry_and_reads_back_exactly(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var (programme, donor) = await admin.ProgrammeAndDonor("安康市爱心企业有限公司", "organisation");
         var response = await admin.PostJson("/api/v1/gifts", MoneyScenario.Cash(programme, donor, "12345.67", reference: "WX-20220905-0001", method: "wechat_pay"));
@@ -26,9 +27,10 @@ public abstract class GiftApiTests<TApp>(TApp app) : IClassFixture<TApp> where T
         await app.AssertBalancedAsync();
     }
 
-    [Fact]
-    public async Task In_kind_gifts_book_their_value_or_nothing_when_not_valued()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task In_kind_gifts_book_their_value_or_nothing_when_not_valued(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var (programme, donor) = await admin.ProgrammeAndDonor("镇坪县医药公司", "organisation");
         var masks = await admin.Give(new
@@ -54,9 +56,10 @@ public abstract class GiftApiTests<TApp>(TApp app) : IClassFixture<TApp> where T
         await app.AssertBalancedAsync();
     }
 
-    [Fact]
-    public async Task Reversal_reopens_the_pledge_restores_the_balance_and_keeps_the_gift()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Reversal_reopens_the_pledge_restores_the_balance_and_keeps_the_gift(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var (programme, donor) = await admin.ProgrammeAndDonor();
         var pledge = await admin.PostJson("/api/v1/pledges", new
@@ -90,9 +93,10 @@ public abstract class GiftApiTests<TApp>(TApp app) : IClassFixture<TApp> where T
         await app.AssertBalancedAsync();
     }
 
-    [Fact]
-    public async Task The_same_gift_sent_twice_is_recorded_once_by_key_and_by_reference()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task The_same_gift_sent_twice_is_recorded_once_by_key_and_by_reference(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var (programme, donor) = await admin.ProgrammeAndDonor();
         var body = MoneyScenario.Cash(programme, donor, "500.00", reference: "ABC-20220905-77");
@@ -114,9 +118,10 @@ public abstract class GiftApiTests<TApp>(TApp app) : IClassFixture<TApp> where T
         await admin.Give(MoneyScenario.Cash(otherProgramme, donor, "500.00", reference: "ABC-20220905-77"));
     }
 
-    [Fact]
-    public async Task Racing_duplicates_of_one_reference_record_one_gift_and_name_it_to_the_others()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Racing_duplicates_of_one_reference_record_one_gift_and_name_it_to_the_others(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var (programme, donor) = await admin.ProgrammeAndDonor();
         var body = MoneyScenario.Cash(programme, donor, "77.00", reference: "RACE-" + Guid.NewGuid().ToString("N")[..8]);
@@ -131,9 +136,10 @@ public abstract class GiftApiTests<TApp>(TApp app) : IClassFixture<TApp> where T
         Assert.Equal("77.00", (await admin.Balance(programme)).Str("cashReceived"));
     }
 
-    [Fact]
-    public async Task Fifty_parallel_gifts_add_up_to_the_exact_sum()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Fifty_parallel_gifts_add_up_to_the_exact_sum(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var (programme, donor) = await admin.ProgrammeAndDonor();
         var amounts = Enumerable.Range(1, 50).Select(i => i * 1234L + i % 7).ToArray(); // fen
@@ -152,9 +158,10 @@ public abstract class GiftApiTests<TApp>(TApp app) : IClassFixture<TApp> where T
         Assert.True(verify.GetProperty("valid").GetBoolean(), verify.GetRawText());
     }
 
-    [Fact]
-    public async Task Gift_lists_filter_by_programme_donor_and_dates_and_page()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Gift_lists_filter_by_programme_donor_and_dates_and_page(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var (programme, donor) = await admin.ProgrammeAndDonor();
         var other = await admin.CreateDonor("李四");
@@ -173,9 +180,10 @@ public abstract class GiftApiTests<TApp>(TApp app) : IClassFixture<TApp> where T
         Assert.Contains("from", (await admin.Get("/api/v1/gifts?from=yesterday").Expect(HttpStatusCode.BadRequest)).ErrorFields());
     }
 
-    [Fact]
-    public async Task Donors_see_their_own_gifts_and_managers_stay_in_their_programmes()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Donors_see_their_own_gifts_and_managers_stay_in_their_programmes(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var (programme, donor) = await admin.ProgrammeAndDonor();
         var (otherProgramme, otherDonor) = await admin.ProgrammeAndDonor("王五");
@@ -202,7 +210,7 @@ public abstract class GiftApiTests<TApp>(TApp app) : IClassFixture<TApp> where T
         await auditor.Balance(programme);
     }
 
-    public static TheoryData<string, string> BadGifts => new()
+    public static TheoryData<Engine, string, string> BadGifts => EngineMatrix.Cross(new TheoryData<string, string>
     {
         { """{"kind":"cash","amount":"100.001","method":"bank_transfer","reference":"R1"}""", "amount" },
         { """{"kind":"cash","amount":"-100.00","method":"bank_transfer","reference":"R1"}""", "amount" },
@@ -228,12 +236,13 @@ public abstract class GiftApiTests<TApp>(TApp app) : IClassFixture<TApp> where T
         { """{"kind":"in_kind","quantity":1,"unit":"只","valuationBasis":"invoice","value":"10.00"}""", "description" },
         { """{"kind":"in_kind","description":"口罩","quantity":1,"unit":"只","valuationBasis":"invoice","value":"10.00","amount":"10.00"}""", "amount" },
         { """{"kind":"cash","amount":"100.00","method":"cash","surprise":true}""", "surprise" },
-    };
+    });
 
     [Theory]
     [MemberData(nameof(BadGifts))]
-    public async Task Bad_gifts_are_400s_and_the_ledger_is_unchanged(string fields, string field)
+    public async Task Bad_gifts_are_400s_and_the_ledger_is_unchanged(Engine engine, string fields, string field)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var (programme, donor) = await admin.ProgrammeAndDonor();
         var body = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(fields)!;
@@ -248,9 +257,10 @@ public abstract class GiftApiTests<TApp>(TApp app) : IClassFixture<TApp> where T
         Assert.Equal(before, await app.MoneyRowCountsAsync());
     }
 
-    [Fact]
-    public async Task Every_money_command_is_in_the_audit_trail_which_still_verifies()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Every_money_command_is_in_the_audit_trail_which_still_verifies(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var (programme, donor) = await admin.ProgrammeAndDonor();
         var pledge = await admin.PostJson("/api/v1/pledges", new
@@ -272,6 +282,3 @@ public abstract class GiftApiTests<TApp>(TApp app) : IClassFixture<TApp> where T
         Assert.True(verify.GetProperty("valid").GetBoolean(), verify.GetRawText());
     }
 }
-
-public sealed class GiftApiTestsSqlite(SqliteApp app) : GiftApiTests<SqliteApp>(app);
-public sealed class GiftApiTestsPostgres(PostgresApp app) : GiftApiTests<PostgresApp>(app);

@@ -2,11 +2,12 @@ using Aid.Tests.Support;
 
 namespace Aid.Tests.Api;
 
-public abstract class GoodsTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : AidApp
+public sealed class GoodsTests(EngineApps apps) : IClassFixture<EngineApps>
 {
-    [Fact]
-    public async Task Handing_out_goods_moves_their_value_out_of_stock_and_never_more_than_is_left()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Handing_out_goods_moves_their_value_out_of_stock_and_never_more_than_is_left(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var (programme, donor) = await admin.ProgrammeAndDonor("镇坪县医药公司", "organisation");
         var masks = await admin.Give(new
@@ -40,6 +41,3 @@ public abstract class GoodsTests<TApp>(TApp app) : IClassFixture<TApp> where TAp
         await app.AssertBalancedAsync();
     }
 }
-
-public sealed class GoodsTestsSqlite(SqliteApp app) : GoodsTests<SqliteApp>(app);
-public sealed class GoodsTestsPostgres(PostgresApp app) : GoodsTests<PostgresApp>(app);

@@ -2,11 +2,12 @@ using Aid.Tests.Support;
 
 namespace Aid.Tests.Api;
 
-public abstract class IdempotencyTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : AidApp
+public sealed class IdempotencyTests(EngineApps apps) : IClassFixture<EngineApps>
 {
-    [Fact]
-    public async Task Same_key_and_body_replays_the_first_response_and_writes_once()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Same_key_and_body_replays_the_first_response_and_writes_once(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var key = Guid.NewGuid().ToString();
         var body = new { kind = "person", name = "重试的捐赠人", language = "zh-CN" };
@@ -21,9 +22,10 @@ public abstract class IdempotencyTests<TApp>(TApp app) : IClassFixture<TApp> whe
         Assert.Equal(auditBefore + 1, await app.CountAsync("audit_log"));
     }
 
-    [Fact]
-    public async Task Same_key_with_a_different_body_is_a_conflict()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Same_key_with_a_different_body_is_a_conflict(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var key = Guid.NewGuid().ToString();
         await admin.PostJson("/api/v1/donors", new { kind = "person", name = "甲" }, key).Expect(HttpStatusCode.Created);
@@ -35,9 +37,10 @@ public abstract class IdempotencyTests<TApp>(TApp app) : IClassFixture<TApp> whe
         await admin.PostJson("/api/v1/programmes", Scenario.ProgrammeBody(), key).Expect(HttpStatusCode.Conflict);
     }
 
-    [Fact]
-    public async Task Keys_are_per_api_key()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Keys_are_per_api_key(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var other = app.Client(await admin.CreateKey("admin"));
         var key = Guid.NewGuid().ToString();
@@ -46,9 +49,10 @@ public abstract class IdempotencyTests<TApp>(TApp app) : IClassFixture<TApp> whe
         Assert.NotEqual(a.Id(), b.Id());
     }
 
-    [Fact]
-    public async Task Concurrent_duplicates_create_exactly_one_record()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Concurrent_duplicates_create_exactly_one_record(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var key = Guid.NewGuid().ToString();
         var name = "并发" + Guid.NewGuid().ToString("N")[..8];
@@ -65,13 +69,11 @@ public abstract class IdempotencyTests<TApp>(TApp app) : IClassFixture<TApp> whe
         Assert.Single(found.GetProperty("items").EnumerateArray());
     }
 
-    [Fact]
-    public async Task A_malformed_key_is_a_400()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task A_malformed_key_is_a_400(Engine engine)
     {
+        var app = await apps.For(engine);
         var problem = await app.Admin().PostJson("/api/v1/donors", new { kind = "person", name = "丁" }, new string('k', 201)).Expect(HttpStatusCode.BadRequest);
         Assert.Contains("Idempotency-Key", problem.ErrorFields());
     }
 }
-
-public sealed class IdempotencyTestsSqlite(SqliteApp app) : IdempotencyTests<SqliteApp>(app);
-public sealed class IdempotencyTestsPostgres(PostgresApp app) : IdempotencyTests<PostgresApp>(app);

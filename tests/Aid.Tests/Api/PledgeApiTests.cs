@@ -2,11 +2,12 @@ using Aid.Tests.Support;
 
 namespace Aid.Tests.Api;
 
-public abstract class PledgeApiTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : AidApp
+public sealed class PledgeApiTests(EngineApps apps) : IClassFixture<EngineApps>
 {
-    [Fact]
-    public async Task A_three_year_pledge_paid_by_three_gifts_is_fulfilled()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task A_three_year_pledge_paid_by_three_gifts_is_fulfilled(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var (programme, donor) = await admin.ProgrammeAndDonor();
         var pledge = await admin.PostJson("/api/v1/pledges", new
@@ -34,9 +35,10 @@ public abstract class PledgeApiTests<TApp>(TApp app) : IClassFixture<TApp> where
         await app.AssertBalancedAsync();
     }
 
-    [Fact]
-    public async Task Gifts_fill_the_oldest_instalments_first_and_statuses_show_partly_paid_and_overdue()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Gifts_fill_the_oldest_instalments_first_and_statuses_show_partly_paid_and_overdue(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var (programme, donor) = await admin.ProgrammeAndDonor();
         var pledge = await admin.PostJson("/api/v1/pledges", new
@@ -58,9 +60,10 @@ public abstract class PledgeApiTests<TApp>(TApp app) : IClassFixture<TApp> where
         Assert.Equal("600.00", state.Str("outstanding"));
     }
 
-    [Fact]
-    public async Task Explicit_instalments_must_add_up_and_future_ones_are_unpaid()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Explicit_instalments_must_add_up_and_future_ones_are_unpaid(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var (programme, donor) = await admin.ProgrammeAndDonor();
         var before = await app.MoneyRowCountsAsync();
@@ -81,9 +84,10 @@ public abstract class PledgeApiTests<TApp>(TApp app) : IClassFixture<TApp> where
         Assert.Equal(["unpaid", "unpaid"], pledge.GetProperty("instalments").EnumerateArray().Select(i => i.Str("status")));
     }
 
-    [Fact]
-    public async Task Over_payment_is_refused_unless_the_excess_is_booked_as_a_plain_gift()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Over_payment_is_refused_unless_the_excess_is_booked_as_a_plain_gift(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var (programme, donor) = await admin.ProgrammeAndDonor();
         var pledge = await admin.PostJson("/api/v1/pledges", new
@@ -107,9 +111,10 @@ public abstract class PledgeApiTests<TApp>(TApp app) : IClassFixture<TApp> where
         await app.AssertBalancedAsync();
     }
 
-    [Fact]
-    public async Task Cancel_and_write_off_close_open_pledges_only_and_stop_expecting_money()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Cancel_and_write_off_close_open_pledges_only_and_stop_expecting_money(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var (programme, donor) = await admin.ProgrammeAndDonor();
         object Body() => new { donorId = donor, programmeId = programme, total = "1200.00", frequency = "monthly", count = 12, firstDueDate = "2030-01-15" };
@@ -132,22 +137,28 @@ public abstract class PledgeApiTests<TApp>(TApp app) : IClassFixture<TApp> where
         await admin.PostJson($"/api/v1/pledges/{Guid.CreateVersion7()}/cancel", new { reason = "x" }).Expect(HttpStatusCode.NotFound);
     }
 
-    [Theory]
-    [InlineData("""{"total":"100.00","frequency":"yearly","count":1,"firstDueDate":"2030-01-01"}""", "donorId")]
-    [InlineData("""{"DONOR":1,"frequency":"yearly","count":1,"firstDueDate":"2030-01-01"}""", "total")]
-    [InlineData("""{"DONOR":1,"total":"100.001","frequency":"yearly","count":1,"firstDueDate":"2030-01-01"}""", "total")]
-    [InlineData("""{"DONOR":1,"total":"0","frequency":"yearly","count":1,"firstDueDate":"2030-01-01"}""", "total")]
-    [InlineData("""{"DONOR":1,"total":"100.00","frequency":"weekly","count":1,"firstDueDate":"2030-01-01"}""", "frequency")]
-    [InlineData("""{"DONOR":1,"total":"100.00","frequency":"yearly","count":0,"firstDueDate":"2030-01-01"}""", "count")]
-    [InlineData("""{"DONOR":1,"total":"100.00","frequency":"yearly","count":121,"firstDueDate":"2030-01-01"}""", "count")]
-    [InlineData("""{"DONOR":1,"total":"0.02","frequency":"yearly","count":3,"firstDueDate":"2030-01-01"}""", "count")]
-    [InlineData("""{"DONOR":1,"total":"100.00","frequency":"yearly","count":1}""", "firstDueDate")]
-    [InlineData("""{"DONOR":1,"total":"100.00","frequency":"yearly","count":1,"firstDueDate":"2030-01-01","currency":"USD"}""", "currency")]
-    [InlineData("""{"DONOR":1,"total":"100.00","instalments":[{"dueDate":"2031-01-01","amount":"50.00"},{"dueDate":"2030-01-01","amount":"50.00"}]}""", "instalments")]
-    [InlineData("""{"DONOR":1,"total":"100.00","instalments":[{"dueDate":"2031-01-01","amount":"-50.00"},{"dueDate":"2032-01-01","amount":"150.00"}]}""", "instalments[0].amount")]
-    [InlineData("""{"DONOR":1,"total":"100.00","frequency":"yearly","count":1,"firstDueDate":"2030-01-01","instalments":[{"dueDate":"2030-01-01","amount":"100.00"}]}""", "frequency")]
-    public async Task Bad_pledges_are_400s_and_write_nothing(string json, string field)
+    public static TheoryData<Engine, string, string> BadPledges => EngineMatrix.Cross(new TheoryData<string, string>
     {
+        { """{"total":"100.00","frequency":"yearly","count":1,"firstDueDate":"2030-01-01"}""", "donorId" },
+        { """{"DONOR":1,"frequency":"yearly","count":1,"firstDueDate":"2030-01-01"}""", "total" },
+        { """{"DONOR":1,"total":"100.001","frequency":"yearly","count":1,"firstDueDate":"2030-01-01"}""", "total" },
+        { """{"DONOR":1,"total":"0","frequency":"yearly","count":1,"firstDueDate":"2030-01-01"}""", "total" },
+        { """{"DONOR":1,"total":"100.00","frequency":"weekly","count":1,"firstDueDate":"2030-01-01"}""", "frequency" },
+        { """{"DONOR":1,"total":"100.00","frequency":"yearly","count":0,"firstDueDate":"2030-01-01"}""", "count" },
+        { """{"DONOR":1,"total":"100.00","frequency":"yearly","count":121,"firstDueDate":"2030-01-01"}""", "count" },
+        { """{"DONOR":1,"total":"0.02","frequency":"yearly","count":3,"firstDueDate":"2030-01-01"}""", "count" },
+        { """{"DONOR":1,"total":"100.00","frequency":"yearly","count":1}""", "firstDueDate" },
+        { """{"DONOR":1,"total":"100.00","frequency":"yearly","count":1,"firstDueDate":"2030-01-01","currency":"USD"}""", "currency" },
+        { """{"DONOR":1,"total":"100.00","instalments":[{"dueDate":"2031-01-01","amount":"50.00"},{"dueDate":"2030-01-01","amount":"50.00"}]}""", "instalments" },
+        { """{"DONOR":1,"total":"100.00","instalments":[{"dueDate":"2031-01-01","amount":"-50.00"},{"dueDate":"2032-01-01","amount":"150.00"}]}""", "instalments[0].amount" },
+        { """{"DONOR":1,"total":"100.00","frequency":"yearly","count":1,"firstDueDate":"2030-01-01","instalments":[{"dueDate":"2030-01-01","amount":"100.00"}]}""", "frequency" },
+    });
+
+    [Theory]
+    [MemberData(nameof(BadPledges))]
+    public async Task Bad_pledges_are_400s_and_write_nothing(Engine engine, string json, string field)
+    {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var (programme, donor) = await admin.ProgrammeAndDonor();
         json = json.Replace("\"DONOR\":1", $"\"donorId\":\"{donor}\",\"programmeId\":\"{programme}\"");
@@ -158,6 +169,3 @@ public abstract class PledgeApiTests<TApp>(TApp app) : IClassFixture<TApp> where
         Assert.Equal(before, await app.MoneyRowCountsAsync());
     }
 }
-
-public sealed class PledgeApiTestsSqlite(SqliteApp app) : PledgeApiTests<SqliteApp>(app);
-public sealed class PledgeApiTestsPostgres(PostgresApp app) : PledgeApiTests<PostgresApp>(app);

@@ -2,11 +2,12 @@ using Aid.Tests.Support;
 
 namespace Aid.Tests.Api;
 
-public abstract class ProgrammeApiTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : AidApp
+public sealed class ProgrammeApiTests(EngineApps apps) : IClassFixture<EngineApps>
 {
-    [Fact]
-    public async Task Create_get_list_and_search_round_trip_chinese_text()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Create_get_list_and_search_round_trip_chinese_text(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var code = Scenario.UniqueCode("ZP");
         var name = "青系镇坪，雏鹰伴翔" + code[^4..];
@@ -32,9 +33,10 @@ public abstract class ProgrammeApiTests<TApp>(TApp app) : IClassFixture<TApp> wh
         Assert.Equal(name, item.Str("name"));
     }
 
-    [Fact]
-    public async Task Patch_changes_only_the_given_fields_and_moves_status_forward()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Patch_changes_only_the_given_fields_and_moves_status_forward(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var created = await admin.CreateProgramme();
         var patched = await admin.PatchJson($"/api/v1/programmes/{created.Id()}", new { status = "active", annualStandard = "1200.00" }).Expect(HttpStatusCode.OK);
@@ -49,9 +51,10 @@ public abstract class ProgrammeApiTests<TApp>(TApp app) : IClassFixture<TApp> wh
         Assert.Equal("2024-08-31", again.Str("endDate"));
     }
 
-    [Fact]
-    public async Task Paging_walks_every_programme_once()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Paging_walks_every_programme_once(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var prefix = Scenario.UniqueCode("PG");
         for (var i = 0; i < 7; i++) await admin.CreateProgramme($"{prefix}-{i}", $"分页测试 {prefix}");
@@ -66,7 +69,7 @@ public abstract class ProgrammeApiTests<TApp>(TApp app) : IClassFixture<TApp> wh
         Assert.Equal(Enumerable.Range(0, 7).Select(i => $"{prefix}-{i}"), seen);
     }
 
-    public static TheoryData<string, string> BadBodies => new()
+    public static TheoryData<Engine, string, string> BadBodies => EngineMatrix.Cross(new TheoryData<string, string>
     {
         { "{\"code\":\"A1\",\"name\":\"x\",\"startDate\":\"2021-09-01\",\"endDate\":\"2024-08-31\",\"annualStandard\":\"1000.00\"", "body" },
         { """not json""", "body" },
@@ -83,12 +86,13 @@ public abstract class ProgrammeApiTests<TApp>(TApp app) : IClassFixture<TApp> wh
         { """{"code":"A1","name":"x","startDate":"2021-09-01","endDate":"2024-08-31","annualStandard":"1000.00","currency":"XYZ"}""", "currency" },
         { "{\"code\":\"A1\",\"name\":\"" + new string('长', 201) + "\",\"startDate\":\"2021-09-01\",\"endDate\":\"2024-08-31\",\"annualStandard\":\"1000.00\"}", "name" },
         { """{"code":"有 空格","name":"x","startDate":"2021-09-01","endDate":"2024-08-31","annualStandard":"1000.00"}""", "code" },
-    };
+    });
 
     [Theory]
     [MemberData(nameof(BadBodies))]
-    public async Task Bad_input_is_a_400_naming_the_field_and_writes_nothing(string json, string field)
+    public async Task Bad_input_is_a_400_naming_the_field_and_writes_nothing(Engine engine, string json, string field)
     {
+        var app = await apps.For(engine);
         var before = await app.CountAsync("programmes");
         var auditBefore = await app.CountAsync("audit_log");
         var problem = await app.Admin().PostRaw("/api/v1/programmes", json).Expect(HttpStatusCode.BadRequest);
@@ -98,18 +102,20 @@ public abstract class ProgrammeApiTests<TApp>(TApp app) : IClassFixture<TApp> wh
         Assert.Equal(auditBefore, await app.CountAsync("audit_log"));
     }
 
-    [Fact]
-    public async Task Duplicate_code_is_a_conflict()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Duplicate_code_is_a_conflict(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var created = await admin.CreateProgramme();
         var problem = await admin.PostJson("/api/v1/programmes", Scenario.ProgrammeBody(created.Str("code"))).Expect(HttpStatusCode.Conflict);
         Assert.Equal(created.Id().ToString(), problem.Str("existingId"));
     }
 
-    [Fact]
-    public async Task Unknown_id_is_404_and_bad_paging_is_400()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Unknown_id_is_404_and_bad_paging_is_400(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var problem = await admin.Get($"/api/v1/programmes/{Guid.CreateVersion7()}").Expect(HttpStatusCode.NotFound);
         Assert.Equal(404, problem.GetProperty("status").GetInt32());
@@ -119,15 +125,13 @@ public abstract class ProgrammeApiTests<TApp>(TApp app) : IClassFixture<TApp> wh
         Assert.Contains("cursor", (await admin.Get("/api/v1/programmes?cursor=%%%").Expect(HttpStatusCode.BadRequest)).ErrorFields());
     }
 
-    [Fact]
-    public async Task Oversized_body_is_rejected()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Oversized_body_is_rejected(Engine engine)
     {
+        var app = await apps.For(engine);
         var huge = "{\"code\":\"A1\",\"name\":\"" + new string('x', 1_100_000) + "\"}";
         var response = await app.Admin().PostRaw("/api/v1/programmes", huge);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 }
-
-public sealed class ProgrammeApiTestsSqlite(SqliteApp app) : ProgrammeApiTests<SqliteApp>(app);
-public sealed class ProgrammeApiTestsPostgres(PostgresApp app) : ProgrammeApiTests<PostgresApp>(app);

@@ -3,10 +3,9 @@ using Microsoft.AspNetCore.Hosting;
 
 namespace Aid.Tests.Api;
 
-public sealed class StrictLimitsApp : AidApp
+/// <summary>Low limits, so a test reaches them; the tests run on SQLite only.</summary>
+public sealed class StrictLimitsApps : EngineApps
 {
-    protected override Engine Engine => Engine.Sqlite;
-
     protected override void Configure(IWebHostBuilder builder)
     {
         builder.UseSetting("Aid:Security:FailedAuthenticationsPerMinute", "3");
@@ -14,11 +13,12 @@ public sealed class StrictLimitsApp : AidApp
     }
 }
 
-public sealed class RateLimitTests(StrictLimitsApp app) : IClassFixture<StrictLimitsApp>
+public sealed class RateLimitTests(StrictLimitsApps apps) : IClassFixture<StrictLimitsApps>
 {
     [Fact]
     public async Task Repeated_failed_authentication_is_throttled_with_429()
     {
+        var app = await apps.For(Engine.Sqlite);
         var guesser = app.Client("aid_wrong-guess");
         for (var i = 0; i < 3; i++)
             await guesser.Get("/api/v1/donors").Expect(HttpStatusCode.Unauthorized);
@@ -29,6 +29,7 @@ public sealed class RateLimitTests(StrictLimitsApp app) : IClassFixture<StrictLi
     [Fact]
     public async Task The_public_verification_endpoint_is_rate_limited()
     {
+        var app = await apps.For(Engine.Sqlite);
         var anonymous = app.Client();
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 7; i++)

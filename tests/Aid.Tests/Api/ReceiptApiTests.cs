@@ -6,14 +6,15 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Aid.Tests.Api;
 
-public abstract class ReceiptApiTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : AidApp
+public sealed class ReceiptApiTests(EngineApps apps) : IClassFixture<EngineApps>
 {
     private static string Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow,
         TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).DateTime).ToString("yyyy-MM-dd");
 
-    [Fact]
-    public async Task A_gift_receipt_pdf_shows_every_fact_as_text_and_reissues_identically()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task A_gift_receipt_pdf_shows_every_fact_as_text_and_reissues_identically(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var (programme, donor) = await admin.ProgrammeAndDonor("刘䶮");
         var gift = await admin.Give(MoneyScenario.Cash(programme, donor, "107000.53", receivedOn: Today));
@@ -44,9 +45,10 @@ public abstract class ReceiptApiTests<TApp>(TApp app) : IClassFixture<TApp> wher
         Assert.Equal(2, (await admin.Get($"/api/v1/receipts/{number}").Expect(HttpStatusCode.OK)).GetProperty("downloads").GetInt64());
     }
 
-    [Fact]
-    public async Task A_one_gift_receipt_stays_under_100_KB()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task A_one_gift_receipt_stays_under_100_KB(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var (programme, donor) = await admin.ProgrammeAndDonor("蒋晟晖");
         var gift = await admin.Give(MoneyScenario.Cash(programme, donor, "1000.00", receivedOn: Today));
@@ -56,9 +58,10 @@ public abstract class ReceiptApiTests<TApp>(TApp app) : IClassFixture<TApp> wher
         Assert.Contains("人民币壹仟元整", Pdf.Text(pdf));
     }
 
-    [Fact]
-    public async Task Anonymous_donors_appear_as_匿名_and_in_kind_lines_show_item_quantity_and_basis()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Anonymous_donors_appear_as_匿名_and_in_kind_lines_show_item_quantity_and_basis(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var programme = await admin.CreateProgramme();
         var donor = await admin.CreateDonor("不愿透露姓名的企业", "organisation", anonymous: true);
@@ -83,9 +86,10 @@ public abstract class ReceiptApiTests<TApp>(TApp app) : IClassFixture<TApp> wher
         await admin.PostJson("/api/v1/receipts", new { donorId = donor.Id(), year = int.Parse(Today[..4]) }).Expect(HttpStatusCode.Conflict);
     }
 
-    [Fact]
-    public async Task No_receipt_for_a_reversed_gift_goods_not_valued_or_a_gift_already_receipted()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task No_receipt_for_a_reversed_gift_goods_not_valued_or_a_gift_already_receipted(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var (programme, donor) = await admin.ProgrammeAndDonor();
         var reversed = await admin.Give(MoneyScenario.Cash(programme, donor, "10.00", receivedOn: Today));
@@ -108,9 +112,10 @@ public abstract class ReceiptApiTests<TApp>(TApp app) : IClassFixture<TApp> wher
         Assert.Contains("donorId", (await admin.PostJson("/api/v1/receipts", new { giftId = gift.Id(), donorId = donor }).Expect(HttpStatusCode.BadRequest)).ErrorFields());
     }
 
-    [Fact]
-    public async Task Void_keeps_the_number_reissue_takes_the_next_and_both_link()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Void_keeps_the_number_reissue_takes_the_next_and_both_link(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var (programme, donor) = await admin.ProgrammeAndDonor();
         var gift = await admin.Give(MoneyScenario.Cash(programme, donor, "88.00", receivedOn: Today));
@@ -131,9 +136,10 @@ public abstract class ReceiptApiTests<TApp>(TApp app) : IClassFixture<TApp> wher
         await admin.PostJson($"/api/v1/receipts/{number}/void", new { reason = "again" }).Expect(HttpStatusCode.Conflict);
     }
 
-    [Fact]
-    public async Task Reversing_a_gift_voids_its_receipt()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Reversing_a_gift_voids_its_receipt(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var (programme, donor) = await admin.ProgrammeAndDonor();
         var gift = await admin.Give(MoneyScenario.Cash(programme, donor, "66.00", receivedOn: Today));
@@ -145,9 +151,10 @@ public abstract class ReceiptApiTests<TApp>(TApp app) : IClassFixture<TApp> wher
         Assert.Equal(JsonValueKind.Null, after.GetProperty("replacedBy").ValueKind);
     }
 
-    [Fact]
-    public async Task Verification_says_valid_void_unknown_or_invalid_and_nothing_more()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Verification_says_valid_void_unknown_or_invalid_and_nothing_more(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var (programme, donor) = await admin.ProgrammeAndDonor("王秘密");
         var gift = await admin.Give(MoneyScenario.Cash(programme, donor, "520.00", receivedOn: Today));
@@ -181,29 +188,31 @@ public abstract class ReceiptApiTests<TApp>(TApp app) : IClassFixture<TApp> wher
         Assert.Contains("已作废", await page.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
 
-    [Fact]
-    public async Task A_hundred_concurrent_issues_take_consecutive_numbers_without_gaps_or_duplicates()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task A_hundred_concurrent_issues_take_consecutive_numbers_without_gaps_or_duplicates(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var (programme, donor) = await admin.ProgrammeAndDonor();
         var gifts = new List<Guid>();
         for (var i = 0; i < 100; i++)
             gifts.Add((await admin.Give(MoneyScenario.Cash(programme, donor, $"{i + 1}.00", receivedOn: Today))).Id());
-        var numbersBefore = await NumbersAsync();
+        var numbersBefore = await NumbersAsync(app);
 
         var responses = await Task.WhenAll(gifts.Select(g => admin.PostJson("/api/v1/receipts", new { giftId = g })));
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
 
-        var numbers = (await NumbersAsync()).Except(numbersBefore).ToList();
+        var numbers = (await NumbersAsync(app)).Except(numbersBefore).ToList();
         Assert.Equal(100, numbers.Count);
         var sequences = numbers.Select(n => long.Parse(n[^6..])).Order().ToList();
         Assert.Equal(Enumerable.Range((int)sequences[0], 100).Select(i => (long)i), sequences);
-        await AssertNoGapsAsync();
+        await AssertNoGapsAsync(app);
     }
 
-    [Fact]
-    public async Task A_rolled_back_issue_leaves_no_hole_in_the_numbers()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task A_rolled_back_issue_leaves_no_hole_in_the_numbers(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var (programme, donor) = await admin.ProgrammeAndDonor();
         var gift = await admin.Give(MoneyScenario.Cash(programme, donor, "9.00", receivedOn: Today));
@@ -223,12 +232,13 @@ public abstract class ReceiptApiTests<TApp>(TApp app) : IClassFixture<TApp> wher
 
         await admin.PostJson("/api/v1/receipts", new { giftId = gift.Id() }).Expect(HttpStatusCode.Created);
         await admin.PostJson("/api/v1/receipts", new { giftId = next.Id() }).Expect(HttpStatusCode.Created);
-        await AssertNoGapsAsync();
+        await AssertNoGapsAsync(app);
     }
 
-    [Fact]
-    public async Task Donors_download_their_own_receipts_only()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Donors_download_their_own_receipts_only(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var (programme, donor) = await admin.ProgrammeAndDonor();
         var other = await admin.CreateDonor("旁人");
@@ -242,14 +252,14 @@ public abstract class ReceiptApiTests<TApp>(TApp app) : IClassFixture<TApp> wher
         await client.PostJson($"/api/v1/receipts/{mine.Str("number")}/void", new { reason = "x" }).Expect(HttpStatusCode.Forbidden);
     }
 
-    private async Task<List<string>> NumbersAsync()
+    private static async Task<List<string>> NumbersAsync(AidApp app)
     {
         await using var connection = await app.OpenDatabaseAsync();
         return (await connection.QueryAsync<string>("SELECT number FROM receipts")).ToList();
     }
 
     /// <summary>Per prefix and year the sequences are exactly 1..n (void ones included) and the counter agrees.</summary>
-    private async Task AssertNoGapsAsync()
+    private static async Task AssertNoGapsAsync(AidApp app)
     {
         await using var connection = await app.OpenDatabaseAsync();
         var rows = (await connection.QueryAsync<(string Prefix, long Year, long Sequence)>("SELECT prefix, CAST(year AS BIGINT), sequence FROM receipts")).ToList();
@@ -263,6 +273,3 @@ public abstract class ReceiptApiTests<TApp>(TApp app) : IClassFixture<TApp> wher
         }
     }
 }
-
-public sealed class ReceiptApiTestsSqlite(SqliteApp app) : ReceiptApiTests<SqliteApp>(app);
-public sealed class ReceiptApiTestsPostgres(PostgresApp app) : ReceiptApiTests<PostgresApp>(app);

@@ -6,31 +6,23 @@ using Microsoft.AspNetCore.Hosting;
 namespace Aid.Tests.Api;
 
 /// <summary>Small chunks with a pause between them, so a run can be caught half done.</summary>
-public sealed class SlowRunSqliteApp : AidApp
+public sealed class SlowRunApps : EngineApps
 {
-    protected override Engine Engine => Engine.Sqlite;
-    protected override void Configure(IWebHostBuilder builder) => SlowRuns(builder);
-
-    internal static void SlowRuns(IWebHostBuilder builder)
+    protected override void Configure(IWebHostBuilder builder)
     {
         builder.UseSetting("Aid:Receipts:RunChunkSize", "4");
         builder.UseSetting("Aid:Receipts:RunChunkDelayMs", "150");
     }
 }
 
-public sealed class SlowRunPostgresApp : AidApp
-{
-    protected override Engine Engine => Engine.Postgres;
-    protected override void Configure(IWebHostBuilder builder) => SlowRunSqliteApp.SlowRuns(builder);
-}
-
-public abstract class ReceiptRunTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : AidApp
+public sealed class ReceiptRunTests(SlowRunApps apps) : IClassFixture<SlowRunApps>
 {
     private static int ThisYear => TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).Year;
 
-    [Fact]
-    public async Task A_run_stopped_halfway_resumes_after_a_restart_with_one_valid_receipt_per_gift_and_no_gaps()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task A_run_stopped_halfway_resumes_after_a_restart_with_one_valid_receipt_per_gift_and_no_gaps(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var (programme, donor) = await admin.ProgrammeAndDonor();
         var other = await admin.CreateDonor("李四");
@@ -73,9 +65,10 @@ public abstract class ReceiptRunTests<TApp>(TApp app) : IClassFixture<TApp> wher
         Assert.Contains(entry.Name.Replace(".pdf", ""), Pdf.Text(pdf.ToArray()));
     }
 
-    [Fact]
-    public async Task An_annual_run_issues_one_receipt_per_donor()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task An_annual_run_issues_one_receipt_per_donor(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var (programme, donor) = await admin.ProgrammeAndDonor();
         var other = await admin.CreateDonor("王五", "organisation");
@@ -106,20 +99,18 @@ public abstract class ReceiptRunTests<TApp>(TApp app) : IClassFixture<TApp> wher
     }
 }
 
-public sealed class ReceiptRunTestsSqlite(SlowRunSqliteApp app) : ReceiptRunTests<SlowRunSqliteApp>(app);
-public sealed class ReceiptRunTestsPostgres(SlowRunPostgresApp app) : ReceiptRunTests<SlowRunPostgresApp>(app);
-
-public sealed class NoFontApp : AidApp
+/// <summary>A font setting that names no file; the test runs on SQLite only.</summary>
+public sealed class NoFontApps : EngineApps
 {
-    protected override Engine Engine => Engine.Sqlite;
     protected override void Configure(IWebHostBuilder builder) => builder.UseSetting("Aid:Pdf:Fonts:0", "/nonexistent/font.ttf");
 }
 
-public sealed class NoFontTests(NoFontApp app) : IClassFixture<NoFontApp>
+public sealed class NoFontTests(NoFontApps apps) : IClassFixture<NoFontApps>
 {
     [Fact]
     public async Task Without_a_CJK_font_health_is_degraded_and_receipts_answer_503_naming_the_setting()
     {
+        var app = await apps.For(Engine.Sqlite);
         var health = await app.Client().Get("/health").Expect(HttpStatusCode.OK);
         Assert.Equal("degraded", health.Str("status"));
         Assert.Equal("degraded", health.GetProperty("components").GetProperty("pdf").Str("status"));

@@ -5,15 +5,16 @@ using Dapper;
 
 namespace Aid.Tests.Api;
 
-public abstract class StatementTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : AidApp
+public sealed class StatementTests(EngineApps apps) : IClassFixture<EngineApps>
 {
     private static readonly string Today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow,
         TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).DateTime).ToString("yyyy-MM-dd");
     private static int ThisYear => int.Parse(Today[..4]);
 
-    [Fact]
-    public async Task Random_data_sets_reconcile_to_the_ledger_in_every_format()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Random_data_sets_reconcile_to_the_ledger_in_every_format(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var programme = await admin.CreateProgramme();
         var pid = programme.Id();
@@ -63,7 +64,7 @@ public abstract class StatementTests<TApp>(TApp app) : IClassFixture<TApp> where
             var opening = Line(0, 1);
             var closing = Line(7, 1);
             Assert.Equal(closing, Enumerable.Range(0, 7).Sum(i => Line(i, 1))); // the lines add up
-            Assert.Equal(await LedgerBalanceAt(pid, new DateOnly(year, 12, 31)), closing);
+            Assert.Equal(await LedgerBalanceAt(app, pid, new DateOnly(year, 12, 31)), closing);
             if (previousClosing is not null) Assert.Equal(previousClosing, opening);
             previousClosing = closing;
             Assert.Equal(closing, files.PdfFundLine("期末余额Closingbalance"));
@@ -89,9 +90,10 @@ public abstract class StatementTests<TApp>(TApp app) : IClassFixture<TApp> where
         Assert.Equal((await admin.Balance(pid)).Str("restrictedBalance"), Aid.Application.Common.Money.Format(previousClosing!.Value));
     }
 
-    [Fact]
-    public async Task The_audit_pack_manifest_matches_its_files()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task The_audit_pack_manifest_matches_its_files(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var (programme, donor) = await admin.ProgrammeAndDonor("匿名测试");
         var gift = await admin.Give(MoneyScenario.Cash(programme, donor, "321.00", receivedOn: Today));
@@ -114,9 +116,10 @@ public abstract class StatementTests<TApp>(TApp app) : IClassFixture<TApp> where
         Assert.Equal(archive.Entries.Count - 1, listed.Count);
     }
 
-    [Fact]
-    public async Task A_donor_statement_shows_gifts_receipts_and_use_but_no_student_personal_data()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task A_donor_statement_shows_gifts_receipts_and_use_but_no_student_personal_data(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var (programme, donor) = await admin.ProgrammeAndDonor("周慷慨");
         await admin.Give(MoneyScenario.Cash(programme, donor, "2000.00", receivedOn: Today));
@@ -143,7 +146,7 @@ public abstract class StatementTests<TApp>(TApp app) : IClassFixture<TApp> where
         await own.Get($"/api/v1/donors/{other.Id()}/statements/{ThisYear}.pdf").Expect(HttpStatusCode.NotFound);
     }
 
-    private async Task<long> LedgerBalanceAt(Guid programme, DateOnly day)
+    private static async Task<long> LedgerBalanceAt(AidApp app, Guid programme, DateOnly day)
     {
         await using var connection = await app.OpenDatabaseAsync();
         return await connection.ExecuteScalarAsync<long>(
@@ -160,6 +163,3 @@ public abstract class StatementTests<TApp>(TApp app) : IClassFixture<TApp> where
         return all.ToArray();
     }
 }
-
-public sealed class StatementTestsSqlite(SqliteApp app) : StatementTests<SqliteApp>(app);
-public sealed class StatementTestsPostgres(PostgresApp app) : StatementTests<PostgresApp>(app);

@@ -3,11 +3,12 @@ using Dapper;
 
 namespace Aid.Tests.Api;
 
-public abstract class StudentPrivacyTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : AidApp
+public sealed class StudentPrivacyTests(EngineApps apps) : IClassFixture<EngineApps>
 {
-    [Fact]
-    public async Task The_id_number_phone_and_address_are_stored_encrypted_and_shown_masked()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task The_id_number_phone_and_address_are_stored_encrypted_and_shown_masked(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var programme = await admin.CreateProgramme(Scenario.UniqueCode("ZP"));
         var id = IdNumbers.Make(new DateOnly(2008, 3, 14));
@@ -31,9 +32,10 @@ public abstract class StudentPrivacyTests<TApp>(TApp app) : IClassFixture<TApp> 
         await admin.PostJson("/api/v1/students", StudentScenario.Body(programme.Id(), idNumber: id)).Expect(HttpStatusCode.Conflict);
     }
 
-    [Fact]
-    public async Task Each_role_sees_only_its_share_and_a_reveal_is_audited()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Each_role_sees_only_its_share_and_a_reveal_is_audited(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var programme = await admin.CreateProgramme();
         var id = IdNumbers.Make(new DateOnly(2008, 3, 14));
@@ -80,9 +82,10 @@ public abstract class StudentPrivacyTests<TApp>(TApp app) : IClassFixture<TApp> 
         Assert.DoesNotContain("13912345678", app.Logs.All);
     }
 
-    [Fact]
-    public async Task A_bad_id_number_is_a_400_that_does_not_echo_it_anywhere()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task A_bad_id_number_is_a_400_that_does_not_echo_it_anywhere(Engine engine)
     {
+        var app = await apps.For(engine);
         var admin = app.Admin();
         var programme = await admin.CreateProgramme();
         var good = IdNumbers.Make(new DateOnly(2008, 3, 14));
@@ -98,15 +101,13 @@ public abstract class StudentPrivacyTests<TApp>(TApp app) : IClassFixture<TApp> 
         Assert.DoesNotContain(bad, app.Logs.All);
     }
 
-    [Fact]
-    public async Task The_openapi_document_carries_no_personal_example_data()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task The_openapi_document_carries_no_personal_example_data(Engine engine)
     {
+        var app = await apps.For(engine);
         var doc = await app.Client().Get("/openapi/v1.json").Expect(HttpStatusCode.OK);
         var text = doc.GetRawText();
         Assert.Contains("/api/v1/students", text);
         Assert.DoesNotMatch(@"\d{17}[\dX]", text);
     }
 }
-
-public sealed class StudentPrivacyTestsSqlite(SqliteApp app) : StudentPrivacyTests<SqliteApp>(app);
-public sealed class StudentPrivacyTestsPostgres(PostgresApp app) : StudentPrivacyTests<PostgresApp>(app);

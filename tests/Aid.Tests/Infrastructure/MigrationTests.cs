@@ -1,7 +1,9 @@
+using Aid.Infrastructure;
 using Aid.Infrastructure.Database;
 using Aid.Tests.Support;
 using Dapper;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Aid.Tests.Infrastructure;
 
@@ -11,25 +13,30 @@ public sealed class MigrationFolderTests
     public void Every_engine_folder_has_the_same_migration_ids_and_names()
     {
         var sqlite = MigrationRunner.Embedded("sqlite");
-        var postgres = MigrationRunner.Embedded("postgres");
         Assert.NotEmpty(sqlite);
-        Assert.Equal(sqlite.Select(m => m.Name), postgres.Select(m => m.Name));
         Assert.Equal(sqlite.Select(m => m.Id).Distinct().Count(), sqlite.Count);
         Assert.All(sqlite, m => Assert.Matches("^[0-9]{4}_[a-z0-9_]+$", m.Name));
+        foreach (var provider in DatabaseEngines.All)
+            Assert.Equal(sqlite.Select(m => m.Name), MigrationRunner.Embedded(DatabaseEngines.FolderOf(provider)).Select(m => m.Name));
     }
 }
 
-public abstract class MigrationTests(Engine engine)
+public sealed class MigrationTests
 {
-    [Fact]
-    public async Task Empty_database_gets_every_script_and_a_rerun_applies_nothing()
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Empty_database_gets_every_script_and_a_rerun_applies_nothing(Engine engine)
     {
-        if (engine == Engine.Postgres)
-            Assert.SkipWhen(TestDatabase.PostgresServer is null, $"{TestDatabase.PostgresVariable} is not set.");
+        Engines.SkipUnlessAvailable(engine);
         await using var database = await TestDatabase.CreateAsync(engine);
-        var options = database.Options;
-        IDatabaseEngine db = engine == Engine.Postgres ? new PostgresEngine(options) : new SqliteEngine(options);
-        var runner = new MigrationRunner(db, NullLogger<MigrationRunner>.Instance);
+        // The engine and runner as the app wires them for this provider, without the rest of the app.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Aid:Database:Provider"] = database.Provider,
+            ["ConnectionStrings:Aid"] = database.ConnectionString,
+        }).Build();
+        await using var services = new ServiceCollection().AddLogging().AddAidInfrastructure(configuration).BuildServiceProvider();
+        var db = services.GetRequiredService<IDatabaseEngine>();
+        var runner = services.GetRequiredService<MigrationRunner>();
         var expected = MigrationRunner.Embedded(runner.EngineFolder).Select(m => m.Id).ToList();
 
         var first = await runner.MigrateAsync(TestContext.Current.CancellationToken);
@@ -41,9 +48,5 @@ public abstract class MigrationTests(Engine engine)
         var journal = (await connection.QueryAsync<string>("SELECT id FROM schema_migrations ORDER BY id")).ToList();
         Assert.Equal(expected, journal);
         Assert.Equal(0L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM programmes"));
-        (db as IDisposable)?.Dispose();
     }
 }
-
-public sealed class MigrationTestsSqlite() : MigrationTests(Engine.Sqlite);
-public sealed class MigrationTestsPostgres() : MigrationTests(Engine.Postgres);

@@ -1,56 +1,46 @@
 using System.Data.Common;
 using System.Net.Http.Headers;
 using Aid.Application.ApiKeys;
+using Aid.Infrastructure.Database;
+using Aid.Tests.SqlServer;
 using Dapper;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Data.Sqlite;
-using Npgsql;
 
 namespace Aid.Tests.Support;
 
-/// <summary>The real service (WebApplicationFactory) on a real database of one engine; one per test class.</summary>
-public abstract class AidApp : IAsyncLifetime
+/// <summary>The real service (WebApplicationFactory) on a real, empty database of one engine; one per test class and engine (see <see cref="EngineApps"/>).</summary>
+public sealed class AidApp(Engine engine, Action<IWebHostBuilder>? configure = null) : IAsyncDisposable
 {
     private WebApplicationFactory<Program>? _factory;
     private TestDatabase? _database;
-
-    protected abstract Engine Engine { get; }
+    private string? _label;
 
     private readonly string _secrets = Directory.CreateTempSubdirectory("aid-keys-").FullName;
 
+    public Engine Engine => engine;
     public string AdminKey { get; } = ApiKeyToken.Generate();
     public CapturedLogs Logs { get; } = new();
-    public bool Available { get; private set; }
 
     public TestDatabase Database => _database ?? throw new InvalidOperationException("Not started.");
 
-    public WebApplicationFactory<Program> Factory
-    {
-        get
-        {
-            Assert.SkipUnless(Available, $"PostgreSQL tests need {TestDatabase.PostgresVariable} (a server connection string); CI sets it.");
-            return _factory!;
-        }
-    }
+    public WebApplicationFactory<Program> Factory => _factory ?? throw new InvalidOperationException("Not started.");
 
-    /// <summary>Extra configuration for the app, applied before start.</summary>
-    protected virtual void Configure(IWebHostBuilder builder) { }
-
-    public async ValueTask InitializeAsync()
+    /// <summary>Creates the database and starts the service on it.</summary>
+    public async Task StartAsync()
     {
-        if (Engine == Engine.Postgres && TestDatabase.PostgresServer is null) return;
-        _database = await TestDatabase.CreateAsync(Engine);
+        _label = $"{TestContext.Current.TestClass?.TestClassName ?? "?"} on {engine}";
+        _database = await TestDatabase.CreateAsync(engine);
         _factory = CreateFactory();
         _factory.Server.PreserveExecutionContext = true;
-        Available = true;
     }
 
     /// <summary>Stops the service (as a crash or deploy would, mid-work) and starts a new one on the same database and key.</summary>
     public async Task RestartAsync()
     {
-        await _factory!.DisposeAsync();
+        await Factory.DisposeAsync();
         _factory = CreateFactory();
         _factory.Server.PreserveExecutionContext = true;
     }
@@ -65,7 +55,10 @@ public abstract class AidApp : IAsyncLifetime
             builder.UseSetting("Aid:Security:VerifyPerMinute", "100000");
             builder.UseSetting("Aid:Crypto:KeyFile", Path.Combine(_secrets, "aid.key"));
             builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
-            Configure(builder);
+            // Every statement the service sends in any test is also rendered for SQL Server and parsed as T-SQL.
+            builder.ConfigureServices(services => services.AddSingleton<IDatabaseEngine>(provider =>
+                new SqlServerShadowEngine(DatabaseEngines.Create(provider.GetRequiredService<DatabaseOptions>()))));
+            configure?.Invoke(builder);
         });
 
     public HttpClient Client(string? key = null)
@@ -80,10 +73,7 @@ public abstract class AidApp : IAsyncLifetime
     /// <summary>A raw connection to the app's database, for reading rows as they are stored.</summary>
     public async Task<DbConnection> OpenDatabaseAsync()
     {
-        _ = Factory;
-        DbConnection connection = Database.Engine == Engine.Postgres
-            ? new NpgsqlConnection(Database.ConnectionString)
-            : new SqliteConnection(Database.ConnectionString);
+        var connection = Database.NewConnection();
         await connection.OpenAsync();
         return connection;
     }
@@ -98,19 +88,8 @@ public abstract class AidApp : IAsyncLifetime
     {
         if (_factory is not null) await _factory.DisposeAsync();
         if (Logs.Lines.Any(l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal)))
-            await File.AppendAllTextAsync(Path.Combine(Path.GetTempPath(), "aid-tests-errors.log"), $"=== {GetType().Name}\n{Logs.All}\n");
+            await File.AppendAllTextAsync(Path.Combine(Path.GetTempPath(), "aid-tests-errors.log"), $"=== {_label ?? engine.ToString()}\n{Logs.All}\n");
         if (_database is not null) await _database.DisposeAsync();
         try { Directory.Delete(_secrets, recursive: true); } catch (IOException) { }
-        GC.SuppressFinalize(this);
     }
-}
-
-public sealed class SqliteApp : AidApp
-{
-    protected override Engine Engine => Engine.Sqlite;
-}
-
-public sealed class PostgresApp : AidApp
-{
-    protected override Engine Engine => Engine.Postgres;
 }

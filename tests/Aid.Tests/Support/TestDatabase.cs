@@ -1,20 +1,19 @@
+using System.Data.Common;
+using System.Diagnostics;
 using Aid.Infrastructure.Database;
+using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
 namespace Aid.Tests.Support;
 
-public enum Engine { Sqlite, Postgres }
-
 /// <summary>
-/// A real, empty database per test class: a temporary SQLite file, or a fresh database on the PostgreSQL
-/// server named by AID_TEST_POSTGRES (a connection string without Database). Without AID_TEST_POSTGRES the
-/// PostgreSQL tests skip locally; CI sets it, so there a missing server fails the run.
+/// A real, empty database: a temporary SQLite file, or a fresh database on the server named by the engine's variable
+/// (<see cref="Engines.ServerVariable"/>: AID_TEST_POSTGRES, AID_TEST_SQLSERVER; a connection string without a database).
+/// Without the variable that engine's tests skip; CI sets AID_TEST_POSTGRES, so there a missing PostgreSQL fails the run.
 /// </summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
-    public const string PostgresVariable = "AID_TEST_POSTGRES";
-
     private readonly string? _folder;
     private readonly string? _serverConnectionString;
     private readonly string? _databaseName;
@@ -30,10 +29,19 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public Engine Engine { get; }
     public string ConnectionString { get; }
-    public string Provider => Engine == Engine.Postgres ? "postgres" : "sqlite";
+
+    /// <summary>The app's <c>Aid:Database:Provider</c> for this engine.</summary>
+    public string Provider => Engine switch
+    {
+        Engine.Sqlite => "sqlite",
+        Engine.Postgres => "postgres",
+        Engine.SqlServer => "sqlserver",
+    };
+
     public DatabaseOptions Options => DatabaseOptions.From(Provider, ConnectionString);
 
-    public static string? PostgresServer => Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } s ? s : null;
+    /// <summary>A new, closed connection to this database.</summary>
+    public DbConnection NewConnection() => Connect(Engine, ConnectionString);
 
     public static async Task<TestDatabase> CreateAsync(Engine engine)
     {
@@ -44,30 +52,59 @@ public sealed class TestDatabase : IAsyncDisposable
             return new TestDatabase(engine, $"Data Source={Path.Combine(folder, "aid.db")}", folder, null, null);
         }
 
-        var server = PostgresServer ?? throw new InvalidOperationException($"{PostgresVariable} is not set.");
+        var server = Engines.ServerFor(engine) ?? throw new InvalidOperationException($"{Engines.ServerVariable(engine)} is not set.");
         var name = "aid_test_" + Guid.NewGuid().ToString("N")[..16];
-        await using (var connection = new NpgsqlConnection(server))
+        await ExecuteOnServerAsync(engine, server, engine switch
         {
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand($"CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0", connection);
-            await command.ExecuteNonQueryAsync();
-        }
-        var builder = new NpgsqlConnectionStringBuilder(server) { Database = name };
-        return new TestDatabase(engine, builder.ToString(), null, server, name);
+            Engine.Postgres => $"CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0",
+            Engine.SqlServer => $"CREATE DATABASE [{name}]; ALTER DATABASE [{name}] SET READ_COMMITTED_SNAPSHOT ON;",
+            Engine.Sqlite => throw new UnreachableException(),
+        });
+        var connectionString = engine switch
+        {
+            Engine.Postgres => new NpgsqlConnectionStringBuilder(server) { Database = name }.ToString(),
+            Engine.SqlServer => new SqlConnectionStringBuilder(server) { InitialCatalog = name }.ToString(),
+            Engine.Sqlite => throw new UnreachableException(),
+        };
+        return new TestDatabase(engine, connectionString, null, server, name);
     }
 
     public async ValueTask DisposeAsync()
     {
+        // Pooled connections would keep the file open, or the database in use.
+        Action clearPools = Engine switch
+        {
+            Engine.Sqlite => SqliteConnection.ClearAllPools,
+            Engine.Postgres => NpgsqlConnection.ClearAllPools,
+            Engine.SqlServer => SqlConnection.ClearAllPools,
+        };
+        clearPools();
         if (Engine == Engine.Sqlite)
         {
-            SqliteConnection.ClearAllPools(); // pooled connections would keep the file open
             try { Directory.Delete(_folder!, recursive: true); } catch (IOException) { }
             return;
         }
-        NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(_serverConnectionString);
+        await ExecuteOnServerAsync(Engine, _serverConnectionString!, Engine switch
+        {
+            Engine.Postgres => $"DROP DATABASE IF EXISTS {_databaseName} WITH (FORCE)",
+            Engine.SqlServer => $"ALTER DATABASE [{_databaseName}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE [{_databaseName}];",
+            Engine.Sqlite => throw new UnreachableException(),
+        });
+    }
+
+    private static DbConnection Connect(Engine engine, string connectionString) => engine switch
+    {
+        Engine.Sqlite => new SqliteConnection(connectionString),
+        Engine.Postgres => new NpgsqlConnection(connectionString),
+        Engine.SqlServer => new SqlConnection(connectionString),
+    };
+
+    private static async Task ExecuteOnServerAsync(Engine engine, string server, string sql)
+    {
+        await using var connection = Connect(engine, server);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_databaseName} WITH (FORCE)", connection);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
         await command.ExecuteNonQueryAsync();
     }
 }

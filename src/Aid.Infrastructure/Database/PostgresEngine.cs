@@ -1,0 +1,34 @@
+using System.Data;
+using System.Data.Common;
+using Aid.Application.Common;
+using Dapper;
+using Npgsql;
+
+namespace Aid.Infrastructure.Database;
+
+/// <summary>The server engine: READ COMMITTED plus explicit row locks; migrations under a session advisory lock.</summary>
+internal sealed class PostgresEngine(DatabaseOptions options) : IDatabaseEngine, IDisposable
+{
+    private const long MigrationLock = 7261001;
+    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(options.ConnectionString);
+
+    public string Name => "postgres";
+    public ISqlDialect Dialect => PostgresDialect.Instance;
+    public DatabaseOptions Options { get; } = options;
+
+    public string JournalDdl =>
+        "CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)";
+
+    public async ValueTask<DbConnection> OpenAsync(CancellationToken ct) => await _dataSource.OpenConnectionAsync(ct);
+
+    public async ValueTask<(DbTransaction, IDisposable?)> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
+        (await ((NpgsqlConnection)connection).BeginTransactionAsync(IsolationLevel.ReadCommitted, ct), null);
+
+    public async Task<IAsyncDisposable> LockMigrationsAsync(DbConnection connection, CancellationToken ct)
+    {
+        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key)", new { key = MigrationLock }, cancellationToken: ct));
+        return new StatementRelease(connection, "SELECT pg_advisory_unlock(@key)", new { key = MigrationLock });
+    }
+
+    public void Dispose() => _dataSource.Dispose();
+}

@@ -1,0 +1,75 @@
+using System.Data.Common;
+using Aid.Application.Common;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Aid.Infrastructure.Database;
+
+/// <summary>The embedded default: one file, WAL, one writer at a time (BEGIN IMMEDIATE behind an in-process gate).</summary>
+internal sealed class SqliteEngine : IDatabaseEngine
+{
+    // One writer per database file in this process: waiting here is fair and cheap, where SQLite's busy
+    // handler would sleep and retry. busy_timeout still covers writers in other processes (migrate, backup).
+    private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly string _connectionString;
+    private readonly string _pragmas;
+
+    public SqliteEngine(DatabaseOptions options)
+    {
+        Options = options;
+        var builder = new SqliteConnectionStringBuilder(options.ConnectionString) { Pooling = true };
+        if (builder.DataSource is { Length: > 0 } path && path != ":memory:" && Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder)
+            Directory.CreateDirectory(folder);
+        _connectionString = builder.ToString();
+        _pragmas = $"PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; PRAGMA synchronous = {options.SqliteSynchronous};";
+    }
+
+    public string Name => "sqlite";
+    public ISqlDialect Dialect => SqliteDialect.Instance;
+    public DatabaseOptions Options { get; }
+
+    public string JournalDdl =>
+        "CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
+
+    public async ValueTask<DbConnection> OpenAsync(CancellationToken ct)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = _pragmas;
+        await command.ExecuteNonQueryAsync(ct);
+        return connection;
+    }
+
+    public async ValueTask<(DbTransaction, IDisposable?)> BeginWriteAsync(DbConnection connection, CancellationToken ct)
+    {
+        await _writer.WaitAsync(ct);
+        try
+        {
+            // deferred: false → BEGIN IMMEDIATE: the write lock is taken now, not at the first write.
+            var transaction = ((SqliteConnection)connection).BeginTransaction(deferred: false);
+            return (transaction, new Releaser(_writer));
+        }
+        catch
+        {
+            _writer.Release();
+            throw;
+        }
+    }
+
+    // Each migration runs in BEGIN IMMEDIATE, which already excludes other writers; WAL is set once, here.
+    public async Task<IAsyncDisposable> LockMigrationsAsync(DbConnection connection, CancellationToken ct)
+    {
+        await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode = WAL", cancellationToken: ct));
+        return new StatementRelease(connection, null);
+    }
+
+    private sealed class Releaser(SemaphoreSlim gate) : IDisposable
+    {
+        private int _released;
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) gate.Release();
+        }
+    }
+}
