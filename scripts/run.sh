@@ -16,5 +16,16 @@ if [ ${#need[@]} -gt 0 ] && command -v apt-get >/dev/null; then
   sudo_ apt-get update -qq && sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null \
     || echo "Could not install fonts; the service runs, PDF endpoints answer 503 until a CJK font is configured." >&2
 fi
-dotnet build src/Aid.Api -c Release --nologo -v quiet
+echo "Restoring NuGet packages (first run: about a minute)…"
+dotnet restore src/Aid.Api --nologo -v quiet
+echo "Building…"
+dotnet build src/Aid.Api -c Release --nologo -v quiet --no-restore
+url=${ASPNETCORE_URLS:-http://127.0.0.1:5080}
+args=("$@")
+for i in "${!args[@]}"; do [ "${args[$i]}" = --urls ] && [ $((i + 1)) -lt ${#args[@]} ] && url=${args[$((i + 1))]}; done
+case "${1:-}" in
+  seed-demo) echo "Loading the Zhenping demo (a minute or two)…" ;;
+  migrate) echo "Applying migrations…" ;;
+  *) echo "Starting Aid on $url … (Ctrl+C stops it)" ;;
+esac
 exec dotnet src/Aid.Api/bin/Release/net10.0/Aid.Api.dll "$@"

@@ -8,9 +8,11 @@ using Aid.Application.Common;
 using Aid.Application.Pipeline;
 using Aid.Application.Programmes;
 using Aid.Infrastructure;
+using Aid.Infrastructure.Configuration;
 using Aid.Infrastructure.Database;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using System.Threading.RateLimiting;
 using Scalar.AspNetCore;
 
@@ -22,26 +24,33 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RequestBodyLimit.JsonBytes);
 
-var zoneId = builder.Configuration["Aid:TimeZone"] ?? "Asia/Shanghai";
-builder.Services.AddAidApplication(TimeZoneInfo.FindSystemTimeZoneById(zoneId));
+// Every Aid:* setting is read into options validated at start-up (Infrastructure/ServiceSettings.cs, Aid.Infrastructure/Configuration).
+builder.Services.AddAidSettings(builder.Configuration);
+builder.Services.AddAidApplication(TimeZoneSettings.Peek(builder.Configuration));
 builder.Services.AddAidInfrastructure(builder.Configuration);
+builder.Services.AddAidHealthChecks(); // /health, /health/live, /health/ready (Infrastructure/HealthChecks.cs)
+builder.Services.AddAidTelemetry(builder.Configuration); // the Aid meter; OTLP export only with OTEL_EXPORTER_OTLP_ENDPOINT
+// "Request starting … ?q=<a donor's name>": request lines carry query strings, so they stay out of the log at any level.
+builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 builder.Services.AddMediator((Mediator.MediatorOptions options) =>
 {
     options.ServiceLifetime = ServiceLifetime.Scoped;
     options.Assemblies = [typeof(CreateProgramme)];
     options.PipelineBehaviors =
     [
+        typeof(MetricsPublishBehaviour<,>),
         typeof(ValidationBehaviour<,>),
         typeof(TransactionBehaviour<,>),
         typeof(IdempotencyBehaviour<,>),
+        typeof(MetricsRecordBehaviour<,>),
         typeof(AuditBehaviour<,>),
     ];
 });
 
+builder.Services.AddRequestValidators();
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddScoped<ICurrentActor, HttpActor>();
 builder.Services.AddSingleton<IRequestBaseUrl, HttpRequestBaseUrl>();
-builder.Services.AddSingleton(ReceiptConfiguration.Read(builder.Configuration));
 builder.Services.AddSingleton<DatabaseInitializer>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<DatabaseInitializer>());
 builder.Services.AddSingleton<Aid.Api.Demo.DemoSeeder>();
@@ -49,21 +58,28 @@ builder.Services.AddHostedService<ReceiptRunWorker>();
 builder.Services.AddRateLimiter(o =>
 {
     o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-    var perMinute = builder.Configuration.GetValue("Aid:Security:VerifyPerMinute", 60);
     o.AddPolicy(VerifyEndpoints.RateLimitPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
         http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-        _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+        _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = http.RequestServices.GetRequiredService<IOptions<SecuritySettings>>().Value.VerifyPerMinute,
+            Window = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+        }));
 });
 
 // The limiter reads the unnamed options; the handler's named options carry nothing else.
-builder.Services.Configure<ApiKeyAuthenticationOptions>(o =>
-    o.FailuresPerMinute = builder.Configuration.GetValue("Aid:Security:FailedAuthenticationsPerMinute", 60));
+builder.Services.AddOptions<ApiKeyAuthenticationOptions>().Configure<IOptions<SecuritySettings>>((o, security) =>
+    o.FailuresPerMinute = security.Value.FailedAuthenticationsPerMinute);
 builder.Services.AddSingleton<FailedAuthenticationLimiter>();
+builder.Services.AddAidHttpHardening(); // security headers, response compression, 429 answers (Infrastructure/HttpHardening.cs)
 builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
     .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
 builder.Services.AddAuthorizationBuilder().AddAidPolicies();
 
-builder.Services.AddProblemDetails();
+// Every problem (thrown, or a bare status such as 404/401/405) gets its title in the caller's language.
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+    c.ProblemDetails.Title = ProblemLanguage.Title(c.HttpContext, c.ProblemDetails.Title));
 builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.Configure<JsonOptions>(o =>
@@ -75,27 +91,43 @@ builder.Services.Configure<JsonOptions>(o =>
     o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
     o.SerializerOptions.Converters.Add(new UtcTimestampConverter());
 });
-builder.Services.AddOpenApi();
+builder.Services.AddAidOpenApi();
 
 var app = builder.Build();
+
+// A bad setting stops here, before anything listens or logs: one line naming it and what is allowed, exit code 1.
+if (app.Services.ConfigurationProblem() is { } configurationProblem)
+{
+    Console.Error.WriteLine($"Aid: configuration error: {configurationProblem}");
+    return 1;
+}
 
 if (args is ["migrate", ..])
 {
     var applied = await app.Services.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
     Console.WriteLine(applied.Count == 0 ? "Database is up to date." : $"Applied migrations: {string.Join(", ", applied)}");
-    return;
+    return 0;
 }
 
 if (args is ["seed-demo", ..])
 {
     // Migrations and the bootstrap key first, exactly as at start-up; then the demo through the normal commands.
-    await app.Services.GetRequiredService<DatabaseInitializer>().StartingAsync(CancellationToken.None);
-    Console.WriteLine(await app.Services.GetRequiredService<DemoSeeder>().SeedAsync(CancellationToken.None));
-    return;
+    await using (app)
+    {
+        await app.Services.GetRequiredService<DatabaseInitializer>().StartingAsync(CancellationToken.None);
+        var seeder = app.Services.GetRequiredService<DemoSeeder>();
+        if (!await seeder.IsEmptyAsync(CancellationToken.None))
+        {
+            Console.Error.WriteLine($"Aid: {DemoSeeder.NotEmpty}");
+            return 1;
+        }
+        Console.WriteLine(await seeder.SeedAsync(CancellationToken.None));
+        return 0;
+    }
 }
 
 // Behind a TLS-terminating reverse proxy: X-Forwarded-* are honoured only from the proxies listed in Aid:Security:KnownProxies.
-var proxies = app.Configuration.GetSection("Aid:Security:KnownProxies").GetChildren().Select(c => c.Value).OfType<string>().ToList();
+var proxies = app.Services.GetRequiredService<IOptions<SecuritySettings>>().Value.KnownProxies;
 if (proxies.Count > 0)
 {
     var forwarded = new ForwardedHeadersOptions
@@ -104,10 +136,11 @@ if (proxies.Count > 0)
     };
     forwarded.KnownProxies.Clear();
     forwarded.AllowedHosts.Clear();
-    foreach (var proxy in proxies) forwarded.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+    foreach (var proxy in proxies) forwarded.KnownProxies.Add(proxy);
     app.UseForwardedHeaders(forwarded);
 }
 
+app.UseAidHttpHardening();
 app.UseExceptionHandler();
 app.UseJsonBodyLimit();
 app.UseStatusCodePages();
@@ -133,4 +166,13 @@ app.MapStatements();
 app.MapGoods();
 app.MapAudit();
 
-app.Run();
+try
+{
+    app.Run();
+}
+catch (Exception e) when (SettingsRegistration.Describe(e) is { } startProblem) // options a library validates only as the host starts
+{
+    Console.Error.WriteLine($"Aid: configuration error: {startProblem}");
+    return 1;
+}
+return 0;

@@ -13,6 +13,8 @@ public static class DependencyInjection
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new BusinessClock(sp.GetRequiredService<TimeProvider>(), businessZone));
         services.AddScoped<AccessScope>();
+        services.AddScoped<Pipeline.IdempotencyKey>();
+        services.AddScoped<Preconditions>();
         services.AddScoped<AuditRecorder>();
         services.AddScoped<AuditTrail>();
         services.AddScoped<Ledger.Journal>();

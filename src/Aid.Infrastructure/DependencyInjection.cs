@@ -1,10 +1,12 @@
 using Aid.Application.Common;
 using Aid.Application.Receipts;
+using Aid.Infrastructure.Configuration;
 using Aid.Infrastructure.Crypto;
 using Aid.Infrastructure.Database;
 using Aid.Infrastructure.Pdf;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Aid.Infrastructure;
 
@@ -13,15 +15,17 @@ public static class DependencyInjection
     public static IServiceCollection AddAidInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
         DapperTypeHandlers.Register();
-        var options = DatabaseOptions.From(
-            configuration["Aid:Database:Provider"], configuration.GetConnectionString("Aid"), configuration["Aid:Database:SqliteSynchronous"]);
-        services.AddSingleton(options);
-        services.AddSingleton(_ => DatabaseEngines.Create(options));
+        // Read and validated at start-up (ValidateOnStart): a bad value stops the service with one line naming the setting.
+        services.AddSettings<DatabaseSettings>(configuration);
+        services.AddSettings<CryptoSettings>(configuration);
+        services.AddSettings<PdfSettings>(configuration);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<DatabaseSettings>>().Value.Database);
+        services.AddSingleton(sp => DatabaseEngines.Create(sp.GetRequiredService<DatabaseOptions>()));
         services.AddScoped<IDbSession, DbSession>();
         services.AddSingleton<MigrationRunner>();
-        services.AddSingleton<IKeyRing>(_ => new KeyRing(configuration["Aid:Crypto:KeyFile"] ?? "data/aid.key"));
-        services.AddSingleton(_ => CjkFonts.Load(configuration.GetSection("Aid:Pdf:Fonts").GetChildren()
-            .OrderBy(c => int.TryParse(c.Key, out var i) ? i : int.MaxValue).Select(c => c.Value).OfType<string>().Where(v => v.Length > 0).ToList()));
+        services.AddSingleton(sp => new KeyRing(sp.GetRequiredService<IOptions<CryptoSettings>>().Value.KeyFile));
+        services.AddSingleton<IKeyRing>(sp => sp.GetRequiredService<KeyRing>());
+        services.AddSingleton(sp => CjkFonts.Load(sp.GetRequiredService<IOptions<PdfSettings>>().Value.Fonts));
         services.AddSingleton<IReceiptRenderer, ReceiptPdf>();
         services.AddSingleton<IFieldCipher, FieldCipher>();
         services.AddSingleton<Statements.StatementPdf>();

@@ -22,8 +22,8 @@ public static class Probe
         while (clock.Elapsed < TimeSpan.FromSeconds(3))
         {
             await using var scope = aid.Services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<ISender>().Send(new RecordGift(programme, donor, null, new DateOnly(2024, 5, 1), "cash", "100.00",
-                null, "bank_transfer", $"P-{n}", null, null, null, null, null, null));
+            await scope.ServiceProvider.GetRequiredService<ISender>().Send(new RecordGift(programme, donor, new DateOnly(2024, 5, 1), $"P-{n}", null,
+                new CashGift(10000, PaymentMethod.BankTransfer), InKind: null));
             n++;
         }
         var direct = n / clock.Elapsed.TotalSeconds;
@@ -52,7 +52,7 @@ public static class Probe
             }
             Add("dispose", sw);
         }
-        var command = new RecordGift(programme, donor, null, new DateOnly(2024, 5, 1), "cash", "100.00", null, "bank_transfer", "V-1", null, null, null, null, null, null);
+        var command = new RecordGift(programme, donor, new DateOnly(2024, 5, 1), "V-1", null, new CashGift(10000, PaymentMethod.BankTransfer), InKind: null);
         var validator = aid.Services.GetRequiredService<FluentValidation.IValidator<RecordGift>>();
         var vsw = Stopwatch.StartNew();
         for (var i = 0; i < 1000; i++) validator.Validate(command);

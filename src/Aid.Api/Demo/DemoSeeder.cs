@@ -27,23 +27,33 @@ internal sealed class DemoSeeder(IServiceProvider services, ILogger<DemoSeeder> 
     private static readonly string[] Companies = ["安康市汉滨区爱心企业协会", "陕西秦巴山水旅游有限公司", "安康富硒茶业有限公司", "镇坪县医药有限责任公司", "汉滨区青年企业家协会",
         "西安科创软件有限公司", "安康市建设工程有限公司", "陕西绿源农业科技有限公司", "镇坪县腊肉食品厂", "安康市供销合作社", "汉江银行安康分行青年团支部", "陕西华秦物流有限公司"];
     private static readonly string[] Schools = ["镇坪县中学", "镇坪县城关中学", "曾家镇中学", "牛头店镇九年制学校", "钟宝镇中学", "华坪镇中心学校"];
-    private static readonly string[] Methods = ["bank_transfer", "wechat_pay", "alipay", "bank_transfer", "cash"];
+    private static readonly PaymentMethod[] Methods = [PaymentMethod.BankTransfer, PaymentMethod.WechatPay, PaymentMethod.Alipay, PaymentMethod.BankTransfer, PaymentMethod.Cash];
+
+    /// <summary>What <c>seed-demo</c> says about a database that already has programmes.</summary>
+    public const string NotEmpty = "the database is not empty: seed-demo loads the demo into an empty database only (this one has "
+        + "programmes already). Start fresh with a new database, e.g. ConnectionStrings__Aid=\"Data Source=data/demo.db\" ./scripts/run.sh seed-demo "
+        + "(then run the service with the same setting).";
+
+    /// <summary>True while the database has no programme: the demo loads into an empty database only.</summary>
+    public async Task<bool> IsEmptyAsync(CancellationToken ct)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var existing = await scope.ServiceProvider.GetRequiredService<ISender>().Send(new ListProgrammes(null, null, 1, null), ct);
+        return existing.Items.Count == 0;
+    }
 
     public async Task<string> SeedAsync(CancellationToken ct)
     {
         var random = new Random(2021);
-        await using var root = services.CreateAsyncScope();
-        var rootSender = root.ServiceProvider.GetRequiredService<ISender>();
-        var existing = await rootSender.Send(new ListProgrammes(null, null, 1, null), ct);
-        if (existing.Items.Count > 0)
-            throw new InvalidOperationException("seed-demo loads into an empty database only (programmes exist already).");
+        if (!await IsEmptyAsync(ct))
+            throw new InvalidOperationException(NotEmpty);
 
         // The programme, then two manager keys: one requests, the other approves (four eyes).
         var programme = await Send(null, new CreateProgramme("ZP-2021", "青系镇坪，雏鹰伴翔", "陕西省安康市镇坪县", "镇坪县教育体育和科技局", "CNY",
-            new DateOnly(2021, 9, 1), new DateOnly(2024, 8, 31), "1000.00", "360000.00"), ct);
-        await Send(null, new UpdateProgramme(programme.Id, null, null, null, null, null, null, null, null, ProgrammeStatus.Active), ct);
-        var requesterKey = await Send(null, new CreateApiKey("项目经理（演示）", Roles.Manager, [programme.Id], null), ct);
-        var approverKey = await Send(null, new CreateApiKey("复核经理（演示）", Roles.Manager, [programme.Id], null), ct);
+            new DateOnly(2021, 9, 1), new DateOnly(2024, 8, 31), Money.Parse("1000.00"), Money.Parse("360000.00")), ct);
+        await Send(null, new UpdateProgramme(programme.Id, null, null, null, null, null, null, null, null, ProgrammeState.Active), ct);
+        var requesterKey = await Send(null, new CreateApiKey("项目经理（演示）", Role.Manager, [programme.Id], null), ct);
+        var approverKey = await Send(null, new CreateApiKey("复核经理（演示）", Role.Manager, [programme.Id], null), ct);
         var requester = new Actor(requesterKey.Id, Roles.Manager, [programme.Id], null);
         var approver = new Actor(approverKey.Id, Roles.Manager, [programme.Id], null);
 
@@ -51,7 +61,7 @@ internal sealed class DemoSeeder(IServiceProvider services, ILogger<DemoSeeder> 
         for (var i = 0; i < 120; i++)
         {
             var birth = new DateOnly(2004 + random.Next(0, 6), 1 + random.Next(0, 12), 1 + random.Next(0, 28));
-            students.Add(await Send(requester, new RegisterStudent(programme.Id, Name(random), random.Next(2) == 0 ? "female" : "male", birth,
+            students.Add(await Send(requester, new RegisterStudent(programme.Id, Name(random), random.Next(2) == 0 ? Gender.Female : Gender.Male, birth,
                 IdNumber(birth, i), Schools[i % Schools.Length], Grade(birth), "镇坪县", true, Name(random), $"139{random.Next(10000000, 99999999)}",
                 $"镇坪县{Schools[i % Schools.Length][..3]}村{random.Next(1, 9)}组", new DateOnly(2021, 8, 20), $"监护人同意书-2021-{i + 1:000}"), ct));
         }
@@ -60,21 +70,22 @@ internal sealed class DemoSeeder(IServiceProvider services, ILogger<DemoSeeder> 
         for (var i = 0; i < 300; i++)
         {
             var organisation = i % 10 == 9;
-            donors.Add(await Send(requester, new CreateDonor(organisation ? DonorKinds.Organisation : DonorKinds.Person,
+            donors.Add(await Send(requester, new CreateDonor(organisation ? DonorKind.Organisation : DonorKind.Person,
                 organisation ? Companies[(i / 10) % Companies.Length] + (i >= 120 ? $"（{i / 120 + 1}）" : "") : Name(random),
                 i % 13 == 5, i % 17 == 3 ? "en" : "zh-CN", null, null, null, null), ct));
         }
 
         // 结对: one donor per student for the three years.
         for (var i = 0; i < 100; i++)
-            await Send(requester, new CreateSponsorship(programme.Id, donors[i].Id, students[i].Id, 2021, 2023, "1000.00"), ct);
+            await Send(requester, new CreateSponsorship(programme.Id, donors[i].Id, students[i].Id, 2021, 2023, Money.Parse("1000.00")), ct);
 
         // Pledges of the sponsors (3,000.00 over three years), paid by yearly gifts; the others give freely (Zipf-like counts).
         var gifts = new List<GiftView>();
         var reference = 0;
         for (var i = 0; i < 100; i++)
         {
-            var pledge = await Send(requester, new CreatePledge(donors[i].Id, programme.Id, "3000.00", null, PledgeFrequencies.Yearly, 3, new DateOnly(2021, 9, 1), null), ct);
+            var pledge = await Send(requester, new CreatePledge(donors[i].Id, programme.Id, Money.Parse("3000.00"), null,
+                new RegularSchedule(PledgeFrequency.Yearly, 3, new DateOnly(2021, 9, 1)), null), ct);
             foreach (var year in new[] { 2021, 2022, 2023 })
             {
                 if (i % 25 == 7 && year == 2023) continue; // a few pledges are still open
@@ -91,8 +102,8 @@ internal sealed class DemoSeeder(IServiceProvider services, ILogger<DemoSeeder> 
                 gifts.Add(await Send(requester, Cash(programme.Id, donors[i].Id, null, day, amount.ToString("0.00", CultureInfo.InvariantCulture), random, ++reference), ct));
             }
         }
-        var masks = await Send(requester, new RecordGift(programme.Id, donors[9].Id, null, new DateOnly(2022, 2, 15), GiftKinds.InKind, null, null, null,
-            "MASK-INV-2022-0215", null, "一次性医用口罩（发放各校）", 5000m, "只", ValuationBases.Invoice, "2500.00"), ct);
+        var masks = await Send(requester, new RecordGift(programme.Id, donors[9].Id, new DateOnly(2022, 2, 15), "MASK-INV-2022-0215", null,
+            Cash: null, InKind: new InKindGift("一次性医用口罩（发放各校）", 5000m, "只", ValuationBasis.Invoice, Money.Parse("2500.00"))), ct);
         for (var school = 0; school < Schools.Length; school++)
             await Send(requester, new Aid.Application.Goods.DistributeGoods(masks.Id, school < Schools.Length - 1 ? 800m : 1000m, Schools[school],
                 new DateOnly(2022, 2, 21), $"口罩签收单-{school + 1:00}"), ct);
@@ -100,7 +111,7 @@ internal sealed class DemoSeeder(IServiceProvider services, ILogger<DemoSeeder> 
         // Annual receipts per donor and year.
         foreach (var donor in donors)
             foreach (var year in new[] { 2021, 2022, 2023, 2024 })
-                try { await Send(requester, new IssueReceipt(null, donor.Id, year, null), ct); }
+                try { await Send(requester, new IssueReceipt(null, new AnnualReceipt(donor.Id, year)), ct); }
                 catch (ConflictException) { } // nothing to receipt that year
 
         // A bounced transfer: the gift is reversed, its annual receipt voided and reissued for the donor's other gifts.
@@ -118,14 +129,14 @@ internal sealed class DemoSeeder(IServiceProvider services, ILogger<DemoSeeder> 
             ("2023-2024", "秋季学期", new DateOnly(2023, 10, 16)), ("2023-2024", "春季学期", new DateOnly(2024, 3, 15)),
         })
         {
-            if (paidOn > withdrawnOn && students[17].Status == StudentStatus.Active)
+            if (paidOn > withdrawnOn && students[17].Status == StudentStatus.Active.Code())
                 students[17] = await Send(requester, new UpdateStudent(students[17].Id, null, null, null, null, null, null, null, null,
                     StudentStatus.Withdrawn, withdrawnOn), ct);
             foreach (var student in students)
             {
-                if (student.Status == StudentStatus.Withdrawn) continue;
-                var request = await Send(requester, new RequestDisbursement(programme.Id, student.Id, academicYear, term, "助学金", "500.00",
-                    student.Code.EndsWith('0') ? "school_account" : "aid_card", $"ZP-{academicYear}-{(term == "秋季学期" ? "A" : "S")}"), ct);
+                if (student.Status == StudentStatus.Withdrawn.Code()) continue;
+                var request = await Send(requester, new RequestDisbursement(programme.Id, student.Id, academicYear, term, "助学金", Money.Parse("500.00"),
+                    student.Code.EndsWith('0') ? DisbursementChannel.SchoolAccount : DisbursementChannel.AidCard, $"ZP-{academicYear}-{(term == "秋季学期" ? "A" : "S")}"), ct);
                 await Send(approver, new ApproveDisbursement(request.Id), ct);
                 await Send(requester, new PayDisbursement(request.Id, $"镇坪县农商行-{paidOn:yyyyMMdd}-{student.Code}", $"签收单-{academicYear}-{term}-{student.Code}", paidOn), ct);
                 paid++;
@@ -159,8 +170,9 @@ internal sealed class DemoSeeder(IServiceProvider services, ILogger<DemoSeeder> 
     private static RecordGift Cash(Guid programme, Guid donor, Guid? pledge, DateOnly day, string amount, Random random, int reference)
     {
         var method = Methods[random.Next(Methods.Length)];
-        return new RecordGift(programme, donor, pledge, day, GiftKinds.Cash, amount, null, method,
-            method == PaymentMethods.Cash ? null : $"{method.ToUpperInvariant()[..2]}-{day:yyyyMMdd}-{reference:00000}", null, null, null, null, null, null);
+        return new RecordGift(programme, donor, day,
+            method == PaymentMethod.Cash ? null : $"{method.Code().ToUpperInvariant()[..2]}-{day:yyyyMMdd}-{reference:00000}", null,
+            new CashGift(Money.Parse(amount), method, pledge), InKind: null);
     }
 
     private static string Name(Random random) => Surnames[random.Next(Surnames.Length)] + Given[random.Next(Given.Length)];

@@ -8,7 +8,7 @@ internal static class AuditEndpoints
 {
     public static void MapAudit(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/audit").WithTags("Audit trail").RequireAuthorization(Policies.Reader);
+        var group = app.MapGroup("/api/v1/audit").WithTags("Audit trail").RequireAuthorization(Policies.Reader).RejectUnknownQueryParameters().WithNextLinks();
 
         group.MapGet("/", async (int? limit, string? cursor, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new ListAuditRecords(limit, cursor), ct)))

@@ -2,7 +2,6 @@ using Aid.Api.Infrastructure;
 using Aid.Application.Disbursements;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 
 namespace Aid.Api.Endpoints;
 
@@ -10,13 +9,13 @@ internal static class DisbursementEndpoints
 {
     public static void MapDisbursements(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/disbursements").WithTags("Disbursements").RequireAuthorization(Policies.Reader);
+        var group = app.MapGroup("/api/v1/disbursements").WithTags("Disbursements").RequireAuthorization(Policies.Reader).RejectUnknownQueryParameters().WithNextLinks().ValidateRequests();
 
-        group.MapPost("/", async (RequestDisbursement body, [FromHeader(Name = IdempotencyKeyHeader.Name)] string? key, ISender sender, CancellationToken ct) =>
+        group.MapPost("/", async (RequestDisbursementRequest body, ISender sender, CancellationToken ct) =>
         {
-            var disbursement = await sender.Send(body with { IdempotencyKey = IdempotencyKeyHeader.Validate(key) }, ct);
+            var disbursement = await sender.Send(body.ToCommand(), ct);
             return TypedResults.Created($"/api/v1/disbursements/{disbursement.Id}", disbursement);
-        }).RequireAuthorization(Policies.Staff).WithSummary("Request a payment to a student for a year and term");
+        }).Idempotent().RequireAuthorization(Policies.Staff).WithSummary("Request a payment to a student for a year and term");
 
         group.MapGet("/", async (Guid? programmeId, Guid? studentId, string? status, int? limit, string? cursor, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new ListDisbursements(programmeId, studentId, status, limit, cursor), ct)))
@@ -24,25 +23,22 @@ internal static class DisbursementEndpoints
 
         group.MapGet("/{id:guid}", async Task<Results<Ok<DisbursementView>, NotFound>> (Guid id, ISender sender, CancellationToken ct) =>
             await sender.Send(new GetDisbursement(id), ct) is { } d ? TypedResults.Ok(d) : TypedResults.NotFound())
-            .WithSummary("A disbursement with the gifts that funded it");
+            .WithETag().WithSummary("A disbursement with the gifts that funded it");
 
-        group.MapPost("/{id:guid}/approve", async (Guid id, [FromHeader(Name = IdempotencyKeyHeader.Name)] string? key, ISender sender, CancellationToken ct) =>
-            TypedResults.Ok(await sender.Send(new ApproveDisbursement(id) { IdempotencyKey = IdempotencyKeyHeader.Validate(key) }, ct)))
-            .RequireAuthorization(Policies.Staff).WithSummary("Approve (by a different key than the requester's)");
+        group.MapPost("/{id:guid}/approve", async (Guid id, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new ApproveDisbursement(id), ct)))
+            .Idempotent().RequireAuthorization(Policies.Staff).WithSummary("Approve (by a different key than the requester's)");
 
-        group.MapPost("/{id:guid}/reject", async (Guid id, ReasonBody body, [FromHeader(Name = IdempotencyKeyHeader.Name)] string? key, ISender sender, CancellationToken ct) =>
-            TypedResults.Ok(await sender.Send(new RejectDisbursement(id, body.Reason) { IdempotencyKey = IdempotencyKeyHeader.Validate(key) }, ct)))
-            .RequireAuthorization(Policies.Staff).WithSummary("Reject a requested or approved disbursement");
+        group.MapPost("/{id:guid}/reject", async (Guid id, ReasonRequest body, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new RejectDisbursement(id, body.Reason!), ct)))
+            .Idempotent().RequireAuthorization(Policies.Staff).WithSummary("Reject a requested or approved disbursement");
 
-        group.MapPost("/{id:guid}/pay", async (Guid id, PayBody body, [FromHeader(Name = IdempotencyKeyHeader.Name)] string? key, ISender sender, CancellationToken ct) =>
-            TypedResults.Ok(await sender.Send(new PayDisbursement(id, body.PayoutReference, body.EvidenceReference, body.PaidOn)
-                { IdempotencyKey = IdempotencyKeyHeader.Validate(key) }, ct)))
-            .RequireAuthorization(Policies.Staff).WithSummary("Record the payment (posts the ledger entry, funded oldest gifts first)");
+        group.MapPost("/{id:guid}/pay", async (Guid id, PayDisbursementRequest body, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(body.ToCommand(id), ct)))
+            .Idempotent().RequireAuthorization(Policies.Staff).WithSummary("Record the payment (posts the ledger entry, funded oldest gifts first)");
 
-        group.MapPost("/{id:guid}/reverse", async (Guid id, ReasonBody body, [FromHeader(Name = IdempotencyKeyHeader.Name)] string? key, ISender sender, CancellationToken ct) =>
-            TypedResults.Ok(await sender.Send(new ReverseDisbursement(id, body.Reason) { IdempotencyKey = IdempotencyKeyHeader.Validate(key) }, ct)))
-            .RequireAuthorization(Policies.Staff).WithSummary("Reverse a paid disbursement");
+        group.MapPost("/{id:guid}/reverse", async (Guid id, ReasonRequest body, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new ReverseDisbursement(id, body.Reason!), ct)))
+            .Idempotent().RequireAuthorization(Policies.Staff).WithSummary("Reverse a paid disbursement");
     }
-
-    internal sealed record PayBody(string? PayoutReference, string? EvidenceReference, DateOnly? PaidOn);
 }

@@ -1,7 +1,7 @@
-using Aid.Api.Infrastructure;
 using Aid.Application.Goods;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Aid.Api.Infrastructure;
 using Mediator;
-using Microsoft.AspNetCore.Mvc;
 
 namespace Aid.Api.Endpoints;
 
@@ -9,11 +9,17 @@ internal static class GoodsEndpoints
 {
     public static void MapGoods(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/goods-distributions", async (DistributeGoods body, [FromHeader(Name = IdempotencyKeyHeader.Name)] string? key, ISender sender,
-            CancellationToken ct) =>
+        var group = app.MapGroup("/api/v1/goods-distributions").WithTags("Goods").RequireAuthorization(Policies.AnyKey).RejectUnknownQueryParameters().WithNextLinks().ValidateRequests();
+
+        group.MapPost("/", async (DistributeGoodsRequest body, ISender sender, CancellationToken ct) =>
         {
-            var distribution = await sender.Send(body with { IdempotencyKey = IdempotencyKeyHeader.Validate(key) }, ct);
-            return TypedResults.Created((string?)null, distribution);
-        }).WithTags("Goods").RequireAuthorization(Policies.Staff).WithSummary("Hand out goods received in kind (books their share of the value out of stock)");
+            var distribution = await sender.Send(body.ToCommand(), ct);
+            return TypedResults.Created($"/api/v1/goods-distributions/{distribution.Id}", distribution);
+        }).Idempotent().RequireAuthorization(Policies.Staff).WithSummary("Hand out goods received in kind (books their share of the value out of stock)");
+
+        // Any key: a donor sees the hand-outs of its own gifts (the query limits it), so it can see how its goods were used.
+        group.MapGet("/{id:guid}", async Task<Results<Ok<GoodsDistributionView>, NotFound>> (Guid id, ISender sender, CancellationToken ct) =>
+            await sender.Send(new GetGoodsDistribution(id), ct) is { } distribution ? TypedResults.Ok(distribution) : TypedResults.NotFound())
+            .WithETag().WithSummary("A hand-out of goods, with what was left of the gift right after it (a donor key: those of its own gifts)");
     }
 }

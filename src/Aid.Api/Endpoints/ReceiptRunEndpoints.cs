@@ -4,7 +4,6 @@ using Aid.Application.ReceiptRuns;
 using Aid.Application.Receipts;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 
 namespace Aid.Api.Endpoints;
 
@@ -12,18 +11,18 @@ internal static class ReceiptRunEndpoints
 {
     public static void MapReceiptRuns(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/receipt-runs").WithTags("Receipt runs").RequireAuthorization(Policies.Reader);
+        var group = app.MapGroup("/api/v1/receipt-runs").WithTags("Receipt runs").RequireAuthorization(Policies.Reader).RejectUnknownQueryParameters().WithNextLinks().ValidateRequests();
 
-        group.MapPost("/", async (CreateReceiptRun body, [FromHeader(Name = IdempotencyKeyHeader.Name)] string? idempotencyKey, ISender sender, CancellationToken ct) =>
+        group.MapPost("/", async (CreateReceiptRunRequest body, ISender sender, CancellationToken ct) =>
         {
-            var run = await sender.Send(body with { IdempotencyKey = IdempotencyKeyHeader.Validate(idempotencyKey) }, ct);
+            var run = await sender.Send(body.ToCommand(), ct);
             ReceiptRunWorker.Signal();
             return TypedResults.Created($"/api/v1/receipt-runs/{run.Id}", run);
-        }).RequireAuthorization(Policies.Staff).WithSummary("Start a background run issuing all missing receipts of a programme's year");
+        }).Idempotent().RequireAuthorization(Policies.Staff).WithSummary("Start a background run issuing all missing receipts of a programme's year");
 
         group.MapGet("/{id:guid}", async Task<Results<Ok<ReceiptRunView>, NotFound>> (Guid id, ISender sender, CancellationToken ct) =>
             await sender.Send(new GetReceiptRun(id), ct) is { } run ? TypedResults.Ok(run) : TypedResults.NotFound())
-            .WithSummary("Progress of a run: done of total, receipts per second, errors");
+            .WithETag().WithSummary("Progress of a run: done of total, receipts per second, errors");
 
         group.MapGet("/{id:guid}/receipts.zip", async Task<Results<FileStreamHttpResult, NotFound>> (Guid id, ISender sender, IReceiptRenderer renderer, CancellationToken ct) =>
         {

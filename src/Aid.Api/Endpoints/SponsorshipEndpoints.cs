@@ -1,7 +1,7 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Aid.Api.Infrastructure;
 using Aid.Application.Sponsorships;
 using Mediator;
-using Microsoft.AspNetCore.Mvc;
 
 namespace Aid.Api.Endpoints;
 
@@ -9,16 +9,20 @@ internal static class SponsorshipEndpoints
 {
     public static void MapSponsorships(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/sponsorships").WithTags("Sponsorships").RequireAuthorization(Policies.AnyKey);
+        var group = app.MapGroup("/api/v1/sponsorships").WithTags("Sponsorships").RequireAuthorization(Policies.AnyKey).RejectUnknownQueryParameters().WithNextLinks().ValidateRequests();
 
-        group.MapPost("/", async (CreateSponsorship body, [FromHeader(Name = IdempotencyKeyHeader.Name)] string? idempotencyKey, ISender sender, CancellationToken ct) =>
+        group.MapPost("/", async (CreateSponsorshipRequest body, ISender sender, CancellationToken ct) =>
         {
-            var sponsorship = await sender.Send(body with { IdempotencyKey = IdempotencyKeyHeader.Validate(idempotencyKey) }, ct);
+            var sponsorship = await sender.Send(body.ToCommand(), ct);
             return TypedResults.Created($"/api/v1/sponsorships/{sponsorship.Id}", sponsorship);
-        }).RequireAuthorization(Policies.Staff).WithSummary("Pair a donor with a student (结对) for academic years");
+        }).Idempotent().RequireAuthorization(Policies.Staff).WithSummary("Pair a donor with a student (结对) for academic years");
 
         group.MapGet("/", async (Guid? programmeId, Guid? donorId, Guid? studentId, int? limit, string? cursor, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new ListSponsorships(programmeId, donorId, studentId, limit, cursor), ct)))
             .WithSummary("List sponsorships (a donor key sees its own)");
+
+        group.MapGet("/{id:guid}", async Task<Results<Ok<SponsorshipView>, NotFound>> (Guid id, ISender sender, CancellationToken ct) =>
+            await sender.Send(new GetSponsorship(id), ct) is { } sponsorship ? TypedResults.Ok(sponsorship) : TypedResults.NotFound())
+            .WithETag().WithSummary("A sponsorship (a donor key sees its own)");
     }
 }

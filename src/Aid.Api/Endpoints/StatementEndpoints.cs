@@ -4,6 +4,7 @@ using Aid.Application.Common;
 using Aid.Application.Statements;
 using Aid.Infrastructure.Statements;
 using Mediator;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Aid.Api.Endpoints;
 
@@ -11,17 +12,20 @@ internal static class StatementEndpoints
 {
     public static void MapStatements(this IEndpointRouteBuilder app)
     {
-        var programmes = app.MapGroup("/api/v1/programmes/{id:guid}").WithTags("Statements").RequireAuthorization(Policies.Reader);
+        var programmes = app.MapGroup("/api/v1/programmes/{id:guid}").WithTags("Statements").RequireAuthorization(Policies.Reader).RejectUnknownQueryParameters().WithNextLinks();
 
         programmes.MapGet("/statements/{year:int}.pdf", async (Guid id, int year, ISender sender, StatementPdf pdf, CancellationToken ct) =>
             TypedResults.File(await pdf.RenderAsync(await Statement(sender, id, year, ct), ct), "application/pdf", $"statement-{year}.pdf"))
             .WithSummary("Annual programme statement (PDF)");
 
-        programmes.MapGet("/statements/{year:int}.csv", async (Guid id, int year, ISender sender, CancellationToken ct) =>
+        async Task<FileStreamHttpResult> CsvZip(Guid id, int year, ISender sender, CancellationToken ct)
         {
             var statement = await Statement(sender, id, year, ct);
             return TypedResults.File(await TempFile.WriteAsync(s => StatementFiles.WriteCsvZipAsync(statement, s, ct)), "application/zip", $"{statement.FileStem}-csv.zip");
-        }).WithSummary("Annual programme statement: one UTF-8 CSV per register, in a ZIP");
+        }
+        programmes.MapGet("/statements/{year:int}.csv.zip", CsvZip).WithSummary("Annual programme statement: one UTF-8 CSV per register, in a ZIP");
+        // The first name of the same file, kept so that existing links and scripts keep working (documented as deprecated).
+        programmes.MapGet("/statements/{year:int}.csv", CsvZip).WithSummary("Deprecated name of statements/{year}.csv.zip (the same ZIP)");
 
         programmes.MapGet("/statements/{year:int}.xlsx", async (Guid id, int year, ISender sender, CancellationToken ct) =>
         {

@@ -2,7 +2,6 @@ using Aid.Api.Infrastructure;
 using Aid.Application.Students;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 
 namespace Aid.Api.Endpoints;
 
@@ -10,13 +9,13 @@ internal static class StudentEndpoints
 {
     public static void MapStudents(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/students").WithTags("Students").RequireAuthorization(Policies.AnyKey);
+        var group = app.MapGroup("/api/v1/students").WithTags("Students").RequireAuthorization(Policies.AnyKey).RejectUnknownQueryParameters().WithNextLinks().ValidateRequests();
 
-        group.MapPost("/", async (RegisterStudent body, [FromHeader(Name = IdempotencyKeyHeader.Name)] string? idempotencyKey, ISender sender, CancellationToken ct) =>
+        group.MapPost("/", async (RegisterStudentRequest body, ISender sender, CancellationToken ct) =>
         {
-            var student = await sender.Send(body with { IdempotencyKey = IdempotencyKeyHeader.Validate(idempotencyKey) }, ct);
+            var student = await sender.Send(body.ToCommand(), ct);
             return TypedResults.Created($"/api/v1/students/{student.Id}", student);
-        }).RequireAuthorization(Policies.Staff).WithSummary("Register a student (ID number, guardian phone and address are encrypted at rest)");
+        }).Idempotent().RequireAuthorization(Policies.Staff).WithSummary("Register a student (ID number, guardian phone and address are encrypted at rest)");
 
         group.MapGet("/", async (Guid? programmeId, string? school, string? status, int? limit, string? cursor, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new ListStudents(programmeId, school, status, limit, cursor), ct)))
@@ -28,17 +27,10 @@ internal static class StudentEndpoints
                 throw new Aid.Application.Common.InputException("reveal", "reveal can only be idNumber.");
             var student = reveal is null ? await sender.Send(new GetStudent(id), ct) : await sender.Send(new RevealStudentIdNumber(id), ct);
             return student is null ? TypedResults.NotFound() : TypedResults.Ok(student);
-        }).WithSummary("A student; managers may add ?reveal=idNumber (written to the audit trail)");
+        }).WithETag().WithSummary("A student; managers may add ?reveal=idNumber (written to the audit trail)");
 
-        group.MapPatch("/{id:guid}", async (Guid id, StudentPatch body, ISender sender, CancellationToken ct) =>
-            TypedResults.Ok(await sender.Send(new UpdateStudent(id, body.School, body.Grade, body.County, body.GuardianName, body.GuardianPhone,
-                body.Address, body.ConsentDate, body.ConsentReference, body.Status, body.StatusDate), ct)))
-            .RequireAuthorization(Policies.Staff).WithSummary("Change school, grade, guardian, consent or status");
-    }
-
-    internal sealed record StudentPatch(string? School, string? Grade, string? County, string? GuardianName, string? GuardianPhone, string? Address,
-        DateOnly? ConsentDate, string? ConsentReference, string? Status, DateOnly? StatusDate)
-    {
-        public override string ToString() => "StudentPatch";
+        group.MapPatch("/{id:guid}", async (Guid id, UpdateStudentRequest body, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(body.ToCommand(id), ct)))
+            .RequireAuthorization(Policies.Staff).HonoursIfMatch().WithSummary("Change school, grade, guardian, consent or status");
     }
 }

@@ -35,6 +35,7 @@ internal static class VerifyEndpoints
                 <body><h1>{title}</h1><p>{detail}</p></body></html>
                 """;
             return Results.Content(html, "text/html; charset=utf-8");
-        }).AllowAnonymous().RequireRateLimiting(RateLimitPolicy).WithTags("Verification").WithSummary("Verify a receipt by number and code (public)");
+        }).AllowAnonymous().RequireRateLimiting(RateLimitPolicy).WithTags("Verification").WithSummary("Verify a receipt by number and code (public)")
+          .Produces<ReceiptVerification>(StatusCodes.Status200OK, "application/json"); // and text/html: see OpenApiContract
     }
 }

@@ -1,20 +1,24 @@
 using Aid.Application.ApiKeys;
+using Aid.Infrastructure.Configuration;
 using Aid.Infrastructure.Database;
 using Mediator;
+using Microsoft.Extensions.Options;
 
 namespace Aid.Api.Infrastructure;
 
 /// <summary>
 /// Before the server accepts requests: apply migrations (SQLite always; server engines under their migration lock
 /// unless <c>Aid:Database:MigrateOnStart</c> is false, and then at least the engine's start-up check) and create the
-/// bootstrap admin key on an empty database.
+/// bootstrap admin key on an empty database (<c>AID_BOOTSTRAP_ADMIN_KEY</c> on a database that has keys is ignored, with a
+/// warning that says so).
 /// </summary>
-internal sealed class DatabaseInitializer(IServiceProvider services, IConfiguration configuration, DatabaseOptions options)
+internal sealed class DatabaseInitializer(
+    IServiceProvider services, IConfiguration configuration, IOptions<DatabaseSettings> settings, ILogger<DatabaseInitializer> logger)
     : IHostedLifecycleService
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
-        if (options.Provider == DatabaseProvider.Sqlite || configuration.GetValue("Aid:Database:MigrateOnStart", true))
+        if (settings.Value.Database.Provider == DatabaseProvider.Sqlite || settings.Value.MigrateOnStart)
             await services.GetRequiredService<MigrationRunner>().MigrateAsync(cancellationToken);
         else
         {
@@ -27,7 +31,11 @@ internal sealed class DatabaseInitializer(IServiceProvider services, IConfigurat
 
         await using var scope = services.CreateAsyncScope();
         var sender = scope.ServiceProvider.GetRequiredService<ISender>();
-        var result = await sender.Send(new BootstrapAdminKey(configuration["AID_BOOTSTRAP_ADMIN_KEY"]), cancellationToken);
+        var configuredKey = configuration["AID_BOOTSTRAP_ADMIN_KEY"];
+        var result = await sender.Send(new BootstrapAdminKey(configuredKey), cancellationToken);
+        if (!result.Created && !string.IsNullOrWhiteSpace(configuredKey))
+            logger.LogWarning("AID_BOOTSTRAP_ADMIN_KEY was ignored: the database already has API keys, and the variable only creates the first "
+                              + "admin key of an empty database. Use an existing admin key (or create one with POST /api/v1/api-keys) and unset it.");
         if (result.GeneratedKey is { } key)
         {
             // Printed once, to the console only (never to the log): it is the only copy.

@@ -20,8 +20,9 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
             NotFoundException e => (404, "Not found", e.Message, null, null),
             ForbiddenException e => (403, "Forbidden", e.Message, null, null),
             ConflictException e => (409, "Conflict", e.Message, null, e.Details),
+            PreconditionFailedException e => (412, "Precondition failed", e.Message, null, new Dictionary<string, object?> { ["currentETag"] = e.CurrentETag }),
             UnavailableException e => (503, "Service unavailable", e.Message, null, new Dictionary<string, object?> { ["setting"] = e.Setting }),
-            BadHttpRequestException e => FromBadRequest(e),
+            BadHttpRequestException e => await FromBadRequestAsync(e, context),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "Client closed request", null, null, null),
             _ => (500, "An unexpected error occurred", null, (IReadOnlyDictionary<string, string[]>?)null, (IReadOnlyDictionary<string, object?>?)null),
         };
@@ -37,7 +38,8 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
 
-    private static (int, string, string?, IReadOnlyDictionary<string, string[]>?, IReadOnlyDictionary<string, object?>?) FromBadRequest(BadHttpRequestException e)
+    private static async Task<(int, string, string?, IReadOnlyDictionary<string, string[]>?, IReadOnlyDictionary<string, object?>?)> FromBadRequestAsync(
+        BadHttpRequestException e, HttpContext context)
     {
         if (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
             return (413, "Request body too large", "The request body is larger than allowed.", null, null);
@@ -45,10 +47,15 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
         var json = e.InnerException as JsonException ?? e.InnerException?.InnerException as JsonException;
         if (json is not null)
         {
+            // The serializer stops at the first bad value: read the body again and report every field that is wrong.
+            if (json.Path is not (null or "$") && await ExpectedValue.AllProblemsAsync(context) is { Count: > 0 } all)
+                return (400, "Invalid request", "The request body could not be read.", all, null);
             var field = JsonPathToField(json.Path);
             var message = json.Message.Contains("could not be mapped", StringComparison.Ordinal)
                 ? "This property is not part of the request."
-                : json.Path is null or "$" ? "The body is not valid JSON." : "The value has the wrong type or format.";
+                : json.Path is null or "$" ? "The body is not valid JSON."
+                : ExpectedValue.Describe(context, field) is { } expected ? $"{field} must be {expected}."
+                : "The value has the wrong type or format.";
             return (400, "Invalid request", "The request body could not be read.", new Dictionary<string, string[]> { [field] = [message] }, null);
         }
 

@@ -1,5 +1,6 @@
 using Aid.Application.ReceiptRuns;
 using Mediator;
+using Microsoft.Extensions.Options;
 
 namespace Aid.Api.Infrastructure;
 
@@ -7,7 +8,7 @@ namespace Aid.Api.Infrastructure;
 /// Works through receipt runs chunk by chunk. All state is in the database, so a run left "running" by a
 /// stopped process is simply picked up again: each chunk recomputes what is still missing.
 /// </summary>
-internal sealed class ReceiptRunWorker(IServiceProvider services, IConfiguration configuration, ILogger<ReceiptRunWorker> logger) : BackgroundService
+internal sealed class ReceiptRunWorker(IServiceProvider services, IOptions<ReceiptsSettings> settings, ILogger<ReceiptRunWorker> logger) : BackgroundService
 {
     private static readonly SemaphoreSlim Wake = new(0);
 
@@ -19,8 +20,8 @@ internal sealed class ReceiptRunWorker(IServiceProvider services, IConfiguration
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var chunk = Math.Clamp(configuration.GetValue("Aid:Receipts:RunChunkSize", 50), 1, 1000);
-        var pause = TimeSpan.FromMilliseconds(Math.Max(0, configuration.GetValue("Aid:Receipts:RunChunkDelayMs", 0)));
+        var chunk = settings.Value.RunChunkSize;
+        var pause = settings.Value.RunChunkDelay;
         await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)
         {

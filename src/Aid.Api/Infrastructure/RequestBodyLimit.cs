@@ -17,6 +17,8 @@ internal static class RequestBodyLimit
                 .ExecuteAsync(context);
             return;
         }
+        // Kept so that a body with values of the wrong JSON type can be read again, to report every bad field (ExpectedValue).
+        if (context.Request.HasJsonContentType()) context.Request.EnableBuffering(bufferThreshold: 64 * 1024, bufferLimit: JsonBytes);
         await next(context);
     });
 }

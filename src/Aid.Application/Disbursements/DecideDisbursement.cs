@@ -1,9 +1,7 @@
-using System.Text.Json.Serialization;
 using Aid.Application.Auditing;
 using Aid.Application.Common;
 using Aid.Application.Pipeline;
 using Aid.Application.Students;
-using FluentValidation;
 using Mediator;
 
 namespace Aid.Application.Disbursements;
@@ -13,20 +11,10 @@ namespace Aid.Application.Disbursements;
 /// the programme's available balance (held − committed) does not cover it — checked under the programme lock, so two
 /// approvals at the same moment cannot both take the last yuan.
 /// </summary>
-public sealed record ApproveDisbursement(Guid Id) : ICommand<DisbursementView>, IIdempotentCommand
-{
-    [JsonIgnore] public string? IdempotencyKey { get; init; }
-}
+public sealed record ApproveDisbursement(Guid Id) : ICommand<DisbursementView>, IIdempotentCommand;
 
-public sealed record RejectDisbursement(Guid Id, string? Reason) : ICommand<DisbursementView>, IIdempotentCommand
-{
-    [JsonIgnore] public string? IdempotencyKey { get; init; }
-}
-
-public sealed class RejectDisbursementValidator : AbstractValidator<RejectDisbursement>
-{
-    public RejectDisbursementValidator() => RuleFor(c => c.Reason).NotEmpty().Text(500);
-}
+/// <summary>Refuses a requested or approved (unpaid) disbursement; the reason is kept with it and in the audit trail.</summary>
+public sealed record RejectDisbursement(Guid Id, string Reason) : ICommand<DisbursementView>, IIdempotentCommand;
 
 internal sealed class ApproveDisbursementHandler(IDbSession db, BusinessClock clock, AccessScope scope, AuditRecorder audit)
     : ICommandHandler<ApproveDisbursement, DisbursementView>
@@ -34,7 +22,7 @@ internal sealed class ApproveDisbursementHandler(IDbSession db, BusinessClock cl
     public async ValueTask<DisbursementView> Handle(ApproveDisbursement command, CancellationToken ct)
     {
         var disbursement = await DisbursementLoader.LockAsync(db, scope, command.Id, ct);
-        if (disbursement.Status != DisbursementStatus.Requested)
+        if (disbursement.State != DisbursementStatus.Requested)
             throw new ConflictException($"The disbursement is {disbursement.Status}; only a requested one can be approved.");
         if (disbursement.RequestedBy == scope.AuditActor)
             throw new ForbiddenException("Four-eyes rule: the key that requested a disbursement cannot approve it.");
@@ -54,7 +42,7 @@ internal sealed class RejectDisbursementHandler(IDbSession db, BusinessClock clo
     public async ValueTask<DisbursementView> Handle(RejectDisbursement command, CancellationToken ct)
     {
         var disbursement = await DisbursementLoader.LockAsync(db, scope, command.Id, ct);
-        if (disbursement.Status is not (DisbursementStatus.Requested or DisbursementStatus.Approved))
+        if (disbursement.State is not (DisbursementStatus.Requested or DisbursementStatus.Approved))
             throw new ConflictException($"The disbursement is {disbursement.Status}; only a requested or approved (unpaid) one can be rejected.");
         await db.ExecuteAsync("""
             UPDATE disbursements SET status = 'rejected', decided_at = @now, decided_by = @by, rejection_reason = @reason WHERE id = @id
@@ -78,7 +66,7 @@ internal static class DisbursementLoader
     public static async Task EnsurePayableStudentAsync(IDbSession db, BusinessClock clock, Guid studentId, CancellationToken ct)
     {
         var student = (await StudentRow.FindAsync(db, studentId, ct))!;
-        if (student.Status == StudentStatus.Withdrawn) throw new ConflictException($"Student {student.Code} has withdrawn and cannot be paid.");
+        if (student.State == StudentStatus.Withdrawn) throw new ConflictException($"Student {student.Code} has withdrawn and cannot be paid.");
         if (StudentRules.AgeOn(student.BirthDate, clock.Today()) < StudentRules.ConsentAge && !student.HasConsent)
             throw new ConflictException($"Student {student.Code} is under {StudentRules.ConsentAge}: record the guardian's consent (date and evidence) first.");
     }

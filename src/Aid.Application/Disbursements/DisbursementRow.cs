@@ -3,19 +3,11 @@ using Aid.Application.Ledger;
 
 namespace Aid.Application.Disbursements;
 
-public static class DisbursementStatus
-{
-    public const string Requested = "requested";
-    public const string Approved = "approved";
-    public const string Rejected = "rejected";
-    public const string Paid = "paid";
-    public const string Reversed = "reversed";
-}
+/// <summary>Codes: <c>requested</c>, <c>approved</c>, <c>rejected</c>, <c>paid</c>, <c>reversed</c> (see <see cref="Codes"/>).</summary>
+public enum DisbursementStatus { Requested, Approved, Rejected, Paid, Reversed }
 
-public static class DisbursementChannels
-{
-    public static readonly IReadOnlyList<string> All = ["bank_card", "aid_card", "school_account"];
-}
+/// <summary>How the money reaches the student. Codes: <c>bank_card</c>, <c>aid_card</c>, <c>school_account</c>.</summary>
+public enum DisbursementChannel { BankCard, AidCard, SchoolAccount }
 
 public sealed record FundingGiftView(Guid GiftId, DateOnly ReceivedOn, string Amount);
 
@@ -49,6 +41,8 @@ internal sealed class DisbursementRow
     public Guid? JournalEntryId { get; init; }
     public DateTimeOffset? ReversedAt { get; init; }
     public string? ReversalReason { get; init; }
+
+    public DisbursementStatus State => Codes.Parse<DisbursementStatus>(Status);
 
     public const string Select = """
         SELECT d.id AS Id, d.programme_id AS ProgrammeId, d.student_id AS StudentId, s.code AS StudentCode, d.academic_year AS AcademicYear,

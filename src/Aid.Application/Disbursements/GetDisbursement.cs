@@ -23,7 +23,7 @@ public sealed class ListDisbursementsValidator : AbstractValidator<ListDisbursem
     public ListDisbursementsValidator()
     {
         this.AddPagingRules();
-        RuleFor(q => q.Status).Must(s => s is null or "requested" or "approved" or "rejected" or "paid" or "reversed")
+        RuleFor(q => q.Status).Must(s => s is null || Codes.TryParse<DisbursementStatus>(s, out _))
             .WithMessage("status must be requested, approved, rejected, paid or reversed.");
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Aid.Application.Auditing;
 using Aid.Application.Common;
 using Aid.Application.Ledger;
@@ -12,19 +11,14 @@ namespace Aid.Application.Disbursements;
 /// Records that an approved disbursement was paid: Dr aid paid / Cr cash at bank, funded from the programme's gifts
 /// oldest unspent money first (stored, so donors and auditors can trace every payout to the gifts behind it).
 /// </summary>
-public sealed record PayDisbursement(Guid Id, string? PayoutReference, string? EvidenceReference, DateOnly? PaidOn) : ICommand<DisbursementView>, IIdempotentCommand
-{
-    [JsonIgnore] public string? IdempotencyKey { get; init; }
-}
+public sealed record PayDisbursement(Guid Id, string PayoutReference, string EvidenceReference, DateOnly PaidOn)
+    : ICommand<DisbursementView>, IIdempotentCommand;
 
+/// <summary>The rule that needs the business clock; the shape of a request is checked at the edge.</summary>
 public sealed class PayDisbursementValidator : AbstractValidator<PayDisbursement>
 {
-    public PayDisbursementValidator(BusinessClock clock)
-    {
-        RuleFor(c => c.PayoutReference).NotEmpty().Text(100);
-        RuleFor(c => c.EvidenceReference).NotEmpty().Text(200);
-        RuleFor(c => c.PaidOn).NotNull().Must(d => d is null || d <= clock.Today()).WithMessage("paidOn cannot be in the future.");
-    }
+    public PayDisbursementValidator(BusinessClock clock) =>
+        RuleFor(c => c.PaidOn).Must(d => d <= clock.Today()).WithMessage("paidOn cannot be in the future.");
 }
 
 internal sealed class PayDisbursementHandler(IDbSession db, BusinessClock clock, AccessScope scope, Journal journal, AuditRecorder audit)
@@ -33,14 +27,14 @@ internal sealed class PayDisbursementHandler(IDbSession db, BusinessClock clock,
     public async ValueTask<DisbursementView> Handle(PayDisbursement command, CancellationToken ct)
     {
         var disbursement = await DisbursementLoader.LockAsync(db, scope, command.Id, ct);
-        if (disbursement.Status != DisbursementStatus.Approved)
+        if (disbursement.State != DisbursementStatus.Approved)
             throw new ConflictException($"The disbursement is {disbursement.Status}; only an approved one can be paid.");
         await DisbursementLoader.EnsurePayableStudentAsync(db, clock, disbursement.StudentId, ct);
         // Its own commitment is released by paying; everything else committed stays reserved.
         await ProgrammeFunds.EnsureAvailableAsync(db, disbursement.ProgrammeId, disbursement.Amount, disbursement.Id, ct);
 
         var funding = await AllocateOldestUnspent(disbursement.ProgrammeId, disbursement.Amount, ct);
-        var entryId = await journal.PostAsync(disbursement.ProgrammeId, command.PaidOn!.Value, EntryKinds.Disbursement, "disbursement", disbursement.Id,
+        var entryId = await journal.PostAsync(disbursement.ProgrammeId, command.PaidOn, EntryKinds.Disbursement, "disbursement", disbursement.Id,
             [new Posting(Accounts.AidPaid, disbursement.Amount), new Posting(Accounts.CashAtBank, -disbursement.Amount)], memo: null, ct);
         foreach (var (giftId, amount) in funding)
             await db.ExecuteAsync("INSERT INTO disbursement_allocations (disbursement_id, gift_id, amount) VALUES (@id, @giftId, @amount)",

@@ -1,23 +1,13 @@
-using System.Text.Json.Serialization;
 using Aid.Application.Auditing;
 using Aid.Application.Common;
 using Aid.Application.Ledger;
 using Aid.Application.Pipeline;
-using FluentValidation;
 using Mediator;
 
 namespace Aid.Application.Disbursements;
 
 /// <summary>A paid disbursement that came back (wrong card, returned by the school): the reversing entry restores the balance and frees its gifts.</summary>
-public sealed record ReverseDisbursement(Guid Id, string? Reason) : ICommand<DisbursementView>, IIdempotentCommand
-{
-    [JsonIgnore] public string? IdempotencyKey { get; init; }
-}
-
-public sealed class ReverseDisbursementValidator : AbstractValidator<ReverseDisbursement>
-{
-    public ReverseDisbursementValidator() => RuleFor(c => c.Reason).NotEmpty().Text(500);
-}
+public sealed record ReverseDisbursement(Guid Id, string Reason) : ICommand<DisbursementView>, IIdempotentCommand;
 
 internal sealed class ReverseDisbursementHandler(IDbSession db, BusinessClock clock, AccessScope scope, Journal journal, AuditRecorder audit)
     : ICommandHandler<ReverseDisbursement, DisbursementView>
@@ -25,7 +15,7 @@ internal sealed class ReverseDisbursementHandler(IDbSession db, BusinessClock cl
     public async ValueTask<DisbursementView> Handle(ReverseDisbursement command, CancellationToken ct)
     {
         var disbursement = await DisbursementLoader.LockAsync(db, scope, command.Id, ct);
-        if (disbursement.Status != DisbursementStatus.Paid)
+        if (disbursement.State != DisbursementStatus.Paid)
             throw new ConflictException($"The disbursement is {disbursement.Status}; only a paid one can be reversed.");
         var entryId = await journal.ReverseAsync(disbursement.JournalEntryId!.Value, clock.Today(), EntryKinds.DisbursementReversal, "disbursement",
             disbursement.Id, memo: null, ct);

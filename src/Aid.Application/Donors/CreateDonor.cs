@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Aid.Application.Pipeline;
 using Aid.Application.Auditing;
 using Aid.Application.Common;
@@ -7,24 +6,27 @@ using Mediator;
 
 namespace Aid.Application.Donors;
 
-public sealed record CreateDonor(
-    string? Kind, string? Name, bool? Anonymous, string? Language, string? Email, string? Phone, string? Address, string? OrganisationCode)
-    : ICommand<DonorView>, IIdempotentCommand
-{
-    [JsonIgnore] public string? IdempotencyKey { get; init; }
-}
+/// <summary>
+/// Codes <c>person</c>, <c>organisation</c> (see <see cref="Codes"/>). <see cref="DonorKinds"/> (DonorView.cs) still holds
+/// the same codes as strings for the rows and the queries.
+/// </summary>
+public enum DonorKind { Person, Organisation }
 
+/// <summary>
+/// A person or an organisation that gives. <paramref name="Language"/> is <c>zh-CN</c> or <c>en</c>: a string, since
+/// "zh-CN" is not a name an enum member can carry.
+/// </summary>
+public sealed record CreateDonor(
+    DonorKind Kind, string Name, bool Anonymous, string Language, string? Email, string? Phone, string? Address, string? OrganisationCode)
+    : ICommand<DonorView>, IIdempotentCommand;
+
+/// <summary>What the typed command cannot say by itself; the shape of a request is checked at the edge.</summary>
 public sealed class CreateDonorValidator : AbstractValidator<CreateDonor>
 {
     public CreateDonorValidator()
     {
-        RuleFor(c => c.Kind).NotEmpty().Must(k => DonorKinds.All.Contains(k!)).WithMessage("kind must be person or organisation.");
-        RuleFor(c => c.Name).NotEmpty().Text(200);
-        RuleFor(c => c.Language).Must(l => l is null || Languages.All.Contains(l)).WithMessage("language must be zh-CN or en.");
-        RuleFor(c => c.OrganisationCode).Matches(DonorRules.OrganisationCodePattern)
-            .WithMessage("organisationCode is an 18-character unified social credit code.");
-        RuleFor(c => c.OrganisationCode).Null().When(c => c.Kind == DonorKinds.Person).WithMessage("Only organisations have an organisationCode.");
-        DonorRules.Contact(this, c => c.Email, c => c.Phone, c => c.Address);
+        RuleFor(c => c.Language).Must(l => Languages.All.Contains(l)).WithMessage("language must be zh-CN or en.");
+        RuleFor(c => c.OrganisationCode).Null().When(c => c.Kind == DonorKind.Person).WithMessage("Only organisations have an organisationCode.");
     }
 }
 
@@ -36,10 +38,10 @@ internal sealed class CreateDonorHandler(IDbSession db, BusinessClock clock, Acc
         var donor = new DonorView
         {
             Id = Guid.CreateVersion7(),
-            Kind = command.Kind!,
-            Name = command.Name!.Trim(),
-            Anonymous = command.Anonymous ?? false,
-            Language = command.Language ?? "zh-CN",
+            Kind = command.Kind.Code(),
+            Name = command.Name.Trim(),
+            Anonymous = command.Anonymous,
+            Language = command.Language,
             Email = command.Email,
             Phone = command.Phone,
             Address = command.Address,

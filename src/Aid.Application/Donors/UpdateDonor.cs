@@ -5,31 +5,27 @@ using Mediator;
 
 namespace Aid.Application.Donors;
 
-/// <summary>PATCH: only the fields given change. The kind of a donor is fixed once created.</summary>
+/// <summary>PATCH: only the fields given change (null = unchanged). The kind of a donor is fixed once created.</summary>
 public sealed record UpdateDonor(
     Guid Id, string? Name, bool? Anonymous, string? Language, string? Email, string? Phone, string? Address, string? OrganisationCode)
     : ICommand<DonorView>;
 
+/// <summary>The language is a string code (see <see cref="CreateDonor"/>); the shape of a request is checked at the edge.</summary>
 public sealed class UpdateDonorValidator : AbstractValidator<UpdateDonor>
 {
-    public UpdateDonorValidator()
-    {
-        RuleFor(c => c.Name).NotEmpty().Text(200).When(c => c.Name is not null);
+    public UpdateDonorValidator() =>
         RuleFor(c => c.Language).Must(l => l is null || Languages.All.Contains(l)).WithMessage("language must be zh-CN or en.");
-        RuleFor(c => c.OrganisationCode).Matches(DonorRules.OrganisationCodePattern)
-            .WithMessage("organisationCode is an 18-character unified social credit code.");
-        DonorRules.Contact(this, c => c.Email, c => c.Phone, c => c.Address);
-    }
 }
 
-internal sealed class UpdateDonorHandler(IDbSession db, AuditRecorder audit) : ICommandHandler<UpdateDonor, DonorView>
+internal sealed class UpdateDonorHandler(IDbSession db, Preconditions preconditions, AuditRecorder audit) : ICommandHandler<UpdateDonor, DonorView>
 {
     public async ValueTask<DonorView> Handle(UpdateDonor command, CancellationToken ct)
     {
         var current = await db.QuerySingleOrDefaultAsync<DonorView>(
             db.Dialect.LockingSelect(DonorView.Columns, "donors", "id = @id", RowLock.Update), new { id = command.Id }, ct)
             ?? throw new NotFoundException("Donor", command.Id);
-        if (command.OrganisationCode is not null && current.Kind == DonorKinds.Person)
+        preconditions.EnsureMatches(current);
+        if (command.OrganisationCode is not null && current.Kind == DonorKind.Person.Code())
             throw new InputException("organisationCode", "Only organisations have an organisationCode.");
 
         var updated = new DonorView

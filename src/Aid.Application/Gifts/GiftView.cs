@@ -2,26 +2,14 @@ using Aid.Application.Common;
 
 namespace Aid.Application.Gifts;
 
-public static class GiftKinds
-{
-    public const string Cash = "cash";
-    public const string InKind = "in_kind";
-    public static readonly IReadOnlyList<string> All = [Cash, InKind];
-}
+/// <summary>Codes: <c>cash</c>, <c>in_kind</c> (see <see cref="Codes"/>).</summary>
+public enum GiftKind { Cash, InKind }
 
-public static class PaymentMethods
-{
-    public const string Cash = "cash";
-    public static readonly IReadOnlyList<string> All = ["bank_transfer", Cash, "wechat_pay", "alipay", "cheque"];
-}
+/// <summary>Codes: <c>bank_transfer</c>, <c>cash</c>, <c>wechat_pay</c>, <c>alipay</c>, <c>cheque</c>.</summary>
+public enum PaymentMethod { BankTransfer, Cash, WechatPay, Alipay, Cheque }
 
-public static class ValuationBases
-{
-    public const string Invoice = "invoice";
-    public const string FairValue = "fair_value";
-    public const string NotValued = "not_valued";
-    public static readonly IReadOnlyList<string> All = [Invoice, FairValue, NotValued];
-}
+/// <summary>Codes: <c>invoice</c>, <c>fair_value</c>, <c>not_valued</c>.</summary>
+public enum ValuationBasis { Invoice, FairValue, NotValued }
 
 public sealed record PledgeAllocationView(int Instalment, string Amount);
 
@@ -86,7 +74,7 @@ internal sealed class GiftRow
         }
         return new GiftView(Id, ProgrammeId, DonorId, PledgeId, Kind, ReceivedOn, Currency, Money.Format(Amount), Method, Reference,
             Description, Quantity is null ? null : decimal.Parse(Quantity, System.Globalization.CultureInfo.InvariantCulture), Unit,
-            ValuationBasis, Kind == GiftKinds.InKind ? Money.Format(Amount) : null,
+            ValuationBasis, Kind == GiftKind.InKind.Code() ? Money.Format(Amount) : null,
             IsReversed ? "reversed" : "recorded", allocations, excess,
             IsReversed ? new GiftReversalView(ReversalReason!, ReversedOn!.Value, ReversedAt!.Value) : null, CreatedAt,
             PaidFor: allocations is null ? null : []);

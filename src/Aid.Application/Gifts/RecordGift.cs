@@ -17,55 +17,37 @@ namespace Aid.Application.Gifts;
 /// Recorded once: by the Idempotency-Key header and by the external reference (unique per programme).
 /// </summary>
 public sealed record RecordGift(
-    Guid? ProgrammeId, Guid? DonorId, Guid? PledgeId, DateOnly? ReceivedOn, string? Kind, string? Amount, string? Currency,
-    string? Method, string? Reference, bool? ExcessAsGift,
-    string? Description, decimal? Quantity, string? Unit, string? ValuationBasis, string? Value) : ICommand<GiftView>, IIdempotentCommand
+    Guid ProgrammeId, Guid DonorId, DateOnly ReceivedOn, string? Reference, string? Currency, CashGift? Cash, InKindGift? InKind)
+    : ICommand<GiftView>, IIdempotentCommand
 {
-    [JsonIgnore] public string? IdempotencyKey { get; init; }
+    public GiftKind Kind => Cash is null ? GiftKind.InKind : GiftKind.Cash;
 }
 
+/// <summary>Money received: <paramref name="Amount"/> in minor units; a pledge's instalments are filled oldest first.</summary>
+public sealed record CashGift(long Amount, PaymentMethod Method, Guid? PledgeId = null, bool ExcessAsGift = false);
+
+/// <summary>Goods received: <paramref name="Value"/> in minor units (0 when not valued).</summary>
+public sealed record InKindGift(string Description, decimal Quantity, string Unit, ValuationBasis ValuationBasis, long Value);
+
+/// <summary>
+/// The rule that needs the business clock, and the invariants every sender (API, import, demo) must keep; the shape
+/// of an HTTP request is checked at the edge with the same messages.
+/// </summary>
 public sealed class RecordGiftValidator : AbstractValidator<RecordGift>
 {
     public RecordGiftValidator(BusinessClock clock)
     {
-        RuleFor(c => c.ProgrammeId).NotEmpty();
-        RuleFor(c => c.DonorId).NotEmpty();
-        RuleFor(c => c.ReceivedOn).NotNull();
-        RuleFor(c => c.ReceivedOn).Must(d => d is null || d <= clock.Today())
+        RuleFor(c => c.ReceivedOn).Must(d => d <= clock.Today())
             .WithMessage("receivedOn cannot be in the future: no gift is recorded before it arrives.");
-        RuleFor(c => c.Kind).NotEmpty().Must(k => GiftKinds.All.Contains(k!)).WithMessage("kind must be cash or in_kind.");
-        RuleFor(c => c.Currency).CurrencyCode();
-        RuleFor(c => c.Reference).Text(100).Must(r => r is null || r.Trim().Length > 0).WithMessage("reference cannot be blank.");
-        RuleFor(c => c.ExcessAsGift).Null().When(c => c.PledgeId is null).WithMessage("excessAsGift applies only to a gift against a pledge.");
-
-        When(c => c.Kind == GiftKinds.Cash, () =>
-        {
-            RuleFor(c => c.Amount).MoneyAmount();
-            RuleFor(c => c.Method).NotEmpty().Must(m => PaymentMethods.All.Contains(m!))
-                .WithMessage($"method must be one of {string.Join(", ", PaymentMethods.All)}.");
-            RuleFor(c => c.Reference).NotEmpty().When(c => c.Method is not null and not PaymentMethods.Cash)
-                .WithMessage("A bank, WeChat Pay, Alipay or cheque gift needs its external reference (it also prevents recording it twice).");
-            RuleFor(c => c.Description).Null().WithMessage("description is for in-kind gifts.");
-            RuleFor(c => c.Quantity).Null().WithMessage("quantity is for in-kind gifts.");
-            RuleFor(c => c.Unit).Null().WithMessage("unit is for in-kind gifts.");
-            RuleFor(c => c.ValuationBasis).Null().WithMessage("valuationBasis is for in-kind gifts.");
-            RuleFor(c => c.Value).Null().WithMessage("value is for in-kind gifts; a cash gift has an amount.");
-        });
-        When(c => c.Kind == GiftKinds.InKind, () =>
-        {
-            RuleFor(c => c.Description).NotEmpty().Text(500);
-            RuleFor(c => c.Quantity).NotNull().GreaterThan(0).LessThan(1_000_000_000_000m)
-                .Must(q => q is null || decimal.Round(q.Value, 3) == q.Value).WithMessage("quantity has at most three decimals.");
-            RuleFor(c => c.Unit).NotEmpty().Text(20);
-            RuleFor(c => c.ValuationBasis).NotEmpty().Must(v => ValuationBases.All.Contains(v!))
-                .WithMessage("valuationBasis must be invoice, fair_value or not_valued.");
-            RuleFor(c => c.Value).MoneyAmount().When(c => c.ValuationBasis is ValuationBases.Invoice or ValuationBases.FairValue);
-            RuleFor(c => c.Value).Must(v => v is null || Money.TryParse(v, out var m, out _) && m == 0)
-                .When(c => c.ValuationBasis == ValuationBases.NotValued).WithMessage("Goods not valued have no value.");
-            RuleFor(c => c.Amount).Null().WithMessage("An in-kind gift has a value, not an amount.");
-            RuleFor(c => c.Method).Null().WithMessage("method is for cash gifts.");
-            RuleFor(c => c.PledgeId).Null().WithMessage("Pledges are paid in cash.");
-        });
+        RuleFor(c => c).Must(c => (c.Cash is null) != (c.InKind is null)).OverridePropertyName("kind").WithMessage("A gift is either cash or in kind.");
+        RuleFor(c => c.Reference).MaximumLength(100);
+        RuleFor(c => c.Cash!.Amount).GreaterThan(0).When(c => c.Cash is not null).OverridePropertyName("amount")
+            .WithMessage("The amount must be greater than zero.");
+        RuleFor(c => c.InKind!.Quantity).GreaterThan(0).When(c => c.InKind is not null).OverridePropertyName("quantity");
+        RuleFor(c => c.InKind!.Value).GreaterThan(0).When(c => c.InKind is { ValuationBasis: not ValuationBasis.NotValued })
+            .OverridePropertyName("value").WithMessage("The amount must be greater than zero.");
+        RuleFor(c => c.InKind!.Value).Equal(0).When(c => c.InKind is { ValuationBasis: ValuationBasis.NotValued })
+            .OverridePropertyName("value").WithMessage("Goods not valued have no value.");
     }
 }
 
@@ -74,9 +56,9 @@ internal sealed class RecordGiftHandler(IDbSession db, BusinessClock clock, Acce
 {
     public async ValueTask<GiftView> Handle(RecordGift command, CancellationToken ct)
     {
-        var programme = await ProgrammeGuard.ShareOpenAsync(db, scope, command.ProgrammeId!.Value, ct);
+        var programme = await ProgrammeGuard.ShareOpenAsync(db, scope, command.ProgrammeId, ct);
         ProgrammeGuard.EnsureCurrency(command.Currency, programme);
-        await ProgrammeGuard.EnsureDonorExistsAsync(db, command.DonorId!.Value, ct);
+        await ProgrammeGuard.EnsureDonorExistsAsync(db, command.DonorId, ct);
 
         var reference = command.Reference?.Trim();
         if (reference is not null)
@@ -88,24 +70,25 @@ internal sealed class RecordGiftHandler(IDbSession db, BusinessClock clock, Acce
                     new Dictionary<string, object?> { ["existingGiftId"] = existingId });
         }
 
-        var isCash = command.Kind == GiftKinds.Cash;
-        var amount = isCash ? Money.Parse(command.Amount!) : command.Value is null ? 0 : Money.Parse(command.Value);
-        var allocations = command.PledgeId is { } pledgeId
-            ? await AllocateToPledge(pledgeId, command, programme.Id, amount, ct)
+        var (cash, goods) = (command.Cash, command.InKind);
+        var isCash = cash is not null;
+        var amount = cash?.Amount ?? goods!.Value;
+        var allocations = cash?.PledgeId is { } pledgeId
+            ? await AllocateToPledge(pledgeId, command.DonorId, cash.ExcessAsGift, programme.Id, amount, ct)
             : [];
 
         var giftId = Guid.CreateVersion7();
-        Guid? entryId = amount == 0 ? null : await journal.PostAsync(programme.Id, command.ReceivedOn!.Value,
+        Guid? entryId = amount == 0 ? null : await journal.PostAsync(programme.Id, command.ReceivedOn,
             isCash ? EntryKinds.CashGift : EntryKinds.InKindGift, "gift", giftId,
             [new Posting(isCash ? Accounts.CashAtBank : Accounts.GoodsInStock, amount), new Posting(Accounts.RestrictedFund, -amount)],
             memo: null, ct);
 
         var row = new GiftRow
         {
-            Id = giftId, ProgrammeId = programme.Id, DonorId = command.DonorId!.Value, PledgeId = command.PledgeId, Kind = command.Kind!,
-            ReceivedOn = command.ReceivedOn!.Value, Currency = programme.Currency, Amount = amount, Method = command.Method, Reference = reference,
-            Description = command.Description, Quantity = command.Quantity?.ToString(CultureInfo.InvariantCulture), Unit = command.Unit,
-            ValuationBasis = command.ValuationBasis, JournalEntryId = entryId, CreatedAt = clock.UtcNow(),
+            Id = giftId, ProgrammeId = programme.Id, DonorId = command.DonorId, PledgeId = cash?.PledgeId, Kind = command.Kind.Code(),
+            ReceivedOn = command.ReceivedOn, Currency = programme.Currency, Amount = amount, Method = cash?.Method.Code(), Reference = reference,
+            Description = goods?.Description, Quantity = goods?.Quantity.ToString(CultureInfo.InvariantCulture), Unit = goods?.Unit,
+            ValuationBasis = goods?.ValuationBasis.Code(), JournalEntryId = entryId, CreatedAt = clock.UtcNow(),
         };
         await db.ExecuteAsync("""
             INSERT INTO gifts (id, programme_id, donor_id, pledge_id, kind, received_on, currency, amount, method, reference, description,
@@ -120,26 +103,26 @@ internal sealed class RecordGiftHandler(IDbSession db, BusinessClock clock, Acce
         foreach (var (number, part) in allocations)
             await db.ExecuteAsync("""
                 INSERT INTO pledge_allocations (gift_id, pledge_id, instalment_number, amount) VALUES (@giftId, @pledgeId, @number, @part)
-                """, new { giftId, pledgeId = command.PledgeId, number, part }, ct);
+                """, new { giftId, pledgeId = cash!.PledgeId, number, part }, ct);
 
         audit.Describe("gift", giftId, programme.Id, new
         {
-            donorId = command.DonorId, pledgeId = command.PledgeId, kind = command.Kind, amount = Money.Format(amount), command.Method,
-            reference, receivedOn = command.ReceivedOn, command.ValuationBasis,
+            donorId = command.DonorId, pledgeId = cash?.PledgeId, kind = row.Kind, amount = Money.Format(amount), method = row.Method,
+            reference, receivedOn = command.ReceivedOn, valuationBasis = row.ValuationBasis,
         });
         // Built from what was just written: no read-back on the hot path.
         return row.ToView(allocations.Select(a => new PledgeAllocationView((int)a.Number, Money.Format(a.Part))).ToList());
     }
 
     /// <summary>Oldest unpaid instalments first; the rest (if allowed) is a plain gift.</summary>
-    private async Task<List<(long Number, long Part)>> AllocateToPledge(Guid pledgeId, RecordGift command, Guid programmeId, long amount, CancellationToken ct)
+    private async Task<List<(long Number, long Part)>> AllocateToPledge(Guid pledgeId, Guid donorId, bool excessAsGift, Guid programmeId, long amount, CancellationToken ct)
     {
         var state = await PledgeState.LoadAsync(db, pledgeId, ct, forUpdate: true);
-        if (state is null || state.Pledge.ProgrammeId != programmeId || state.Pledge.DonorId != command.DonorId)
+        if (state is null || state.Pledge.ProgrammeId != programmeId || state.Pledge.DonorId != donorId)
             throw new InputException("pledgeId", "No such pledge of this donor in this programme.");
         if (state.Pledge.ClosedStatus is { } closed)
             throw new ConflictException($"The pledge is {closed}; record the gift without pledgeId.", new Dictionary<string, object?> { ["pledgeStatus"] = closed });
-        if (amount > state.Remaining && command.ExcessAsGift != true)
+        if (amount > state.Remaining && !excessAsGift)
             throw new ConflictException(
                 $"The gift ({Money.Format(amount)}) is more than the pledge still expects ({Money.Format(state.Remaining)}). " +
                 "Send \"excessAsGift\": true to book the excess as a plain gift.",

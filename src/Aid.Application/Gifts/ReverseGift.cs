@@ -13,15 +13,7 @@ namespace Aid.Application.Gifts;
 /// Undoes a gift (bounced transfer, recorded in the wrong programme): a reversing journal entry, the gift marked
 /// reversed, and the pledge instalments it filled open again. The gift itself is never changed or deleted.
 /// </summary>
-public sealed record ReverseGift(Guid Id, string? Reason) : ICommand<GiftView>, IIdempotentCommand
-{
-    [JsonIgnore] public string? IdempotencyKey { get; init; }
-}
-
-public sealed class ReverseGiftValidator : AbstractValidator<ReverseGift>
-{
-    public ReverseGiftValidator() => RuleFor(c => c.Reason).NotEmpty().Text(500);
-}
+public sealed record ReverseGift(Guid Id, string Reason) : ICommand<GiftView>, IIdempotentCommand;
 
 internal sealed class ReverseGiftHandler(IDbSession db, BusinessClock clock, AccessScope scope, Journal journal, ReceiptIssuer receipts, AuditRecorder audit)
     : ICommandHandler<ReverseGift, GiftView>
@@ -53,7 +45,7 @@ internal sealed class ReverseGiftHandler(IDbSession db, BusinessClock clock, Acc
             VALUES (@giftId, @reason, @entryId, @today, @now, @by)
             """, new { giftId = gift.Id, reason = command.Reason, entryId, today = clock.Today(), now = clock.UtcNow(), by = scope.AuditActor }, ct);
 
-        var receipt = await receipts.OnGiftReversedAsync(gift.Id, command.Reason!, ct);
+        var receipt = await receipts.OnGiftReversedAsync(gift.Id, command.Reason, ct);
         audit.Describe("gift", gift.Id, gift.ProgrammeId, new
         {
             reversed = true, reason = command.Reason, amount = Money.Format(gift.Amount), voidedReceipt = receipt?.Voided, reissuedReceipt = receipt?.Reissued,
@@ -65,7 +57,7 @@ internal sealed class ReverseGiftHandler(IDbSession db, BusinessClock clock, Acc
     /// <summary>Money already paid out (or goods already handed out) cannot be taken back by a reversal.</summary>
     private async Task EnsureStillHeld(GiftRow gift, CancellationToken ct)
     {
-        var account = gift.Kind == GiftKinds.Cash ? Accounts.CashAtBank : Accounts.GoodsInStock;
+        var account = gift.Kind == GiftKind.Cash.Code() ? Accounts.CashAtBank : Accounts.GoodsInStock;
         var held = await db.QuerySingleAsync<long>(
             "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM postings WHERE programme_id = @programmeId AND account = @account",
             new { programmeId = gift.ProgrammeId, account }, ct);

@@ -1,18 +1,32 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Aid.Application.Common;
 using Mediator;
 
 namespace Aid.Application.Pipeline;
 
 /// <summary>A command that a client may safely retry with an <c>Idempotency-Key</c> header.</summary>
-public interface IIdempotentCommand
+public interface IIdempotentCommand;
+
+/// <summary>
+/// The request's <c>Idempotency-Key</c> (scoped): set once at the edge (an endpoint filter) and owned by the first
+/// idempotent command of the request (also when the transaction retries it), so a command sent from inside another
+/// never reuses it.
+/// </summary>
+public sealed class IdempotencyKey
 {
-    /// <summary>Set by the endpoint from the header; not part of the request body or of its hash.</summary>
-    [JsonIgnore]
-    string? IdempotencyKey { get; }
+    private string? _key;
+    private object? _owner;
+
+    public void Set(string? key) => _key = key;
+
+    internal string? For(object message)
+    {
+        if (_key is null) return null;
+        _owner ??= message;
+        return ReferenceEquals(_owner, message) ? _key : null;
+    }
 }
 
 /// <summary>
@@ -20,7 +34,7 @@ public interface IIdempotentCommand
 /// The key is claimed first inside the command's transaction, so a concurrent duplicate waits for the
 /// first one (PostgreSQL: on the unique index; SQLite: on the single writer) and then replays it.
 /// </summary>
-public sealed class IdempotencyBehaviour<TMessage, TResponse>(IDbSession db, AccessScope scope, BusinessClock clock)
+public sealed class IdempotencyBehaviour<TMessage, TResponse>(IDbSession db, AccessScope scope, BusinessClock clock, IdempotencyKey requestKey)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IBaseCommand
 {
@@ -28,7 +42,7 @@ public sealed class IdempotencyBehaviour<TMessage, TResponse>(IDbSession db, Acc
 
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
-        if (message is not IIdempotentCommand { IdempotencyKey: { Length: > 0 } key })
+        if (message is not IIdempotentCommand || requestKey.For(message) is not { Length: > 0 } key)
             return await next(message, cancellationToken);
 
         var action = typeof(TMessage).Name;

@@ -18,7 +18,7 @@ public sealed class ValidationBehaviour<TMessage, TResponse>(IEnumerable<IValida
             foreach (var failure in result.Errors)
             {
                 errors ??= [];
-                var field = JsonFieldName(failure.PropertyName);
+                var field = FieldNames.Json(failure.PropertyName);
                 if (!errors.TryGetValue(field, out var list)) errors[field] = list = [];
                 list.Add(failure.ErrorMessage);
             }
@@ -27,8 +27,12 @@ public sealed class ValidationBehaviour<TMessage, TResponse>(IEnumerable<IValida
             throw new InputException(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
         return await next(message, cancellationToken);
     }
+}
 
+/// <summary>Field names as the JSON spells them.</summary>
+public static class FieldNames
+{
     /// <summary>"Instalments[0].DueDate" → "instalments[0].dueDate".</summary>
-    internal static string JsonFieldName(string propertyPath) =>
+    public static string Json(string propertyPath) =>
         string.Join('.', propertyPath.Split('.').Select(part => part.Length == 0 ? part : char.ToLowerInvariant(part[0]) + part[1..]));
 }

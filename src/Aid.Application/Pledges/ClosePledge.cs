@@ -1,44 +1,26 @@
-using System.Text.Json.Serialization;
 using Aid.Application.Auditing;
 using Aid.Application.Common;
 using Aid.Application.Pipeline;
-using FluentValidation;
 using Mediator;
 
 namespace Aid.Application.Pledges;
 
 /// <summary>The donor withdrew the promise: nothing more is expected. What was paid stays paid.</summary>
-public sealed record CancelPledge(Guid Id, string? Reason) : ICommand<PledgeView>, IIdempotentCommand
-{
-    [JsonIgnore] public string? IdempotencyKey { get; init; }
-}
+public sealed record CancelPledge(Guid Id, string Reason) : ICommand<PledgeView>, IIdempotentCommand;
 
 /// <summary>The rest of the promise will not be collected (the donor cannot be reached, a company closed).</summary>
-public sealed record WriteOffPledge(Guid Id, string? Reason) : ICommand<PledgeView>, IIdempotentCommand
-{
-    [JsonIgnore] public string? IdempotencyKey { get; init; }
-}
-
-public sealed class CancelPledgeValidator : AbstractValidator<CancelPledge>
-{
-    public CancelPledgeValidator() => RuleFor(c => c.Reason).NotEmpty().Text(500);
-}
-
-public sealed class WriteOffPledgeValidator : AbstractValidator<WriteOffPledge>
-{
-    public WriteOffPledgeValidator() => RuleFor(c => c.Reason).NotEmpty().Text(500);
-}
+public sealed record WriteOffPledge(Guid Id, string Reason) : ICommand<PledgeView>, IIdempotentCommand;
 
 internal sealed class CancelPledgeHandler(PledgeCloser closer) : ICommandHandler<CancelPledge, PledgeView>
 {
     public async ValueTask<PledgeView> Handle(CancelPledge command, CancellationToken ct) =>
-        await closer.CloseAsync(command.Id, PledgeStatus.Cancelled, command.Reason!, ct);
+        await closer.CloseAsync(command.Id, PledgeStatus.Cancelled, command.Reason, ct);
 }
 
 internal sealed class WriteOffPledgeHandler(PledgeCloser closer) : ICommandHandler<WriteOffPledge, PledgeView>
 {
     public async ValueTask<PledgeView> Handle(WriteOffPledge command, CancellationToken ct) =>
-        await closer.CloseAsync(command.Id, PledgeStatus.WrittenOff, command.Reason!, ct);
+        await closer.CloseAsync(command.Id, PledgeStatus.WrittenOff, command.Reason, ct);
 }
 
 /// <summary>Shared by cancel and write-off: only an open pledge can be closed.</summary>

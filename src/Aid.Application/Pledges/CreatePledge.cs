@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Aid.Application.Auditing;
 using Aid.Application.Common;
 using Aid.Application.Pipeline;
@@ -8,65 +7,39 @@ using Mediator;
 namespace Aid.Application.Pledges;
 
 /// <summary>
-/// A donor's promise: a total split by frequency (count, first due date) or an explicit list of instalments
-/// that adds up to the total. A pledge is not income: it never touches the ledger.
+/// A donor's promise: a total split by frequency (<paramref name="Regular"/>) or an explicit list of
+/// <paramref name="Instalments"/> that adds up to the total, never both. Amounts in minor units. A pledge is not income:
+/// it never touches the ledger.
 /// </summary>
 public sealed record CreatePledge(
-    Guid? DonorId, Guid? ProgrammeId, string? Total, string? Currency, string? Frequency, int? Count, DateOnly? FirstDueDate,
-    IReadOnlyList<CreatePledge.Instalment>? Instalments) : ICommand<PledgeView>, IIdempotentCommand
+    Guid DonorId, Guid ProgrammeId, long Total, string? Currency, RegularSchedule? Regular, IReadOnlyList<CreatePledge.Instalment>? Instalments)
+    : ICommand<PledgeView>, IIdempotentCommand
 {
-    [JsonIgnore] public string? IdempotencyKey { get; init; }
-
-    public sealed record Instalment(DateOnly? DueDate, string? Amount);
+    /// <summary>One instalment of an explicit list: <paramref name="Amount"/> in minor units.</summary>
+    public sealed record Instalment(DateOnly DueDate, long Amount);
 }
 
+/// <summary><paramref name="Count"/> instalments every <paramref name="Frequency"/> from <paramref name="FirstDueDate"/>, the total split evenly.</summary>
+public sealed record RegularSchedule(PledgeFrequency Frequency, int Count, DateOnly FirstDueDate);
+
+/// <summary>The invariants of a schedule (the allocation of gifts relies on them); the shape of a request is checked at the edge.</summary>
 public sealed class CreatePledgeValidator : AbstractValidator<CreatePledge>
 {
     public CreatePledgeValidator()
     {
-        RuleFor(c => c.DonorId).NotEmpty();
-        RuleFor(c => c.ProgrammeId).NotEmpty();
-        RuleFor(c => c.Total).MoneyAmount();
-        RuleFor(c => c.Currency).CurrencyCode();
-        When(c => c.Instalments is null, () =>
-        {
-            RuleFor(c => c.Frequency).NotEmpty().Must(f => PledgeFrequencies.Regular.Contains(f!))
-                .WithMessage("frequency must be monthly, quarterly, yearly or term (or give instalments instead).");
-            RuleFor(c => c.Count).NotNull().InclusiveBetween(1, InstalmentSchedule.MaxInstalments);
-            RuleFor(c => c.FirstDueDate).NotNull();
-            RuleFor(c => c.Count).Must((c, count) => !Money.TryParse(c.Total, out var total, out _) || count <= total)
-                .WithMessage("Every instalment must be at least 0.01.");
-        });
+        RuleFor(c => c).Must(c => (c.Regular is null) != (c.Instalments is null)).OverridePropertyName("frequency")
+            .WithMessage("A pledge has either a frequency or instalments.");
+        RuleFor(c => c.Regular!.Count).InclusiveBetween(1, InstalmentSchedule.MaxInstalments).OverridePropertyName("count")
+            .Must((c, count) => count <= c.Total).WithMessage("Every instalment must be at least 0.01.")
+            .When(c => c.Regular is not null);
         When(c => c.Instalments is not null, () =>
         {
-            RuleFor(c => c.Frequency).Must(f => f is null or PledgeFrequencies.Custom).WithMessage("Give either a frequency or instalments, not both.");
-            RuleFor(c => c.Count).Null().WithMessage("Give either count or instalments, not both.");
-            RuleFor(c => c.FirstDueDate).Null().WithMessage("Give either firstDueDate or instalments, not both.");
             RuleFor(c => c.Instalments!.Count).InclusiveBetween(1, InstalmentSchedule.MaxInstalments).OverridePropertyName("instalments");
-            RuleForEach(c => c.Instalments).ChildRules(i =>
-            {
-                i.RuleFor(x => x.DueDate).NotNull();
-                i.RuleFor(x => x.Amount).MoneyAmount();
-            });
-            RuleFor(c => c.Instalments).Must(InDateOrder).WithMessage("Instalments are listed in due-date order.");
-            RuleFor(c => c.Instalments).Must((c, list) => SumMatches(c.Total, list!))
-                .WithMessage("The instalments must add up to the total.");
+            RuleForEach(c => c.Instalments).ChildRules(i => i.RuleFor(x => x.Amount).GreaterThan(0).WithMessage("The amount must be greater than zero."));
+            RuleFor(c => c.Instalments).Must(list => list!.Zip(list!.Skip(1)).All(p => p.First.DueDate <= p.Second.DueDate))
+                .WithMessage("Instalments are listed in due-date order.");
+            RuleFor(c => c.Instalments).Must((c, list) => list!.Sum(i => i.Amount) == c.Total).WithMessage("The instalments must add up to the total.");
         });
-    }
-
-    private static bool InDateOrder(IReadOnlyList<CreatePledge.Instalment>? list) =>
-        list is null || list.Zip(list.Skip(1)).All(p => p.First.DueDate is null || p.Second.DueDate is null || p.First.DueDate <= p.Second.DueDate);
-
-    private static bool SumMatches(string? total, IReadOnlyList<CreatePledge.Instalment> list)
-    {
-        if (!Money.TryParse(total, out var expected, out _)) return true; // reported on total
-        long sum = 0;
-        foreach (var i in list)
-        {
-            if (!Money.TryParse(i.Amount, out var amount, out _)) return true; // reported on the instalment
-            sum += amount;
-        }
-        return sum == expected;
     }
 }
 
@@ -75,15 +48,14 @@ internal sealed class CreatePledgeHandler(IDbSession db, BusinessClock clock, Ac
 {
     public async ValueTask<PledgeView> Handle(CreatePledge command, CancellationToken ct)
     {
-        var programme = await ProgrammeGuard.ShareOpenAsync(db, scope, command.ProgrammeId!.Value, ct);
+        var programme = await ProgrammeGuard.ShareOpenAsync(db, scope, command.ProgrammeId, ct);
         ProgrammeGuard.EnsureCurrency(command.Currency, programme);
-        await ProgrammeGuard.EnsureDonorExistsAsync(db, command.DonorId!.Value, ct);
+        await ProgrammeGuard.EnsureDonorExistsAsync(db, command.DonorId, ct);
 
-        var total = Money.Parse(command.Total!);
-        var frequency = command.Instalments is null ? command.Frequency! : PledgeFrequencies.Custom;
-        var schedule = command.Instalments is null
-            ? InstalmentSchedule.Build(total, frequency, command.Count!.Value, command.FirstDueDate!.Value)
-            : command.Instalments.Select((i, n) => new ScheduledInstalment(n + 1, i.DueDate!.Value, Money.Parse(i.Amount!))).ToList();
+        var total = command.Total;
+        var (frequency, schedule) = command.Regular is { } regular
+            ? (regular.Frequency.Code(), InstalmentSchedule.Build(total, regular.Frequency, regular.Count, regular.FirstDueDate))
+            : (PledgeFrequencies.Custom, command.Instalments!.Select((i, n) => new ScheduledInstalment(n + 1, i.DueDate, i.Amount)).ToList());
 
         var id = Guid.CreateVersion7();
         var createdAt = clock.UtcNow();

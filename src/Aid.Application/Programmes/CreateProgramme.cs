@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Aid.Application.Pipeline;
 using Aid.Application.Auditing;
 using Aid.Application.Common;
@@ -7,29 +6,22 @@ using Mediator;
 
 namespace Aid.Application.Programmes;
 
+/// <summary>
+/// A new programme, always <c>planned</c>. Amounts in minor units: <paramref name="AnnualStandard"/> per student and year,
+/// <paramref name="Target"/> the fund-raising goal (none when null). The code is unique.
+/// </summary>
 public sealed record CreateProgramme(
-    string? Code, string? Name, string? Region, string? Partner, string? Currency,
-    DateOnly? StartDate, DateOnly? EndDate, string? AnnualStandard, string? Target) : ICommand<ProgrammeView>, IIdempotentCommand
-{
-    [JsonIgnore] public string? IdempotencyKey { get; init; }
-}
+    string Code, string Name, string? Region, string? Partner, string Currency,
+    DateOnly StartDate, DateOnly EndDate, long AnnualStandard, long? Target) : ICommand<ProgrammeView>, IIdempotentCommand;
 
+/// <summary>The invariant of the typed command; the shape of a request is checked at the edge.</summary>
 public sealed class CreateProgrammeValidator : AbstractValidator<CreateProgramme>
 {
     public CreateProgrammeValidator()
     {
-        RuleFor(c => c.Code).NotEmpty().MaximumLength(40).Matches("^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-            .WithMessage("code is letters, digits, '-', '_' or '.', starting with a letter or digit.");
-        RuleFor(c => c.Name).NotEmpty().Text(200);
-        RuleFor(c => c.Region).Text(200);
-        RuleFor(c => c.Partner).Text(200);
-        RuleFor(c => c.Currency).CurrencyCode();
-        RuleFor(c => c.StartDate).NotNull();
-        RuleFor(c => c.EndDate).NotNull();
-        RuleFor(c => c.EndDate).GreaterThan(c => c.StartDate).When(c => c.StartDate is not null && c.EndDate is not null)
-            .WithMessage("endDate must be after startDate.");
-        RuleFor(c => c.AnnualStandard).MoneyAmount();
-        RuleFor(c => c.Target).MoneyAmount().When(c => c.Target is not null);
+        RuleFor(c => c.EndDate).GreaterThan(c => c.StartDate).WithMessage("endDate must be after startDate.");
+        RuleFor(c => c.AnnualStandard).GreaterThan(0).WithMessage("The amount must be greater than zero.");
+        RuleFor(c => c.Target).GreaterThan(0).When(c => c.Target is not null).WithMessage("The amount must be greater than zero.");
     }
 }
 
@@ -38,20 +30,20 @@ internal sealed class CreateProgrammeHandler(IDbSession db, BusinessClock clock,
 {
     public async ValueTask<ProgrammeView> Handle(CreateProgramme command, CancellationToken ct)
     {
-        await EnsureCodeIsFree(db, command.Code!, null, ct);
+        await EnsureCodeIsFree(db, command.Code, null, ct);
         var row = new ProgrammeRow
         {
             Id = Guid.CreateVersion7(),
-            Code = command.Code!,
-            Name = command.Name!.Trim(),
+            Code = command.Code,
+            Name = command.Name.Trim(),
             Region = command.Region,
             Partner = command.Partner,
-            Currency = command.Currency ?? "CNY",
-            StartDate = command.StartDate!.Value,
-            EndDate = command.EndDate!.Value,
-            AnnualStandard = Money.Parse(command.AnnualStandard!),
-            Target = command.Target is null ? null : Money.Parse(command.Target),
-            Status = ProgrammeStatus.Planned,
+            Currency = command.Currency,
+            StartDate = command.StartDate,
+            EndDate = command.EndDate,
+            AnnualStandard = command.AnnualStandard,
+            Target = command.Target,
+            Status = ProgrammeState.Planned.Code(),
             CreatedAt = clock.UtcNow(),
         };
         await db.ExecuteAsync("""

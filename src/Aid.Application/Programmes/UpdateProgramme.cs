@@ -1,30 +1,25 @@
 using Aid.Application.Auditing;
 using Aid.Application.Common;
-using FluentValidation;
 using Mediator;
 
 namespace Aid.Application.Programmes;
 
-/// <summary>PATCH: only the fields given change. Status moves planned → active → closed (or planned → closed).</summary>
+/// <summary>
+/// A programme's status as a type: codes <c>planned</c>, <c>active</c>, <c>closed</c> (see <see cref="Codes"/>).
+/// Named State, not Status, while <see cref="ProgrammeStatus"/> (ProgrammeView.cs) still holds the same codes as
+/// strings for the rows and the other use cases; they become one type when that file moves over.
+/// </summary>
+public enum ProgrammeState { Planned, Active, Closed }
+
+/// <summary>
+/// PATCH: only the fields given change (null = unchanged). Amounts in minor units. Status moves planned → active → closed
+/// (or planned → closed).
+/// </summary>
 public sealed record UpdateProgramme(
     Guid Id, string? Code, string? Name, string? Region, string? Partner,
-    DateOnly? StartDate, DateOnly? EndDate, string? AnnualStandard, string? Target, string? Status) : ICommand<ProgrammeView>;
+    DateOnly? StartDate, DateOnly? EndDate, long? AnnualStandard, long? Target, ProgrammeState? Status) : ICommand<ProgrammeView>;
 
-public sealed class UpdateProgrammeValidator : AbstractValidator<UpdateProgramme>
-{
-    public UpdateProgrammeValidator()
-    {
-        RuleFor(c => c.Code).NotEmpty().MaximumLength(40).Matches("^[A-Za-z0-9][A-Za-z0-9_.-]*$").When(c => c.Code is not null);
-        RuleFor(c => c.Name).NotEmpty().Text(200).When(c => c.Name is not null);
-        RuleFor(c => c.Region).Text(200);
-        RuleFor(c => c.Partner).Text(200);
-        RuleFor(c => c.AnnualStandard).MoneyAmount().When(c => c.AnnualStandard is not null);
-        RuleFor(c => c.Target).MoneyAmount().When(c => c.Target is not null);
-        RuleFor(c => c.Status).Must(s => s is null || ProgrammeStatus.All.Contains(s)).WithMessage("status must be planned, active or closed.");
-    }
-}
-
-internal sealed class UpdateProgrammeHandler(IDbSession db, AccessScope scope, AuditRecorder audit)
+internal sealed class UpdateProgrammeHandler(IDbSession db, AccessScope scope, Preconditions preconditions, AuditRecorder audit)
     : ICommandHandler<UpdateProgramme, ProgrammeView>
 {
     public async ValueTask<ProgrammeView> Handle(UpdateProgramme command, CancellationToken ct)
@@ -32,13 +27,15 @@ internal sealed class UpdateProgrammeHandler(IDbSession db, AccessScope scope, A
         scope.EnsureProgramme(command.Id);
         var current = await ProgrammeRow.FindAsync(db, command.Id, ct, forUpdate: true)
             ?? throw new NotFoundException("Programme", command.Id);
+        preconditions.EnsureMatches(current.ToView());
 
         var start = command.StartDate ?? current.StartDate;
         var end = command.EndDate ?? current.EndDate;
         if (end <= start)
             throw new InputException("endDate", "endDate must be after startDate.");
-        if (command.Status is { } status && status != current.Status && !IsAllowed(current.Status, status))
-            throw new ConflictException($"A {current.Status} programme cannot become {status}.");
+        var currentStatus = Codes.Parse<ProgrammeState>(current.Status);
+        if (command.Status is { } status && status != currentStatus && !IsAllowed(currentStatus, status))
+            throw new ConflictException($"A {current.Status} programme cannot become {status.Code()}.");
         if (command.Code is not null)
             await CreateProgrammeHandler.EnsureCodeIsFree(db, command.Code, command.Id, ct);
 
@@ -52,9 +49,9 @@ internal sealed class UpdateProgrammeHandler(IDbSession db, AccessScope scope, A
             Currency = current.Currency,
             StartDate = start,
             EndDate = end,
-            AnnualStandard = command.AnnualStandard is null ? current.AnnualStandard : Money.Parse(command.AnnualStandard),
-            Target = command.Target is null ? current.Target : Money.Parse(command.Target),
-            Status = command.Status ?? current.Status,
+            AnnualStandard = command.AnnualStandard ?? current.AnnualStandard,
+            Target = command.Target ?? current.Target,
+            Status = command.Status?.Code() ?? current.Status,
             CreatedAt = current.CreatedAt,
         };
         await db.ExecuteAsync("""
@@ -64,15 +61,24 @@ internal sealed class UpdateProgrammeHandler(IDbSession db, AccessScope scope, A
             """, new { updated.Id, updated.Code, updated.Name, updated.Region, updated.Partner, updated.StartDate, updated.EndDate,
                 updated.AnnualStandard, updated.Target, updated.Status }, ct);
         var view = updated.ToView();
-        audit.Describe("programme", updated.Id, updated.Id, new { changed = command with { Id = updated.Id } });
+        audit.Describe("programme", updated.Id, updated.Id, new
+        {
+            changed = new
+            {
+                id = updated.Id, code = command.Code, name = command.Name, region = command.Region, partner = command.Partner,
+                startDate = command.StartDate, endDate = command.EndDate,
+                annualStandard = command.AnnualStandard is { } standard ? Money.Format(standard) : null,
+                target = command.Target is { } target ? Money.Format(target) : null, status = command.Status?.Code(),
+            },
+        });
         return view;
     }
 
-    private static bool IsAllowed(string from, string to) => (from, to) switch
+    private static bool IsAllowed(ProgrammeState from, ProgrammeState to) => (from, to) switch
     {
-        (ProgrammeStatus.Planned, ProgrammeStatus.Active) => true,
-        (ProgrammeStatus.Planned, ProgrammeStatus.Closed) => true,
-        (ProgrammeStatus.Active, ProgrammeStatus.Closed) => true,
+        (ProgrammeState.Planned, ProgrammeState.Active) => true,
+        (ProgrammeState.Planned, ProgrammeState.Closed) => true,
+        (ProgrammeState.Active, ProgrammeState.Closed) => true,
         _ => false,
     };
 }

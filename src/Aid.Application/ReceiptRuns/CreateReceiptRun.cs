@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Aid.Application.Auditing;
 using Aid.Application.Common;
 using Aid.Application.Pipeline;
@@ -11,19 +10,16 @@ namespace Aid.Application.ReceiptRuns;
 /// Starts a background run that issues every missing receipt of a programme's year: one per gift, or one annual
 /// receipt per donor. The run proceeds in chunks, each its own transaction, and resumes after a restart.
 /// </summary>
-public sealed record CreateReceiptRun(Guid? ProgrammeId, int? Year, string? Kind) : ICommand<ReceiptRunView>, IIdempotentCommand
-{
-    [JsonIgnore] public string? IdempotencyKey { get; init; }
-}
+public sealed record CreateReceiptRun(Guid ProgrammeId, int Year, string Kind) : ICommand<ReceiptRunView>, IIdempotentCommand;
 
+/// <summary>
+/// The kind is a string code (<see cref="ReceiptRunKinds"/>): "per-gift" is not a name an enum member can carry, so the
+/// type does not rule out others. The rest of a request's shape is checked at the edge.
+/// </summary>
 public sealed class CreateReceiptRunValidator : AbstractValidator<CreateReceiptRun>
 {
-    public CreateReceiptRunValidator()
-    {
-        RuleFor(c => c.ProgrammeId).NotEmpty();
-        RuleFor(c => c.Year).NotNull().InclusiveBetween(2000, 2100);
-        RuleFor(c => c.Kind).NotEmpty().Must(k => k is ReceiptRunKinds.PerGift or ReceiptRunKinds.Annual).WithMessage("kind must be per-gift or annual.");
-    }
+    public CreateReceiptRunValidator() =>
+        RuleFor(c => c.Kind).Must(k => k is ReceiptRunKinds.PerGift or ReceiptRunKinds.Annual).WithMessage("kind must be per-gift or annual.");
 }
 
 internal sealed class CreateReceiptRunHandler(IDbSession db, BusinessClock clock, AccessScope scope, Receipts.ReceiptIssuer issuer, AuditRecorder audit)
@@ -31,15 +27,15 @@ internal sealed class CreateReceiptRunHandler(IDbSession db, BusinessClock clock
 {
     public async ValueTask<ReceiptRunView> Handle(CreateReceiptRun command, CancellationToken ct)
     {
-        var programme = await ProgrammeGuard.LockOpenAsync(db, scope, command.ProgrammeId!.Value, ct);
+        var programme = await ProgrammeGuard.LockOpenAsync(db, scope, command.ProgrammeId, ct);
         if (!issuer.CanRender) throw new UnavailableException("Receipts cannot be issued: no CJK font is configured or installed.", "Aid:Pdf:Fonts");
         var active = await db.QuerySingleOrDefaultAsync<Guid?>(
             "SELECT id FROM receipt_runs WHERE programme_id = @programmeId AND status IN ('pending', 'running')", new { programmeId = programme.Id }, ct);
         if (active is { } activeId)
             throw new ConflictException("A receipt run for this programme is still in progress.", new Dictionary<string, object?> { ["runId"] = activeId });
 
-        var year = command.Year!.Value;
-        var pending = await db.QueryAsync<ReceiptRunWork.PendingGift>(ReceiptRunWork.PendingGiftsSql(command.Kind!),
+        var year = command.Year;
+        var pending = await db.QueryAsync<ReceiptRunWork.PendingGift>(ReceiptRunWork.PendingGiftsSql(command.Kind),
             new { programmeId = programme.Id, from = new DateOnly(year, 1, 1), to = new DateOnly(year, 12, 31) }, ct);
         var total = command.Kind == ReceiptRunKinds.PerGift ? pending.Count : pending.Select(p => p.DonorId).Distinct().Count();
 

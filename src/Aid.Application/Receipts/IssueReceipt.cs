@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Aid.Application.Auditing;
 using Aid.Application.Common;
 using Aid.Application.Pipeline;
@@ -8,31 +7,20 @@ using Mediator;
 namespace Aid.Application.Receipts;
 
 /// <summary>
-/// <c>{ giftId }</c>: a receipt for one gift. <c>{ donorId, year }</c> (optionally <c>programmeId</c>): an annual receipt for
-/// all of the donor's gifts received that year that have no receipt yet. Never for a reversed gift, goods not valued, or zero.
+/// A receipt for one gift (<paramref name="GiftId"/>), or an <paramref name="Annual"/> receipt for all of a donor's gifts
+/// received that year that have no receipt yet; never both. Never for a reversed gift, goods not valued, or zero.
 /// </summary>
-public sealed record IssueReceipt(Guid? GiftId, Guid? DonorId, int? Year, Guid? ProgrammeId) : ICommand<ReceiptView>, IIdempotentCommand
-{
-    [JsonIgnore] public string? IdempotencyKey { get; init; }
-}
+public sealed record IssueReceipt(Guid? GiftId, AnnualReceipt? Annual) : ICommand<ReceiptView>, IIdempotentCommand;
 
+/// <summary>The donor's gifts received in <paramref name="Year"/>, only those of <paramref name="ProgrammeId"/> when given.</summary>
+public sealed record AnnualReceipt(Guid DonorId, int Year, Guid? ProgrammeId = null);
+
+/// <summary>The invariant of the typed command; the shape of a request is checked at the edge.</summary>
 public sealed class IssueReceiptValidator : AbstractValidator<IssueReceipt>
 {
-    public IssueReceiptValidator()
-    {
-        RuleFor(c => c.GiftId).NotNull().When(c => c.DonorId is null && c.Year is null).WithMessage("Give giftId, or donorId and year.");
-        When(c => c.GiftId is not null, () =>
-        {
-            RuleFor(c => c.DonorId).Null().WithMessage("Give either giftId or donorId and year, not both.");
-            RuleFor(c => c.Year).Null().WithMessage("Give either giftId or donorId and year, not both.");
-            RuleFor(c => c.ProgrammeId).Null().WithMessage("programmeId belongs to annual receipts.");
-        });
-        When(c => c.GiftId is null && (c.DonorId is not null || c.Year is not null), () =>
-        {
-            RuleFor(c => c.DonorId).NotEmpty();
-            RuleFor(c => c.Year).NotNull().InclusiveBetween(2000, 2100);
-        });
-    }
+    public IssueReceiptValidator() =>
+        RuleFor(c => c).Must(c => (c.GiftId is null) != (c.Annual is null)).OverridePropertyName("giftId")
+            .WithMessage("A receipt is either for one gift or annual.");
 }
 
 internal sealed class IssueReceiptHandler(IDbSession db, AccessScope scope, ReceiptIssuer issuer, AuditRecorder audit)
@@ -40,7 +28,7 @@ internal sealed class IssueReceiptHandler(IDbSession db, AccessScope scope, Rece
 {
     public async ValueTask<ReceiptView> Handle(IssueReceipt command, CancellationToken ct)
     {
-        var receipt = command.GiftId is { } giftId ? await ForGift(giftId, ct) : await Annual(command.DonorId!.Value, command.Year!.Value, command.ProgrammeId, ct);
+        var receipt = command.GiftId is { } giftId ? await ForGift(giftId, ct) : await Annual(command.Annual!, ct);
         audit.Describe("receipt", receipt.Id, receipt.ProgrammeId, new { receipt.Number, receipt.Kind, total = Money.Format(receipt.Total), receipt.DonorId });
         return await receipt.ToViewAsync(db, ct);
     }
@@ -65,8 +53,9 @@ internal sealed class IssueReceiptHandler(IDbSession db, AccessScope scope, Rece
         return await issuer.IssueAsync(gift.DonorId, [giftId], "gift", null, null, ct);
     }
 
-    private async Task<ReceiptRow> Annual(Guid donorId, int year, Guid? programmeId, CancellationToken ct)
+    private async Task<ReceiptRow> Annual(AnnualReceipt annual, CancellationToken ct)
     {
+        var (donorId, year, programmeId) = annual;
         if (programmeId is { } p) scope.EnsureProgramme(p);
         await issuer.LockDonorAsync(donorId, ct);
         var filter = scope.ProgrammeFilter;

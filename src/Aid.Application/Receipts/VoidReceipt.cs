@@ -1,22 +1,12 @@
-using System.Text.Json.Serialization;
 using Aid.Application.Auditing;
 using Aid.Application.Common;
 using Aid.Application.Pipeline;
-using FluentValidation;
 using Mediator;
 
 namespace Aid.Application.Receipts;
 
 /// <summary>Voids a receipt (its number stays, marked void with who, when and why); with reissue, a new number replaces it.</summary>
-public sealed record VoidReceipt(string Number, string? Reason, bool? Reissue) : ICommand<ReceiptView>, IIdempotentCommand
-{
-    [JsonIgnore] public string? IdempotencyKey { get; init; }
-}
-
-public sealed class VoidReceiptValidator : AbstractValidator<VoidReceipt>
-{
-    public VoidReceiptValidator() => RuleFor(c => c.Reason).NotEmpty().Text(500);
-}
+public sealed record VoidReceipt(string Number, string Reason, bool Reissue) : ICommand<ReceiptView>, IIdempotentCommand;
 
 internal sealed class VoidReceiptHandler(IDbSession db, AccessScope scope, ReceiptIssuer issuer, AuditRecorder audit)
     : ICommandHandler<VoidReceipt, ReceiptView>
@@ -27,10 +17,10 @@ internal sealed class VoidReceiptHandler(IDbSession db, AccessScope scope, Recei
         if (receipt is null || !await receipt.VisibleToAsync(db, scope, ct)) throw new NotFoundException("Receipt", command.Number);
         await issuer.LockDonorAsync(receipt.DonorId, ct);
         receipt = (await ReceiptRow.FindAsync(db, receipt.Id, ct))!; // re-read under the lock
-        await issuer.VoidAsync(receipt, command.Reason!, ct);
+        await issuer.VoidAsync(receipt, command.Reason, ct);
 
         string? reissued = null;
-        if (command.Reissue == true)
+        if (command.Reissue)
         {
             var gifts = await issuer.ReissuableGiftsAsync(receipt.Id, ct);
             if (gifts.Count == 0) throw new ConflictException("None of the receipt's gifts can be receipted again (all reversed).");

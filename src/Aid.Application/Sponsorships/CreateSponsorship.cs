@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Aid.Application.Auditing;
 using Aid.Application.Common;
 using Aid.Application.Pipeline;
@@ -11,30 +10,22 @@ namespace Aid.Application.Sponsorships;
 /// <summary>
 /// A donor sponsors a student (结对) for academic years fromYear..toYear (2021 = 2021-2022) with an annual amount.
 /// In no year may a student's sponsorships add up to more than the programme's annual standard; a student under 14
-/// needs a recorded guardian consent first.
+/// needs a recorded guardian consent first. <paramref name="AnnualAmount"/> is in minor units.
 /// </summary>
-public sealed record CreateSponsorship(Guid? ProgrammeId, Guid? DonorId, Guid? StudentId, int? FromYear, int? ToYear, string? AnnualAmount)
-    : ICommand<SponsorshipView>, IIdempotentCommand
-{
-    [JsonIgnore] public string? IdempotencyKey { get; init; }
-}
+public sealed record CreateSponsorship(Guid ProgrammeId, Guid DonorId, Guid StudentId, int FromYear, int ToYear, long AnnualAmount)
+    : ICommand<SponsorshipView>, IIdempotentCommand;
 
 public sealed record SponsorshipView(Guid Id, Guid ProgrammeId, Guid DonorId, Guid StudentId, string StudentCode, int FromYear, int ToYear,
     string AnnualAmount, DateTimeOffset CreatedAt);
 
+/// <summary>What a span of academic years is, for any sender; the shape of a request is checked at the edge.</summary>
 public sealed class CreateSponsorshipValidator : AbstractValidator<CreateSponsorship>
 {
     public CreateSponsorshipValidator()
     {
-        RuleFor(c => c.ProgrammeId).NotEmpty();
-        RuleFor(c => c.DonorId).NotEmpty();
-        RuleFor(c => c.StudentId).NotEmpty();
-        RuleFor(c => c.FromYear).NotNull().InclusiveBetween(2000, 2100);
-        RuleFor(c => c.ToYear).NotNull().InclusiveBetween(2000, 2100);
-        RuleFor(c => c.ToYear).GreaterThanOrEqualTo(c => c.FromYear).When(c => c.FromYear is not null).WithMessage("toYear must not be before fromYear.");
-        RuleFor(c => c.ToYear).Must((c, to) => to - c.FromYear < 12).When(c => c.FromYear is not null && c.ToYear is not null)
-            .WithMessage("A sponsorship spans at most 12 academic years.");
-        RuleFor(c => c.AnnualAmount).MoneyAmount();
+        RuleFor(c => c.ToYear).GreaterThanOrEqualTo(c => c.FromYear).WithMessage("toYear must not be before fromYear.");
+        RuleFor(c => c.ToYear).Must((c, to) => to - c.FromYear < 12).WithMessage("A sponsorship spans at most 12 academic years.");
+        RuleFor(c => c.AnnualAmount).GreaterThan(0).WithMessage("The amount must be greater than zero.");
     }
 }
 
@@ -43,18 +34,17 @@ internal sealed class CreateSponsorshipHandler(IDbSession db, BusinessClock cloc
 {
     public async ValueTask<SponsorshipView> Handle(CreateSponsorship command, CancellationToken ct)
     {
-        var programme = await ProgrammeGuard.LockOpenAsync(db, scope, command.ProgrammeId!.Value, ct);
-        await ProgrammeGuard.EnsureDonorExistsAsync(db, command.DonorId!.Value, ct);
-        var student = await StudentRow.FindAsync(db, command.StudentId!.Value, ct);
+        var programme = await ProgrammeGuard.LockOpenAsync(db, scope, command.ProgrammeId, ct);
+        await ProgrammeGuard.EnsureDonorExistsAsync(db, command.DonorId, ct);
+        var student = await StudentRow.FindAsync(db, command.StudentId, ct);
         if (student is null || student.ProgrammeId != programme.Id)
             throw new InputException("studentId", "No such student in this programme.");
-        if (student.Status == StudentStatus.Withdrawn)
+        if (student.State == StudentStatus.Withdrawn)
             throw new ConflictException($"Student {student.Code} has withdrawn.");
         if (StudentRules.AgeOn(student.BirthDate, clock.Today()) < StudentRules.ConsentAge && !student.HasConsent)
             throw new ConflictException($"Student {student.Code} is under {StudentRules.ConsentAge}: record the guardian's consent (date and evidence) first.");
 
-        var amount = Money.Parse(command.AnnualAmount!);
-        int from = command.FromYear!.Value, to = command.ToYear!.Value;
+        var (amount, from, to) = (command.AnnualAmount, command.FromYear, command.ToYear);
         var existing = await db.QueryAsync<Existing>(
             "SELECT from_year AS FromYear, to_year AS ToYear, annual_amount AS AnnualAmount FROM sponsorships WHERE student_id = @studentId",
             new { studentId = student.Id }, ct);
@@ -75,7 +65,7 @@ internal sealed class CreateSponsorshipHandler(IDbSession db, BusinessClock cloc
             VALUES (@id, @programmeId, @donorId, @studentId, @from, @to, @amount, @now, @by)
             """, new { id, programmeId = programme.Id, donorId = command.DonorId, studentId = student.Id, from, to, amount, now, by = scope.AuditActor }, ct);
         audit.Describe("sponsorship", id, programme.Id, new { student.Code, donorId = command.DonorId, from, to, annualAmount = Money.Format(amount) });
-        return new SponsorshipView(id, programme.Id, command.DonorId!.Value, student.Id, student.Code, from, to, Money.Format(amount), now);
+        return new SponsorshipView(id, programme.Id, command.DonorId, student.Id, student.Code, from, to, Money.Format(amount), now);
     }
 
     private sealed class Existing

@@ -12,7 +12,7 @@ public sealed class ListStudentsValidator : AbstractValidator<ListStudents>
     {
         this.AddPagingRules();
         RuleFor(q => q.School).MaximumLength(100);
-        RuleFor(q => q.Status).Must(s => s is null || StudentStatus.All.Contains(s)).WithMessage("status must be active, graduated or withdrawn.");
+        RuleFor(q => q.Status).Must(s => s is null || Codes.TryParse<StudentStatus>(s, out _)).WithMessage("status must be active, graduated or withdrawn.");
     }
 }
 

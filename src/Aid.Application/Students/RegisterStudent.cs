@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Aid.Application.Auditing;
 using Aid.Application.Common;
 using Aid.Application.Pipeline;
@@ -12,35 +11,25 @@ namespace Aid.Application.Students;
 /// the address are encrypted before they reach the database; the audit trail gets the code, school and grade only.
 /// </summary>
 public sealed record RegisterStudent(
-    Guid? ProgrammeId, string? Name, string? Gender, DateOnly? BirthDate, string? IdNumber, string? School, string? Grade, string? County,
-    bool? PovertyRegistered, string? GuardianName, string? GuardianPhone, string? Address, DateOnly? ConsentDate, string? ConsentReference)
+    Guid ProgrammeId, string Name, Gender Gender, DateOnly BirthDate, string IdNumber, string School, string Grade, string? County,
+    bool PovertyRegistered, string? GuardianName, string? GuardianPhone, string? Address, DateOnly? ConsentDate, string? ConsentReference)
     : ICommand<StudentView>, IIdempotentCommand
 {
-    [JsonIgnore] public string? IdempotencyKey { get; init; }
-
     // Keeps the ID number out of anything that prints the command (exception messages, debugger, logs).
     public override string ToString() => $"RegisterStudent {{ ProgrammeId = {ProgrammeId}, School = {School}, Grade = {Grade} }}";
 }
 
+/// <summary>
+/// The rules that need the business clock, and what must hold together for any sender: the birth date inside the ID number
+/// is the birth date, and a consent is a date with its evidence. The shape of a request is checked at the edge.
+/// </summary>
 public sealed class RegisterStudentValidator : AbstractValidator<RegisterStudent>
 {
     public RegisterStudentValidator(BusinessClock clock)
     {
-        RuleFor(c => c.ProgrammeId).NotEmpty();
-        RuleFor(c => c.Name).NotEmpty().Text(50);
-        RuleFor(c => c.Gender).NotEmpty().Must(g => g is "female" or "male").WithMessage("gender must be female or male.");
-        RuleFor(c => c.BirthDate).NotNull().Must(d => d is null || d < clock.Today()).WithMessage("birthDate must be in the past.");
-        RuleFor(c => c.IdNumber).NotEmpty().Must(StudentRules.IsValidIdNumber)
-            .WithMessage("idNumber must be an 18-character resident ID number with a valid check character (GB 11643).");
-        RuleFor(c => c.IdNumber).Must((c, id) => c.BirthDate is null || !StudentRules.IsValidIdNumber(id) || StudentRules.BirthDateOf(id!) == c.BirthDate)
+        RuleFor(c => c.BirthDate).Must(d => d < clock.Today()).WithMessage("birthDate must be in the past.");
+        RuleFor(c => c.IdNumber).Must((c, id) => !StudentRules.IsValidIdNumber(id) || StudentRules.BirthDateOf(id) == c.BirthDate)
             .WithMessage("The birth date inside idNumber does not match birthDate.");
-        RuleFor(c => c.School).NotEmpty().Text(100);
-        RuleFor(c => c.Grade).NotEmpty().Text(30);
-        RuleFor(c => c.County).Text(100);
-        RuleFor(c => c.GuardianName).Text(50);
-        RuleFor(c => c.GuardianPhone).Matches(@"^\+?[0-9][0-9 \-]{4,30}$").WithMessage("guardianPhone is digits with optional leading + and spaces or dashes.");
-        RuleFor(c => c.Address).Text(300);
-        RuleFor(c => c.ConsentReference).Text(200);
         RuleFor(c => c.ConsentDate).Must(d => d is null || d <= clock.Today()).WithMessage("consentDate cannot be in the future.");
         RuleFor(c => c.ConsentReference).NotEmpty().When(c => c.ConsentDate is not null).WithMessage("A consent needs its evidence reference.");
         RuleFor(c => c.ConsentDate).NotNull().When(c => !string.IsNullOrEmpty(c.ConsentReference)).WithMessage("A consent reference needs its date.");
@@ -52,8 +41,8 @@ internal sealed class RegisterStudentHandler(IDbSession db, BusinessClock clock,
 {
     public async ValueTask<StudentView> Handle(RegisterStudent command, CancellationToken ct)
     {
-        var programme = await ProgrammeGuard.LockOpenAsync(db, scope, command.ProgrammeId!.Value, ct);
-        var idNumber = command.IdNumber!.ToUpperInvariant();
+        var programme = await ProgrammeGuard.LockOpenAsync(db, scope, command.ProgrammeId, ct);
+        var idNumber = command.IdNumber.ToUpperInvariant();
         var fingerprint = cipher.Fingerprint(idNumber);
         var existing = await db.QuerySingleOrDefaultAsync<string>(
             "SELECT code FROM students WHERE programme_id = @programmeId AND id_number_hmac = @fingerprint", new { programmeId = programme.Id, fingerprint }, ct);
@@ -73,9 +62,9 @@ internal sealed class RegisterStudentHandler(IDbSession db, BusinessClock clock,
                     @poverty, @guardianName, @phoneEnc, @addressEnc, @consentDate, @consentReference, 'active', @now, @by)
             """, new
         {
-            id, programmeId = programme.Id, code, sequence, name = command.Name!.Trim(), gender = command.Gender, birthDate = command.BirthDate,
+            id, programmeId = programme.Id, code, sequence, name = command.Name.Trim(), gender = command.Gender.Code(), birthDate = command.BirthDate,
             idEnc = cipher.Encrypt(idNumber), fingerprint, school = command.School, grade = command.Grade, county = command.County,
-            poverty = command.PovertyRegistered ?? false, guardianName = command.GuardianName,
+            poverty = command.PovertyRegistered, guardianName = command.GuardianName,
             phoneEnc = command.GuardianPhone is null ? null : cipher.Encrypt(command.GuardianPhone),
             addressEnc = command.Address is null ? null : cipher.Encrypt(command.Address), consentDate = command.ConsentDate,
             consentReference = command.ConsentReference, now = clock.UtcNow(), by = scope.AuditActor,

@@ -2,13 +2,11 @@ using System.Globalization;
 
 namespace Aid.Application.Students;
 
-public static class StudentStatus
-{
-    public const string Active = "active";
-    public const string Graduated = "graduated";
-    public const string Withdrawn = "withdrawn";
-    public static readonly IReadOnlyList<string> All = [Active, Graduated, Withdrawn];
-}
+/// <summary>Codes: <c>active</c>, <c>graduated</c>, <c>withdrawn</c> (see <see cref="Common.Codes"/>).</summary>
+public enum StudentStatus { Active, Graduated, Withdrawn }
+
+/// <summary>Codes: <c>female</c>, <c>male</c>.</summary>
+public enum Gender { Female, Male }
 
 /// <summary>Pure rules about students' personal data: ID numbers (GB 11643), masking, age.</summary>
 public static class StudentRules

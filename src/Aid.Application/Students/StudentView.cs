@@ -65,6 +65,8 @@ internal sealed class StudentRow
     public static Task<StudentRow?> FindAsync(IDbSession db, Guid id, CancellationToken ct) =>
         db.QuerySingleOrDefaultAsync<StudentRow>($"SELECT {Columns} FROM students WHERE id = @id", new { id }, ct);
 
+    public StudentStatus State => Codes.Parse<StudentStatus>(Status);
+
     public bool HasConsent => ConsentDate is not null && !string.IsNullOrWhiteSpace(ConsentReference);
 
     /// <summary>The view for the caller's role; <paramref name="reveal"/> puts the full ID number in (managers, audited).</summary>

@@ -5,38 +5,36 @@ using Mediator;
 
 namespace Aid.Application.Students;
 
-/// <summary>PATCH: school, grade, guardian, consent, or status (withdrawn / graduated, with the date).</summary>
+/// <summary>
+/// PATCH: school, grade, guardian, consent, or status (withdrawn / graduated, with the date). A null member is left as
+/// it is, so every member but the id is nullable on purpose.
+/// </summary>
 public sealed record UpdateStudent(
     Guid Id, string? School, string? Grade, string? County, string? GuardianName, string? GuardianPhone, string? Address,
-    DateOnly? ConsentDate, string? ConsentReference, string? Status, DateOnly? StatusDate) : ICommand<StudentView>
+    DateOnly? ConsentDate, string? ConsentReference, StudentStatus? Status, DateOnly? StatusDate) : ICommand<StudentView>
 {
     public override string ToString() => $"UpdateStudent {{ Id = {Id} }}";
 }
 
+/// <summary>The rule that needs the business clock, and a withdrawal or graduation always dated; the shape of a request is checked at the edge.</summary>
 public sealed class UpdateStudentValidator : AbstractValidator<UpdateStudent>
 {
     public UpdateStudentValidator(BusinessClock clock)
     {
-        RuleFor(c => c.School).NotEmpty().Text(100).When(c => c.School is not null);
-        RuleFor(c => c.Grade).NotEmpty().Text(30).When(c => c.Grade is not null);
-        RuleFor(c => c.County).Text(100);
-        RuleFor(c => c.GuardianName).Text(50);
-        RuleFor(c => c.GuardianPhone).Matches(@"^\+?[0-9][0-9 \-]{4,30}$").WithMessage("guardianPhone is digits with optional leading + and spaces or dashes.");
-        RuleFor(c => c.Address).Text(300);
-        RuleFor(c => c.ConsentReference).Text(200);
         RuleFor(c => c.ConsentDate).Must(d => d is null || d <= clock.Today()).WithMessage("consentDate cannot be in the future.");
-        RuleFor(c => c.Status).Must(s => s is null || StudentStatus.All.Contains(s)).WithMessage("status must be active, graduated or withdrawn.");
         RuleFor(c => c.StatusDate).NotNull().When(c => c.Status is StudentStatus.Withdrawn or StudentStatus.Graduated)
             .WithMessage("A withdrawal or graduation needs its date (statusDate).");
     }
 }
 
-internal sealed class UpdateStudentHandler(IDbSession db, AccessScope scope, IFieldCipher cipher, AuditRecorder audit) : ICommandHandler<UpdateStudent, StudentView>
+internal sealed class UpdateStudentHandler(IDbSession db, AccessScope scope, IFieldCipher cipher, Preconditions preconditions, AuditRecorder audit) : ICommandHandler<UpdateStudent, StudentView>
 {
     public async ValueTask<StudentView> Handle(UpdateStudent command, CancellationToken ct)
     {
-        var student = await StudentRow.FindAsync(db, command.Id, ct);
+        var student = await db.QuerySingleOrDefaultAsync<StudentRow>(
+            db.Dialect.LockingSelect(StudentRow.Columns, "students", "id = @id", RowLock.Update), new { id = command.Id }, ct);
         if (student is null || !scope.CanSeeProgramme(student.ProgrammeId)) throw new NotFoundException("Student", command.Id);
+        preconditions.EnsureMatches(student.ToView(scope.Actor, cipher));
         var consentDate = command.ConsentDate ?? student.ConsentDate;
         var consentReference = command.ConsentReference ?? student.ConsentReference;
         if (consentDate is not null && string.IsNullOrWhiteSpace(consentReference))
@@ -52,12 +50,12 @@ internal sealed class UpdateStudentHandler(IDbSession db, AccessScope scope, IFi
             guardianName = command.GuardianName ?? student.GuardianName,
             phone = command.GuardianPhone is null ? student.GuardianPhoneEnc : cipher.Encrypt(command.GuardianPhone),
             address = command.Address is null ? student.AddressEnc : cipher.Encrypt(command.Address),
-            consentDate, consentReference, status = command.Status ?? student.Status,
+            consentDate, consentReference, status = command.Status?.Code() ?? student.Status,
             statusDate = command.Status is null ? student.StatusDate : command.StatusDate,
         }, ct);
         audit.Describe("student", student.Id, student.ProgrammeId, new
         {
-            student.Code, school = command.School, grade = command.Grade, status = command.Status, statusDate = command.StatusDate,
+            student.Code, school = command.School, grade = command.Grade, status = command.Status?.Code(), statusDate = command.StatusDate,
             consentRecorded = command.ConsentDate is not null,
             contactChanged = command.GuardianPhone is not null || command.Address is not null || command.GuardianName is not null,
         });

@@ -19,6 +19,23 @@ public sealed class KeyRing : IKeyRing
 
     public string KeyFile { get; }
 
+    /// <summary>
+    /// Null when the key file can still be read and holds the key in use; else what is wrong. The running process keeps
+    /// its key in memory, but a restart without the file would create a new key that cannot read what the old one wrote.
+    /// </summary>
+    public string? CheckFile()
+    {
+        try
+        {
+            var bytes = File.ReadAllBytes(KeyFile);
+            return CryptographicOperations.FixedTimeEquals(bytes, _master) ? null : "the key file no longer holds the key in use";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"the key file cannot be read ({e.GetType().Name})";
+        }
+    }
+
     public byte[] DeriveKey(string purpose) =>
         HKDF.DeriveKey(HashAlgorithmName.SHA256, _master, 32, salt: null, info: System.Text.Encoding.UTF8.GetBytes("aid:" + purpose));
 

@@ -1,0 +1,34 @@
+namespace Aid.Api.Infrastructure;
+
+/// <summary>
+/// Problem titles in the caller's language: Chinese when Accept-Language prefers zh, English otherwise.
+/// (Field messages are English; see the README.)
+/// </summary>
+internal static class ProblemLanguage
+{
+    private static readonly Dictionary<string, string> Chinese = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Bad Request"] = "请求无效",
+        ["Unauthorized"] = "需要有效的 API 密钥",
+        ["Method Not Allowed"] = "不支持此方法",
+        ["Not Acceptable"] = "无法提供所要求的格式",
+        ["Unsupported Media Type"] = "请求内容类型不受支持",
+        ["Too Many Requests"] = "请求过于频繁，请稍后再试",
+        ["Precondition Failed"] = "资源已被修改",
+        ["Invalid request"] = "请求无效",
+        ["Not found"] = "未找到",
+        ["Forbidden"] = "无权执行此操作",
+        ["Conflict"] = "与当前状态冲突",
+        ["Precondition failed"] = "资源已被修改",
+        ["Service unavailable"] = "服务暂不可用",
+        ["Request body too large"] = "请求内容过大",
+        ["An unexpected error occurred"] = "服务器内部错误",
+    };
+
+    public static string? Title(HttpContext context, string? title) =>
+        title is not null && PrefersChinese(context) && Chinese.TryGetValue(title, out var zh) ? zh : title;
+
+    public static bool PrefersChinese(HttpContext context) =>
+        context.Request.GetTypedHeaders().AcceptLanguage.OrderByDescending(l => l.Quality ?? 1).FirstOrDefault() is { } first
+        && first.Value.Value?.StartsWith("zh", StringComparison.OrdinalIgnoreCase) == true;
+}
