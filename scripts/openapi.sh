@@ -57,7 +57,7 @@ pid=$!
 base=
 for _ in $(seq 1 120); do   # at most ~60 s
   kill -0 "$pid" 2>/dev/null || { cat "$tmp/service.log" >&2; fail "the service exited before it answered /health."; }
-  [ -n "$base" ] || base=$(grep -o 'Now listening on: http://127\.0\.0\.1:[0-9]*' "$tmp/service.log" | head -1 | sed 's/^Now listening on: //') || true
+  [ -n "$base" ] || base=$(grep -o 'Now listening on: http://127\.0\.0\.1:[0-9]*' "$tmp/service.log" 2>/dev/null | head -1 | sed 's/^Now listening on: //') || true
   if [ -n "$base" ] && [ "$(http_get "$base/health")" != 0 ]; then break; fi
   sleep 0.5
 done

@@ -10,7 +10,7 @@ bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 
 as_postgres() {
   if [ "$(id -un)" = postgres ]; then bash -c "$1"
-  elif [ "$(id -u)" = 0 ]; then su postgres -s /bin/bash -c "$1"
+  elif [ "$(id -u)" = 0 ]; then (cd / && su postgres -s /bin/bash -c "$1")  # from /: the postgres user may not enter the checkout
   else sudo -u postgres bash -c "$1"; fi
 }
 

@@ -52,6 +52,7 @@ progress() {
             "  Skipped "*) skipped=$((skipped + 1)) ;;
             *) failed=$((failed + 1)); failing=1; shown=0; echo "$line" ;;
           esac ;;
+        *"[FATAL ERROR]"*|*"Test Class Cleanup Failure"*|*"Test Collection Cleanup Failure"*) echo "$line"; failing=1; shown=0 ;;
         "[xUnit.net"*) ;;
         " "*|"") if [ "$failing" = 1 ] && [ "$shown" -lt 30 ]; then echo "$line"; shown=$((shown + 1)); fi ;;
         *) echo "$line" ;;

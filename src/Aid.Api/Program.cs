@@ -79,7 +79,13 @@ builder.Services.AddAuthorizationBuilder().AddAidPolicies();
 
 // Every problem (thrown, or a bare status such as 404/401/405) gets its title in the caller's language.
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
-    c.ProblemDetails.Title = ProblemLanguage.Title(c.HttpContext, c.ProblemDetails.Title));
+{
+    // Every problem in the caller's language (Accept-Language zh → Chinese): title, detail and each field message.
+    c.ProblemDetails.Title = ProblemLanguage.Title(c.HttpContext, c.ProblemDetails.Title);
+    if (c.ProblemDetails.Detail is { } detail) c.ProblemDetails.Detail = ProblemLanguage.Message(c.HttpContext, detail);
+    if (c.ProblemDetails.Extensions.TryGetValue("errors", out var value) && value is IReadOnlyDictionary<string, string[]> errors)
+        c.ProblemDetails.Extensions["errors"] = ProblemLanguage.Messages(c.HttpContext, errors);
+});
 builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.Configure<JsonOptions>(o =>
@@ -146,6 +152,7 @@ app.UseJsonBodyLimit();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseQueryTextCheck();
 app.UseRateLimiter();
 
 app.MapOpenApi();
@@ -173,6 +180,11 @@ try
 catch (Exception e) when (SettingsRegistration.Describe(e) is { } startProblem) // options a library validates only as the host starts
 {
     Console.Error.WriteLine($"Aid: configuration error: {startProblem}");
+    return 1;
+}
+catch (Exception e) when (DiskFull.Describe(e) is { } diskFull) // migrations or the key file at start-up
+{
+    Console.Error.WriteLine($"Aid: {diskFull}");
     return 1;
 }
 return 0;

@@ -60,7 +60,7 @@ public sealed class HostedAid : IAsyncDisposable
         using var client = Client();
         var programme = await Post(client, "/api/v1/programmes", new
         {
-            code = "BENCH", name = "青系镇坪，雏鹰伴翔（基准）", startDate = "2021-09-01", endDate = "2024-08-31", annualStandard = "1000.00",
+            code = "BENCH", name = "青系镇坪，雏鹰伴翔（基准）", startDate = "2021-09-01", endDate = $"{DateTime.UtcNow.Year + 1}-08-31", annualStandard = "1000.00", // gifts dated today fall inside
         });
         var donor = await Post(client, "/api/v1/donors", new { kind = "person", name = "蒋晟晖" });
         return (programme, donor);

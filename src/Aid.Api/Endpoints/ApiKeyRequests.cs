@@ -34,7 +34,7 @@ internal sealed class CreateApiKeyRequestValidator : AbstractValidator<CreateApi
 {
     public CreateApiKeyRequestValidator()
     {
-        RuleFor(c => c.Name).NotEmpty().MaximumLength(200);
+        RuleFor(c => c.Name).NotEmpty().Text(200);
         RuleFor(c => c.Role).NotEmpty().Must(r => Codes.TryParse<Role>(r, out _)).WithMessage("role must be one of admin, manager, auditor, donor.");
         RuleFor(c => c.ProgrammeIds).NotEmpty().When(c => RoleOf(c) is Role.Manager or Role.Auditor)
             .WithMessage("Managers and auditors are scoped to at least one programme.");

@@ -52,7 +52,7 @@ internal sealed class RequestDisbursementRequestValidator : AbstractValidator<Re
     {
         RuleFor(c => c.ProgrammeId).NotEmpty();
         RuleFor(c => c.StudentId).NotEmpty();
-        RuleFor(c => c.AcademicYear).NotEmpty().Must(StudentRules.IsAcademicYear).WithMessage("academicYear is two consecutive years, e.g. \"2021-2022\".");
+        RuleFor(c => c.AcademicYear).NotEmpty().Text(9).Must(StudentRules.IsAcademicYear).WithMessage("academicYear is two consecutive years, e.g. \"2021-2022\".");
         RuleFor(c => c.Term).NotEmpty().Text(30);
         RuleFor(c => c.Purpose).NotEmpty().Text(200);
         RuleFor(c => c.Amount).MoneyAmount();
@@ -85,6 +85,6 @@ internal sealed class PayDisbursementRequestValidator : AbstractValidator<PayDis
     {
         RuleFor(c => c.PayoutReference).NotEmpty().Text(100);
         RuleFor(c => c.EvidenceReference).NotEmpty().Text(200);
-        RuleFor(c => c.PaidOn).NotNull();
+        RuleFor(c => c.PaidOn).NotNull().BusinessDate();
     }
 }

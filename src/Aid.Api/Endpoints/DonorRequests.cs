@@ -53,7 +53,7 @@ internal sealed class CreateDonorRequestValidator : AbstractValidator<CreateDono
         RuleFor(c => c.Kind).NotEmpty().Must(k => Codes.TryParse<DonorKind>(k, out _)).WithMessage("kind must be person or organisation.");
         RuleFor(c => c.Name).NotEmpty().Text(200);
         RuleFor(c => c.Language).Must(l => l is null || Languages.All.Contains(l)).WithMessage("language must be zh-CN or en.");
-        RuleFor(c => c.OrganisationCode).Matches(DonorRules.OrganisationCodePattern)
+        RuleFor(c => c.OrganisationCode).Text(18).Matches(DonorRules.OrganisationCodePattern)
             .WithMessage("organisationCode is an 18-character unified social credit code.");
         RuleFor(c => c.OrganisationCode).Null().When(c => c.Kind == DonorKind.Person.Code()).WithMessage("Only organisations have an organisationCode.");
         DonorRules.Contact(this, c => c.Email, c => c.Phone, c => c.Address);
@@ -101,7 +101,7 @@ internal sealed class UpdateDonorRequestValidator : AbstractValidator<UpdateDono
     {
         RuleFor(c => c.Name).NotEmpty().Text(200).When(c => c.Name is not null);
         RuleFor(c => c.Language).Must(l => l is null || Languages.All.Contains(l)).WithMessage("language must be zh-CN or en.");
-        RuleFor(c => c.OrganisationCode).Matches(DonorRules.OrganisationCodePattern)
+        RuleFor(c => c.OrganisationCode).Text(18).Matches(DonorRules.OrganisationCodePattern)
             .WithMessage("organisationCode is an 18-character unified social credit code.");
         DonorRules.Contact(this, c => c.Email, c => c.Phone, c => c.Address);
     }

@@ -26,8 +26,8 @@ internal static class GiftEndpoints
             await sender.Send(new GetGift(id), ct) is { } gift ? TypedResults.Ok(gift) : TypedResults.NotFound())
             .WithETag().WithSummary("A gift with the pledge instalments it paid");
 
-        group.MapPost("/{id:guid}/reverse", async (Guid id, ReasonRequest body, ISender sender, CancellationToken ct) =>
-            TypedResults.Ok(await sender.Send(new ReverseGift(id, body.Reason!), ct)))
+        group.MapPost("/{id:guid}/reverse", async (Guid id, ReverseGiftRequest body, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new ReverseGift(id, body.Reason!, body.ConfirmShortfall ?? false), ct)))
             .Idempotent().RequireAuthorization(Policies.Staff).WithSummary("Reverse a gift (a reversing entry; the gift is never deleted)");
     }
 }

@@ -79,7 +79,7 @@ internal sealed class RecordGiftRequestValidator : AbstractValidator<RecordGiftR
     {
         RuleFor(c => c.ProgrammeId).NotEmpty();
         RuleFor(c => c.DonorId).NotEmpty();
-        RuleFor(c => c.ReceivedOn).NotNull();
+        RuleFor(c => c.ReceivedOn).NotNull().BusinessDate();
         RuleFor(c => c.Kind).NotEmpty().Must(k => Codes.TryParse<GiftKind>(k, out _)).WithMessage("kind must be cash or in_kind.");
         RuleFor(c => c.Currency).CurrencyCode();
         RuleFor(c => c.Reference).Text(100).Must(r => r is null || r.Trim().Length > 0).WithMessage("reference cannot be blank.");
@@ -100,7 +100,7 @@ internal sealed class RecordGiftRequestValidator : AbstractValidator<RecordGiftR
         });
         When(c => c.Kind == GiftKind.InKind.Code(), () =>
         {
-            RuleFor(c => c.Description).NotEmpty().Text(500);
+            RuleFor(c => c.Description).NotEmpty().Text(500, multiline: true);
             RuleFor(c => c.Quantity).NotNull().GreaterThan(0).LessThan(1_000_000_000_000m)
                 .Must(q => q is null || decimal.Round(q.Value, 3) == q.Value).WithMessage("quantity has at most three decimals.");
             RuleFor(c => c.Unit).NotEmpty().Text(20);
@@ -116,6 +116,25 @@ internal sealed class RecordGiftRequestValidator : AbstractValidator<RecordGiftR
     }
 }
 
+/// <summary>Reversing a gift: why, and whether to go ahead when approved disbursements would be left unfunded.</summary>
+public sealed record ReverseGiftRequest : IApiRequest
+{
+    /// <summary>Why the gift is reversed; kept in the record and the audit trail.</summary>
+    /// <example>银行退汇</example>
+    public string? Reason { get; init; }
+
+    /// <summary>
+    /// Reverse even though the cash left would not cover the approved, unpaid disbursements (without it such a reversal is
+    /// refused with 409 naming the shortfall); the answer then lists the disbursements left unfunded.
+    /// </summary>
+    public bool? ConfirmShortfall { get; init; }
+}
+
+internal sealed class ReverseGiftRequestValidator : AbstractValidator<ReverseGiftRequest>
+{
+    public ReverseGiftRequestValidator() => RuleFor(c => c.Reason).NotEmpty().Text(500);
+}
+
 /// <summary>Why: required to reverse, void, reject, cancel or write off.</summary>
 public sealed record ReasonRequest : IApiRequest
 {
@@ -126,5 +145,5 @@ public sealed record ReasonRequest : IApiRequest
 
 internal sealed class ReasonRequestValidator : AbstractValidator<ReasonRequest>
 {
-    public ReasonRequestValidator() => RuleFor(c => c.Reason).NotEmpty().Text(500);
+    public ReasonRequestValidator() => RuleFor(c => c.Reason).NotEmpty().Text(500, multiline: true);
 }

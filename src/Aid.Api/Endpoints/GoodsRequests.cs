@@ -39,7 +39,7 @@ internal sealed class DistributeGoodsRequestValidator : AbstractValidator<Distri
         RuleFor(c => c.Quantity).NotNull().GreaterThan(0).LessThan(1_000_000_000_000m)
             .Must(q => q is null || decimal.Round(q.Value, 3) == q.Value).WithMessage("quantity has at most three decimals.");
         RuleFor(c => c.Recipient).NotEmpty().Text(200);
-        RuleFor(c => c.DistributedOn).NotNull();
+        RuleFor(c => c.DistributedOn).NotNull().BusinessDate();
         RuleFor(c => c.Reference).Text(100);
     }
 }

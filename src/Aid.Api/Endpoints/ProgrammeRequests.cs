@@ -52,14 +52,14 @@ internal sealed class CreateProgrammeRequestValidator : AbstractValidator<Create
 {
     public CreateProgrammeRequestValidator()
     {
-        RuleFor(c => c.Code).NotEmpty().MaximumLength(40).Matches("^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+        RuleFor(c => c.Code).NotEmpty().Text(40).Matches("^[A-Za-z0-9][A-Za-z0-9_.-]*$")
             .WithMessage("code is letters, digits, '-', '_' or '.', starting with a letter or digit.");
         RuleFor(c => c.Name).NotEmpty().Text(200);
         RuleFor(c => c.Region).Text(200);
         RuleFor(c => c.Partner).Text(200);
         RuleFor(c => c.Currency).CurrencyCode();
-        RuleFor(c => c.StartDate).NotNull();
-        RuleFor(c => c.EndDate).NotNull();
+        RuleFor(c => c.StartDate).NotNull().BusinessDate();
+        RuleFor(c => c.EndDate).NotNull().BusinessDate();
         RuleFor(c => c.EndDate).GreaterThan(c => c.StartDate).When(c => c.StartDate is not null && c.EndDate is not null)
             .WithMessage("endDate must be after startDate.");
         RuleFor(c => c.AnnualStandard).MoneyAmount();
@@ -116,10 +116,12 @@ internal sealed class UpdateProgrammeRequestValidator : AbstractValidator<Update
 {
     public UpdateProgrammeRequestValidator()
     {
-        RuleFor(c => c.Code).NotEmpty().MaximumLength(40).Matches("^[A-Za-z0-9][A-Za-z0-9_.-]*$").When(c => c.Code is not null);
+        RuleFor(c => c.Code).NotEmpty().Text(40).Matches("^[A-Za-z0-9][A-Za-z0-9_.-]*$").When(c => c.Code is not null);
         RuleFor(c => c.Name).NotEmpty().Text(200).When(c => c.Name is not null);
         RuleFor(c => c.Region).Text(200);
         RuleFor(c => c.Partner).Text(200);
+        RuleFor(c => c.StartDate).BusinessDate();
+        RuleFor(c => c.EndDate).BusinessDate();
         RuleFor(c => c.AnnualStandard).MoneyAmount().When(c => c.AnnualStandard is not null);
         RuleFor(c => c.Target).MoneyAmount().When(c => c.Target is not null);
         RuleFor(c => c.Status).Must(s => s is null || Codes.TryParse<ProgrammeState>(s, out _)).WithMessage("status must be planned, active or closed.");

@@ -66,5 +66,5 @@ public sealed record VoidReceiptRequest : IApiRequest
 
 internal sealed class VoidReceiptRequestValidator : AbstractValidator<VoidReceiptRequest>
 {
-    public VoidReceiptRequestValidator() => RuleFor(c => c.Reason).NotEmpty().Text(500);
+    public VoidReceiptRequestValidator() => RuleFor(c => c.Reason).NotEmpty().Text(500, multiline: true);
 }

@@ -76,8 +76,8 @@ internal sealed class RegisterStudentRequestValidator : AbstractValidator<Regist
         RuleFor(c => c.ProgrammeId).NotEmpty();
         RuleFor(c => c.Name).NotEmpty().Text(50);
         RuleFor(c => c.Gender).NotEmpty().Must(g => Codes.TryParse<Gender>(g, out _)).WithMessage("gender must be female or male.");
-        RuleFor(c => c.BirthDate).NotNull();
-        RuleFor(c => c.IdNumber).NotEmpty().Must(StudentRules.IsValidIdNumber)
+        RuleFor(c => c.BirthDate).NotNull().BusinessDate(StudentRules.EarliestBirthDate);
+        RuleFor(c => c.IdNumber).NotEmpty().Text(18).Must(StudentRules.IsValidIdNumber)
             .WithMessage("idNumber must be an 18-character resident ID number with a valid check character (GB 11643).");
         RuleFor(c => c.IdNumber).Must((c, id) => c.BirthDate is null || !StudentRules.IsValidIdNumber(id) || StudentRules.BirthDateOf(id!) == c.BirthDate)
             .WithMessage("The birth date inside idNumber does not match birthDate.");
@@ -85,9 +85,10 @@ internal sealed class RegisterStudentRequestValidator : AbstractValidator<Regist
         RuleFor(c => c.Grade).NotEmpty().Text(30);
         RuleFor(c => c.County).Text(100);
         RuleFor(c => c.GuardianName).Text(50);
-        RuleFor(c => c.GuardianPhone).Matches(@"^\+?[0-9][0-9 \-]{4,30}$").WithMessage("guardianPhone is digits with optional leading + and spaces or dashes.");
-        RuleFor(c => c.Address).Text(300);
+        RuleFor(c => c.GuardianPhone).Text(40).Matches(@"^\+?[0-9][0-9 \-]{4,30}$").WithMessage("guardianPhone is digits with optional leading + and spaces or dashes.");
+        RuleFor(c => c.Address).Text(300, multiline: true);
         RuleFor(c => c.ConsentReference).Text(200);
+        RuleFor(c => c.ConsentDate).BusinessDate();
         RuleFor(c => c.ConsentReference).NotEmpty().When(c => c.ConsentDate is not null).WithMessage("A consent needs its evidence reference.");
         RuleFor(c => c.ConsentDate).NotNull().When(c => !string.IsNullOrEmpty(c.ConsentReference)).WithMessage("A consent reference needs its date.");
     }
@@ -148,10 +149,12 @@ internal sealed class UpdateStudentRequestValidator : AbstractValidator<UpdateSt
         RuleFor(c => c.Grade).NotEmpty().Text(30).When(c => c.Grade is not null);
         RuleFor(c => c.County).Text(100);
         RuleFor(c => c.GuardianName).Text(50);
-        RuleFor(c => c.GuardianPhone).Matches(@"^\+?[0-9][0-9 \-]{4,30}$").WithMessage("guardianPhone is digits with optional leading + and spaces or dashes.");
-        RuleFor(c => c.Address).Text(300);
+        RuleFor(c => c.GuardianPhone).Text(40).Matches(@"^\+?[0-9][0-9 \-]{4,30}$").WithMessage("guardianPhone is digits with optional leading + and spaces or dashes.");
+        RuleFor(c => c.Address).Text(300, multiline: true);
         RuleFor(c => c.ConsentReference).Text(200);
+        RuleFor(c => c.ConsentDate).BusinessDate();
         RuleFor(c => c.Status).Must(s => s is null || Codes.TryParse<StudentStatus>(s, out _)).WithMessage("status must be active, graduated or withdrawn.");
+        RuleFor(c => c.StatusDate).BusinessDate();
         RuleFor(c => c.StatusDate).NotNull()
             .When(c => Codes.TryParse<StudentStatus>(c.Status, out var status) && status is StudentStatus.Withdrawn or StudentStatus.Graduated)
             .WithMessage("A withdrawal or graduation needs its date (statusDate).");

@@ -32,7 +32,10 @@ internal sealed class DatabaseInitializer(
         await using var scope = services.CreateAsyncScope();
         var sender = scope.ServiceProvider.GetRequiredService<ISender>();
         var configuredKey = configuration["AID_BOOTSTRAP_ADMIN_KEY"];
-        var result = await sender.Send(new BootstrapAdminKey(configuredKey), cancellationToken);
+        // A database with keys is left alone: sending the command would still append an (empty) audit record on every start.
+        var result = await sender.Send(new HasApiKeys(), cancellationToken)
+            ? new BootstrapResult(false, null)
+            : await sender.Send(new BootstrapAdminKey(configuredKey), cancellationToken);
         if (!result.Created && !string.IsNullOrWhiteSpace(configuredKey))
             logger.LogWarning("AID_BOOTSTRAP_ADMIN_KEY was ignored: the database already has API keys, and the variable only creates the first "
                               + "admin key of an empty database. Use an existing admin key (or create one with POST /api/v1/api-keys) and unset it.");

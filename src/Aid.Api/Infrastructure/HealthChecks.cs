@@ -20,6 +20,7 @@ internal static class AidHealth
 
     public static IServiceCollection AddAidHealthChecks(this IServiceCollection services)
     {
+        services.AddSingleton<DiskFullAlarm>();
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [Ready], timeout: TimeSpan.FromSeconds(5))
             .AddCheck<KeyFileHealthCheck>("keyFile", tags: [Ready])
@@ -54,7 +55,31 @@ internal static class AidHealth
     }
 }
 
-internal sealed class DatabaseHealthCheck(IDbSession db) : IHealthCheck
+/// <summary>
+/// Remembers the last write that failed because the disk is full (set by the exception handler), so health can say so for a
+/// minute afterwards: a full disk still answers <c>SELECT 1</c>, and writes would otherwise fail behind a healthy status.
+/// </summary>
+internal sealed class DiskFullAlarm(TimeProvider clock)
+{
+    public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+    private long _lastTicks; // UTC ticks of the last disk-full failure; 0 = none
+
+    public void Record() => Interlocked.Exchange(ref _lastTicks, clock.GetUtcNow().UtcTicks);
+
+    /// <summary>When the last write failed for lack of space, if that was within the last minute.</summary>
+    public DateTimeOffset? Recent
+    {
+        get
+        {
+            var ticks = Interlocked.Read(ref _lastTicks);
+            if (ticks == 0) return null;
+            var at = new DateTimeOffset(ticks, TimeSpan.Zero);
+            return clock.GetUtcNow() - at <= Window ? at : null;
+        }
+    }
+}
+
+internal sealed class DatabaseHealthCheck(IDbSession db, DiskFullAlarm diskFull) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -62,6 +87,13 @@ internal sealed class DatabaseHealthCheck(IDbSession db) : IHealthCheck
         try
         {
             await db.QuerySingleAsync<int>("SELECT 1", null, cancellationToken);
+            // Degraded, not unhealthy: reads still work, and taking every instance out of rotation frees no space.
+            if (diskFull.Recent is { } at)
+            {
+                data["diskFullAt"] = at.ToString("O");
+                return HealthCheckResult.Degraded("The database answers, but a write failed because the disk is full "
+                                                  + "(within the last minute): writes answer 507 until space is freed.", data: data);
+            }
             return HealthCheckResult.Healthy("The database answers.", data);
         }
         catch (Exception e) when (e is not OperationCanceledException)

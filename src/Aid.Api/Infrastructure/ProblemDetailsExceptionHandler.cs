@@ -1,15 +1,17 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Aid.Application.Common;
+using Aid.Infrastructure.Database;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Aid.Api.Infrastructure;
 
 /// <summary>
 /// The one place where exceptions become RFC 9457 problems: input → 400 with field errors, NotFound → 404,
-/// Forbidden → 403, Conflict → 409. Anything else is a bug: a bare 500 with only a trace id.
+/// Forbidden → 403, Conflict → 409, disk full → 507 (and health remembers it). Anything else is a bug: a bare 500 with only a trace id.
 /// </summary>
-internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsService problems, ILogger<ProblemDetailsExceptionHandler> logger)
+internal sealed partial class ProblemDetailsExceptionHandler(
+    IProblemDetailsService problems, ILogger<ProblemDetailsExceptionHandler> logger, DiskFullAlarm? diskFull = null) // null: a host without health checks
     : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
@@ -24,8 +26,16 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
             UnavailableException e => (503, "Service unavailable", e.Message, null, new Dictionary<string, object?> { ["setting"] = e.Setting }),
             BadHttpRequestException e => await FromBadRequestAsync(e, context),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "Client closed request", null, null, null),
+            // 507 rather than 503: the request was understood and refused for lack of storage (RFC 4918), which retrying
+            // elsewhere or soon does not fix; the transaction rolled back, so nothing of it was kept.
+            _ when DiskFull.Is(exception) => (507, "Insufficient storage", DiskFull.Message, null, null),
             _ => (500, "An unexpected error occurred", null, (IReadOnlyDictionary<string, string[]>?)null, (IReadOnlyDictionary<string, object?>?)null),
         };
+        if (status == 507)
+        {
+            diskFull?.Record();
+            logger.LogError("The disk is full: {Method} {Path} wrote nothing ({Error})", context.Request.Method, context.Request.Path, exception.GetType().Name);
+        }
         if (status == 500)
             logger.LogError(exception, "Unhandled exception on {Method} {Path}", context.Request.Method, context.Request.Path);
         if (status == 499) return true;

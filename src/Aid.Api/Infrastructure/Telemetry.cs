@@ -103,6 +103,10 @@ internal sealed class MetricsRecordBehaviour<TMessage, TResponse>(IDbSession db,
                 return Note(await next(message, cancellationToken), meter.GiftsRecorded, 1);
             case IssueReceipt:
                 return Note(await next(message, cancellationToken), meter.ReceiptsIssued, 1);
+            case VoidReceipt:
+                // A void with reissue issues the replacement receipt in the same command.
+                var voided = await next(message, cancellationToken);
+                return Note(voided, meter.ReceiptsIssued, voided is ReceiptView { ReplacedBy: not null } ? 1 : 0);
             case PayDisbursement:
                 return Note(await next(message, cancellationToken), meter.DisbursementsPaid, 1);
             case ProcessReceiptRunChunk chunk:

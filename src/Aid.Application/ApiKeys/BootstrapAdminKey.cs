@@ -12,6 +12,18 @@ public sealed record BootstrapAdminKey(string? ConfiguredKey) : ICommand<Bootstr
 
 public sealed record BootstrapResult(bool Created, string? GeneratedKey);
 
+/// <summary>
+/// Whether the database has any API key. Asked at start before <see cref="BootstrapAdminKey"/>: a command always writes an
+/// audit record, so a start on a database that already has keys must not send it (it would append an empty record each start).
+/// </summary>
+public sealed record HasApiKeys : IQuery<bool>;
+
+internal sealed class HasApiKeysHandler(IDbSession db) : IQueryHandler<HasApiKeys, bool>
+{
+    public async ValueTask<bool> Handle(HasApiKeys query, CancellationToken ct) =>
+        await db.QuerySingleAsync<long>("SELECT COUNT(*) FROM api_keys", null, ct) > 0;
+}
+
 internal sealed class BootstrapAdminKeyHandler(IDbSession db, BusinessClock clock, AuditRecorder audit)
     : ICommandHandler<BootstrapAdminKey, BootstrapResult>
 {
@@ -21,8 +33,11 @@ internal sealed class BootstrapAdminKeyHandler(IDbSession db, BusinessClock cloc
         if (db.Dialect.AuditChainLock is { } chainLock)
             await db.ExecuteAsync(chainLock, null, ct);
         var keys = await db.QuerySingleAsync<long>("SELECT COUNT(*) FROM api_keys", null, ct);
-        if (keys > 0)
+        if (keys > 0) // only when another instance created the first key since HasApiKeys was asked: the audit record says so
+        {
+            audit.Describe("api_key", Guid.Empty, null, new { bootstrap = false, reason = "keys already exist" });
             return new BootstrapResult(false, null);
+        }
 
         var token = string.IsNullOrWhiteSpace(command.ConfiguredKey) ? ApiKeyToken.Generate() : command.ConfiguredKey.Trim();
         var created = await CreateApiKeyHandler.Insert(db, "bootstrap admin", Roles.Admin, [], null, token, clock.UtcNow(), "system", ct);

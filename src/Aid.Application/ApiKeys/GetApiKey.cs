@@ -10,13 +10,10 @@ internal sealed class GetApiKeyHandler(IDbSession db) : IQueryHandler<GetApiKey,
 {
     public async ValueTask<ApiKeyView?> Handle(GetApiKey query, CancellationToken ct)
     {
-        var key = await db.QuerySingleOrDefaultAsync<ApiKeyView>("""
-            SELECT id AS Id, name AS Name, role AS Role, donor_id AS DonorId, created_at AS CreatedAt, revoked_at AS RevokedAt
-            FROM api_keys WHERE id = @id
-            """, new { id = query.Id }, ct);
-        if (key is not null)
-            key.ProgrammeIds = await db.QueryAsync<Guid>(
-                "SELECT programme_id FROM api_key_programmes WHERE api_key_id = @id ORDER BY programme_id", new { id = query.Id }, ct);
-        return key;
+        var key = await db.QuerySingleOrDefaultAsync<ApiKeyRow>($"{ApiKeyRow.Select} WHERE id = @id", new { id = query.Id }, ct);
+        if (key is null) return null;
+        var programmeIds = await db.QueryAsync<Guid>(
+            "SELECT programme_id FROM api_key_programmes WHERE api_key_id = @id ORDER BY programme_id", new { id = query.Id }, ct);
+        return key.ToView(programmeIds);
     }
 }

@@ -5,8 +5,8 @@ using Aid.Application.Common;
 
 namespace Aid.Application.Auditing;
 
-/// <summary>One row of the audit trail as stored.</summary>
-public sealed class AuditRecord
+/// <summary>One record of the audit trail as the API shows it.</summary>
+public sealed record AuditRecord
 {
     public required long Sequence { get; init; }
     public required DateTimeOffset OccurredAt { get; init; }
@@ -18,6 +18,27 @@ public sealed class AuditRecord
     public required string Summary { get; init; }
     public required string PreviousHash { get; init; }
     public required string Hash { get; init; }
+}
+
+/// <summary>One row of the audit_log table as stored.</summary>
+internal sealed class AuditRecordRow
+{
+    public required long Sequence { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+    public required string Actor { get; init; }
+    public required string Action { get; init; }
+    public string? Entity { get; init; }
+    public string? EntityId { get; init; }
+    public Guid? ProgrammeId { get; init; }
+    public required string Summary { get; init; }
+    public required string PreviousHash { get; init; }
+    public required string Hash { get; init; }
+
+    public AuditRecord ToView() => new()
+    {
+        Sequence = Sequence, OccurredAt = OccurredAt, Actor = Actor, Action = Action, Entity = Entity, EntityId = EntityId,
+        ProgrammeId = ProgrammeId, Summary = Summary, PreviousHash = PreviousHash, Hash = Hash,
+    };
 }
 
 /// <summary>The hash chain: each record's SHA-256 covers the previous hash and every field of the record.</summary>
@@ -47,7 +68,7 @@ public static class AuditHash
         return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
     }
 
-    public static string Compute(AuditRecord r) =>
+    internal static string Compute(AuditRecordRow r) =>
         Compute(r.PreviousHash, r.Sequence, r.OccurredAt, r.Actor, r.Action, r.Entity, r.EntityId, r.ProgrammeId, r.Summary);
 }
 

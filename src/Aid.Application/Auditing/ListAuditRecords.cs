@@ -20,10 +20,9 @@ internal sealed class ListAuditRecordsHandler(IDbSession db, AccessScope scope) 
         SequenceCursor.TryDecode(query.Cursor, out var after);
         var rows = await new KeysetQuery(SelectSql, "sequence")
             .InScope(scope, db.Dialect, programmeColumn: "programme_id", ownRows: null)
-            .ReadAsync<AuditRecord>(db, after, limit, ct);
-        return rows.Count > limit
-            ? new Page<AuditRecord>(rows.Take(limit).ToList(), SequenceCursor.Encode(rows[limit - 1].Sequence))
-            : new Page<AuditRecord>(rows, null);
+            .ReadAsync<AuditRecordRow>(db, after, limit, ct);
+        var page = Cursor.ToPage(rows, limit, r => SequenceCursor.Encode(r.Sequence));
+        return new Page<AuditRecord>(page.Items.Select(r => r.ToView()).ToList(), page.NextCursor);
     }
 
     private const string SelectSql = """

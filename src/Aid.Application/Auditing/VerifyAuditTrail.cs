@@ -14,7 +14,7 @@ internal sealed class VerifyAuditTrailHandler(IDbSession db) : IQueryHandler<Ver
     {
         var expectedPrevious = AuditHash.Genesis;
         long expectedSequence = 1, count = 0;
-        await foreach (var record in db.StreamAsync<AuditRecord>(AllSql, null, ct))
+        await foreach (var record in db.StreamAsync<AuditRecordRow>(AllSql, null, ct))
         {
             string? problem = null;
             if (record.Sequence != expectedSequence)

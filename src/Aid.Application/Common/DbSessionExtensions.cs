@@ -1,3 +1,5 @@
+// Rows and views: Dapper maps into an `internal sealed class <Thing>Row` (init properties, database values: codes as strings, money in
+// minor units); the API gets a `public sealed record <Thing>View` that the row builds in `ToView(...)`. Dapper never maps into a view.
 using Dapper;
 
 namespace Aid.Application.Common;

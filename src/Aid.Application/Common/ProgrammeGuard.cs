@@ -44,4 +44,26 @@ internal static class ProgrammeGuard
         if (requested is not null && requested != programme.Currency)
             throw new InputException("currency", $"Programme {programme.Code} is kept in {programme.Currency}.");
     }
+
+    /// <summary>
+    /// Money is received or paid for a programme around its life only. The slack is one year either side of the start and
+    /// end dates: gifts arrive before a campaign opens and the last payments or late gifts after it ends; anything further
+    /// out is a wrong date (it would also fall outside every statement of the programme's years).
+    /// </summary>
+    public const int DateSlackYears = 1;
+
+    public static void EnsureWithinSpan(ProgrammeRow programme, DateOnly date, string field)
+    {
+        var earliest = programme.StartDate.Year > DateSlackYears ? programme.StartDate.AddYears(-DateSlackYears) : DateOnly.MinValue;
+        var latest = programme.EndDate.Year <= DateOnly.MaxValue.Year - DateSlackYears ? programme.EndDate.AddYears(DateSlackYears) : DateOnly.MaxValue;
+        if (date >= earliest && date <= latest) return;
+        throw new ConflictException(
+            $"{field} {date:yyyy-MM-dd} is outside programme {programme.Code} ({programme.StartDate:yyyy-MM-dd} to {programme.EndDate:yyyy-MM-dd}): " +
+            $"it must be between {earliest:yyyy-MM-dd} and {latest:yyyy-MM-dd} (the programme's dates with one year's slack either side).",
+            new Dictionary<string, object?>
+            {
+                ["programmeStartDate"] = programme.StartDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                ["programmeEndDate"] = programme.EndDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            });
+    }
 }

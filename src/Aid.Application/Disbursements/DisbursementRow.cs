@@ -102,4 +102,37 @@ internal static class ProgrammeFunds
                 $"Insufficient balance: {Money.Format(cash - committed)} is available ({Money.Format(cash)} held, {Money.Format(committed)} committed), {Money.Format(amount)} needed.",
                 new Dictionary<string, object?> { ["available"] = Money.Format(cash - committed), ["required"] = Money.Format(amount) });
     }
+
+    /// <summary>
+    /// Approved, unpaid disbursements in the order their money is promised: oldest approval first (ties: id). When a confirmed
+    /// gift reversal leaves less cash than is committed, the older promises keep their money and the newest go short.
+    /// </summary>
+    public static async Task<List<Commitment>> CommitmentsAsync(IDbSession db, Guid programmeId, CancellationToken ct) =>
+        (await db.QueryAsync<Commitment>("""
+            SELECT id AS Id, amount AS Amount, decided_at AS DecidedAt FROM disbursements
+            WHERE programme_id = @programmeId AND status = 'approved'
+            """, new { programmeId }, ct))
+        .OrderBy(c => c.DecidedAt).ThenBy(c => c.Id.ToString(), StringComparer.Ordinal).ToList();
+
+    /// <summary>
+    /// Paying needs the cash to cover this disbursement after every approval older than it, not after all others: normally the
+    /// same (approval keeps cash ≥ committed); after a confirmed reversal it lets the older approvals be paid while the newest wait.
+    /// The message's "committed" is what the older approvals hold.
+    /// </summary>
+    public static async Task EnsurePayableAsync(IDbSession db, Guid programmeId, Guid disbursementId, long amount, CancellationToken ct)
+    {
+        var cash = await CashAsync(db, programmeId, ct);
+        var ahead = (await CommitmentsAsync(db, programmeId, ct)).TakeWhile(c => c.Id != disbursementId).Sum(c => c.Amount);
+        if (cash - ahead < amount)
+            throw new ConflictException(
+                $"Insufficient balance: {Money.Format(cash - ahead)} is available ({Money.Format(cash)} held, {Money.Format(ahead)} committed), {Money.Format(amount)} needed.",
+                new Dictionary<string, object?> { ["available"] = Money.Format(cash - ahead), ["required"] = Money.Format(amount) });
+    }
+}
+
+internal sealed class Commitment
+{
+    public required Guid Id { get; init; }
+    public required long Amount { get; init; }
+    public DateTimeOffset? DecidedAt { get; init; }
 }

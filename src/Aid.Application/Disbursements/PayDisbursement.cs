@@ -1,3 +1,4 @@
+using Aid.Application.Programmes;
 using Aid.Application.Auditing;
 using Aid.Application.Common;
 using Aid.Application.Ledger;
@@ -29,9 +30,14 @@ internal sealed class PayDisbursementHandler(IDbSession db, BusinessClock clock,
         var disbursement = await DisbursementLoader.LockAsync(db, scope, command.Id, ct);
         if (disbursement.State != DisbursementStatus.Approved)
             throw new ConflictException($"The disbursement is {disbursement.Status}; only an approved one can be paid.");
+        await EnsureNotPaidBefore(disbursement, ct);
+        // "Paid not before requested" waits for requests to carry a business date: today a request is stamped with the
+        // moment it was entered, and records of past terms (the demo, back-office catch-up) are entered later than paid.
+        var programme = await ProgrammeRow.FindAsync(db, disbursement.ProgrammeId, ct) ?? throw new NotFoundException("Programme", disbursement.ProgrammeId);
+        ProgrammeGuard.EnsureWithinSpan(programme, command.PaidOn, "paidOn");
         await DisbursementLoader.EnsurePayableStudentAsync(db, clock, disbursement.StudentId, ct);
-        // Its own commitment is released by paying; everything else committed stays reserved.
-        await ProgrammeFunds.EnsureAvailableAsync(db, disbursement.ProgrammeId, disbursement.Amount, disbursement.Id, ct);
+        // Its own commitment is released by paying; the approvals older than it keep their money first.
+        await ProgrammeFunds.EnsurePayableAsync(db, disbursement.ProgrammeId, disbursement.Id, disbursement.Amount, ct);
 
         var funding = await AllocateOldestUnspent(disbursement.ProgrammeId, disbursement.Amount, ct);
         var entryId = await journal.PostAsync(disbursement.ProgrammeId, command.PaidOn, EntryKinds.Disbursement, "disbursement", disbursement.Id,
@@ -53,6 +59,26 @@ internal sealed class PayDisbursementHandler(IDbSession db, BusinessClock clock,
             disbursement.StudentCode, paid = true, amount = Money.Format(disbursement.Amount), paidOn = command.PaidOn, gifts = funding.Count,
         });
         return (await DisbursementRow.FindAsync(db, disbursement.Id, ct))!.ToView(await DisbursementRow.FundingAsync(db, disbursement.Id, ct));
+    }
+
+    /// <summary>
+    /// A row that says approved while the ledger already has its payment (a status set back by hand in the database) is
+    /// refused before anything is written: paying twice would double the payout (and collide with its allocations).
+    /// </summary>
+    private async Task EnsureNotPaidBefore(DisbursementRow disbursement, CancellationToken ct)
+    {
+        var entries = (await db.QueryAsync<Guid>("""
+            SELECT id FROM journal_entries WHERE source_type = 'disbursement' AND source_id = @id AND kind = @kind ORDER BY created_at, id
+            """, new { id = disbursement.Id, kind = EntryKinds.Disbursement }, ct)).ToList();
+        if (disbursement.JournalEntryId is { } recorded && !entries.Contains(recorded))
+            entries.Insert(0, recorded);
+        var allocations = await db.QuerySingleAsync<long>("SELECT COUNT(*) FROM disbursement_allocations WHERE disbursement_id = @id",
+            new { id = disbursement.Id }, ct);
+        if (entries.Count == 0 && allocations == 0)
+            return;
+        var entry = entries.Count > 0 ? entries[0].ToString() : "none; gift allocations exist";
+        throw new ConflictException($"This disbursement has already been paid (ledger entry {entry}); run audit verification.",
+            new Dictionary<string, object?> { ["journalEntryIds"] = entries.ToArray(), ["allocations"] = allocations });
     }
 
     private async Task<List<(Guid GiftId, long Amount)>> AllocateOldestUnspent(Guid programmeId, long amount, CancellationToken ct)

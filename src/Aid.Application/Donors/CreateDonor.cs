@@ -35,7 +35,7 @@ internal sealed class CreateDonorHandler(IDbSession db, BusinessClock clock, Acc
 {
     public async ValueTask<DonorView> Handle(CreateDonor command, CancellationToken ct)
     {
-        var donor = new DonorView
+        var donor = new DonorRow
         {
             Id = Guid.CreateVersion7(),
             Kind = command.Kind.Code(),
@@ -55,6 +55,6 @@ internal sealed class CreateDonorHandler(IDbSession db, BusinessClock clock, Acc
                 donor.OrganisationCode, donor.CreatedAt, createdBy = scope.AuditActor }, ct);
         // Contact details stay out of the audit trail: ids and non-personal facts only.
         audit.Describe("donor", donor.Id, null, new { donor.Kind, donor.Anonymous, donor.Language });
-        return donor;
+        return donor.ToView();
     }
 }

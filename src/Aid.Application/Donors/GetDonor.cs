@@ -10,6 +10,7 @@ internal sealed class GetDonorHandler(IDbSession db, AccessScope scope) : IQuery
     public async ValueTask<DonorView?> Handle(GetDonor query, CancellationToken ct)
     {
         if (!scope.CanSeeDonor(query.Id)) return null;
-        return await db.QuerySingleOrDefaultAsync<DonorView>($"SELECT {DonorView.Columns} FROM donors WHERE id = @id", new { id = query.Id }, ct);
+        var row = await db.QuerySingleOrDefaultAsync<DonorRow>($"SELECT {DonorRow.Columns} FROM donors WHERE id = @id", new { id = query.Id }, ct);
+        return row?.ToView();
     }
 }

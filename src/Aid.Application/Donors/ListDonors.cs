@@ -24,12 +24,13 @@ internal sealed class ListDonorsHandler(IDbSession db, AccessScope scope) : IQue
         var limit = query.Limit ?? Cursor.DefaultLimit;
         Cursor.TryDecode(query.Cursor, out var after);
         // Donor records are organisation-wide: staff see every donor, a donor only itself.
-        var rows = await new KeysetQuery($"SELECT {DonorView.Columns} FROM donors", "id")
+        var rows = await new KeysetQuery($"SELECT {DonorRow.Columns} FROM donors", "id")
             .InScope(scope, db.Dialect, programmeColumn: null, ownRows: "id = @ownDonorId")
             .WhereIf(!string.IsNullOrEmpty(query.Q), "lower(name) LIKE @pattern ESCAPE '\\'")
             .WhereIf(query.Kind is not null, "kind = @kind")
             .Parameters(new { pattern = TextSearch.ContainsPattern(query.Q), kind = query.Kind })
-            .ReadAsync<DonorView>(db, after, limit, ct);
-        return Cursor.ToPage(rows, limit, d => d.Id);
+            .ReadAsync<DonorRow>(db, after, limit, ct);
+        var page = Cursor.ToPage(rows, limit, r => r.Id);
+        return new Page<DonorView>(page.Items.Select(r => r.ToView()).ToList(), page.NextCursor);
     }
 }

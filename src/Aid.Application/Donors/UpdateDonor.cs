@@ -5,7 +5,13 @@ using Mediator;
 
 namespace Aid.Application.Donors;
 
-/// <summary>PATCH: only the fields given change (null = unchanged). The kind of a donor is fixed once created.</summary>
+/// <summary>
+/// PATCH: only the fields given change (null = unchanged). The kind of a donor is fixed once created.
+/// Who may edit: an admin, any donor. A manager, a donor who has a gift, pledge or sponsorship in one of the manager's
+/// programmes, or who has none of these anywhere yet (just recorded, not yet tied to a programme), or whom this manager's
+/// key recorded (<c>donors.created_by</c>). Any other donor reads as not found (404), as scope does everywhere in the API;
+/// staff can still read every donor, the rule guards only changes to contact data.
+/// </summary>
 public sealed record UpdateDonor(
     Guid Id, string? Name, bool? Anonymous, string? Language, string? Email, string? Phone, string? Address, string? OrganisationCode)
     : ICommand<DonorView>;
@@ -17,18 +23,21 @@ public sealed class UpdateDonorValidator : AbstractValidator<UpdateDonor>
         RuleFor(c => c.Language).Must(l => l is null || Languages.All.Contains(l)).WithMessage("language must be zh-CN or en.");
 }
 
-internal sealed class UpdateDonorHandler(IDbSession db, Preconditions preconditions, AuditRecorder audit) : ICommandHandler<UpdateDonor, DonorView>
+internal sealed class UpdateDonorHandler(IDbSession db, AccessScope scope, Preconditions preconditions, AuditRecorder audit)
+    : ICommandHandler<UpdateDonor, DonorView>
 {
     public async ValueTask<DonorView> Handle(UpdateDonor command, CancellationToken ct)
     {
-        var current = await db.QuerySingleOrDefaultAsync<DonorView>(
-            db.Dialect.LockingSelect(DonorView.Columns, "donors", "id = @id", RowLock.Update), new { id = command.Id }, ct)
+        var current = await db.QuerySingleOrDefaultAsync<DonorRow>(
+            db.Dialect.LockingSelect(DonorRow.Columns, "donors", "id = @id", RowLock.Update), new { id = command.Id }, ct)
             ?? throw new NotFoundException("Donor", command.Id);
-        preconditions.EnsureMatches(current);
+        if (!await MayEditAsync(command.Id, ct))
+            throw new NotFoundException("Donor", command.Id);
+        preconditions.EnsureMatches(current.ToView());
         if (command.OrganisationCode is not null && current.Kind == DonorKind.Person.Code())
             throw new InputException("organisationCode", "Only organisations have an organisationCode.");
 
-        var updated = new DonorView
+        var updated = new DonorRow
         {
             Id = current.Id,
             Kind = current.Kind,
@@ -56,6 +65,24 @@ internal sealed class UpdateDonorHandler(IDbSession db, Preconditions preconditi
             }.Where(f => f is not null),
             updated.Anonymous, updated.Language,
         });
-        return updated;
+        return updated.ToView();
+    }
+
+    /// <summary>The rule in the summary above; read after the donor row is locked.</summary>
+    private async Task<bool> MayEditAsync(Guid donorId, CancellationToken ct)
+    {
+        if (scope.ProgrammeFilter is not { } programmes) return true;
+        if (!scope.CanSeeDonor(donorId)) return false;
+        const string links = """
+            (SELECT programme_id FROM gifts WHERE donor_id = @donorId
+             UNION ALL SELECT programme_id FROM pledges WHERE donor_id = @donorId
+             UNION ALL SELECT programme_id FROM sponsorships WHERE donor_id = @donorId) x
+            """;
+        var total = await db.QuerySingleAsync<long>($"SELECT COUNT(*) FROM {links}", new { donorId }, ct);
+        var mine = await db.QuerySingleAsync<long>($"SELECT COUNT(*) FROM {links} WHERE {db.Dialect.InList("x.programme_id", "programmes")}",
+            new { donorId, programmes = db.Dialect.IdList(programmes) }, ct);
+        if (mine > 0 || total == 0) return true;
+        var createdBy = await db.QuerySingleAsync<string>("SELECT created_by FROM donors WHERE id = @donorId", new { donorId }, ct);
+        return createdBy == scope.AuditActor;
     }
 }

@@ -26,7 +26,10 @@ public sealed record GiftView(
     Guid Id, Guid ProgrammeId, Guid DonorId, Guid? PledgeId, string Kind, DateOnly ReceivedOn, string Currency, string Amount,
     string? Method, string? Reference, string? Description, decimal? Quantity, string? Unit, string? ValuationBasis, string? Value,
     string Status, IReadOnlyList<PledgeAllocationView>? PledgeAllocations, string? ExcessAsGift, GiftReversalView? Reversal, DateTimeOffset CreatedAt,
-    IReadOnlyList<PaidForView>? PaidFor = null);
+    IReadOnlyList<PaidForView>? PaidFor = null, IReadOnlyList<UnfundedDisbursementView>? UnfundedDisbursements = null);
+
+/// <summary>Only in the answer to a confirmed reversal: an approved disbursement the remaining cash no longer covers.</summary>
+public sealed record UnfundedDisbursementView(Guid DisbursementId, string Amount, DateTimeOffset? ApprovedAt);
 
 internal sealed class GiftRow
 {

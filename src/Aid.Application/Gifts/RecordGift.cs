@@ -39,6 +39,8 @@ public sealed class RecordGiftValidator : AbstractValidator<RecordGift>
     {
         RuleFor(c => c.ReceivedOn).Must(d => d <= clock.Today())
             .WithMessage("receivedOn cannot be in the future: no gift is recorded before it arrives.");
+        RuleFor(c => c.ReceivedOn).InclusiveBetween(BusinessDates.Earliest, BusinessDates.Latest)
+            .WithMessage($"receivedOn must be between {BusinessDates.Earliest:yyyy-MM-dd} and {BusinessDates.Latest:yyyy-MM-dd}.");
         RuleFor(c => c).Must(c => (c.Cash is null) != (c.InKind is null)).OverridePropertyName("kind").WithMessage("A gift is either cash or in kind.");
         RuleFor(c => c.Reference).MaximumLength(100);
         RuleFor(c => c.Cash!.Amount).GreaterThan(0).When(c => c.Cash is not null).OverridePropertyName("amount")
@@ -58,6 +60,7 @@ internal sealed class RecordGiftHandler(IDbSession db, BusinessClock clock, Acce
     {
         var programme = await ProgrammeGuard.ShareOpenAsync(db, scope, command.ProgrammeId, ct);
         ProgrammeGuard.EnsureCurrency(command.Currency, programme);
+        ProgrammeGuard.EnsureWithinSpan(programme, command.ReceivedOn, "receivedOn");
         await ProgrammeGuard.EnsureDonorExistsAsync(db, command.DonorId, ct);
 
         var reference = command.Reference?.Trim();

@@ -12,8 +12,13 @@ namespace Aid.Application.Gifts;
 /// <summary>
 /// Undoes a gift (bounced transfer, recorded in the wrong programme): a reversing journal entry, the gift marked
 /// reversed, and the pledge instalments it filled open again. The gift itself is never changed or deleted.
+/// A cash reversal that leaves less cash than the programme's approved, unpaid disbursements need is refused (409, naming
+/// the shortfall and the disbursements left unfunded) unless <paramref name="ConfirmShortfall"/>; then it goes through and the
+/// answer lists them. Which ones: the most recently approved first, until the rest fits in the cash left (the older promises
+/// keep their money). The shortfall is cash after the reversal minus committed: disbursements are paid from cash, so it is the
+/// measure <c>PayDisbursement</c> applies (restricted balance = cash + goods in stock, which cannot pay a student).
 /// </summary>
-public sealed record ReverseGift(Guid Id, string Reason) : ICommand<GiftView>, IIdempotentCommand;
+public sealed record ReverseGift(Guid Id, string Reason, bool ConfirmShortfall = false) : ICommand<GiftView>, IIdempotentCommand;
 
 internal sealed class ReverseGiftHandler(IDbSession db, BusinessClock clock, AccessScope scope, Journal journal, ReceiptIssuer receipts, AuditRecorder audit)
     : ICommandHandler<ReverseGift, GiftView>
@@ -34,6 +39,7 @@ internal sealed class ReverseGiftHandler(IDbSession db, BusinessClock clock, Acc
         if (spent.Count > 0)
             throw new ConflictException("Part of this gift has already paid for student aid; reverse those disbursements first.",
                 new Dictionary<string, object?> { ["disbursementIds"] = spent.Select(s => s.DisbursementId).ToArray() });
+        var unfunded = gift.Kind == GiftKind.Cash.Code() ? await UnfundedAfterAsync(gift, command.ConfirmShortfall, ct) : [];
         Guid? entryId = null;
         if (gift.JournalEntryId is { } original)
         {
@@ -49,9 +55,39 @@ internal sealed class ReverseGiftHandler(IDbSession db, BusinessClock clock, Acc
         audit.Describe("gift", gift.Id, gift.ProgrammeId, new
         {
             reversed = true, reason = command.Reason, amount = Money.Format(gift.Amount), voidedReceipt = receipt?.Voided, reissuedReceipt = receipt?.Reissued,
+            unfundedDisbursements = unfunded.Count == 0 ? null : unfunded.Select(u => u.DisbursementId).ToArray(),
         });
         var reversed = await GiftRow.FindAsync(db, gift.Id, ct) ?? throw new NotFoundException("Gift", gift.Id);
-        return reversed.ToView(await GiftRow.AllocationsAsync(db, gift.Id, ct));
+        return reversed.ToView(await GiftRow.AllocationsAsync(db, gift.Id, ct)) with { UnfundedDisbursements = unfunded.Count == 0 ? null : unfunded };
+    }
+
+    /// <summary>
+    /// The approved, unpaid disbursements the cash left after reversing <paramref name="gift"/> cannot cover: newest approval
+    /// first until the rest fits. Refuses (409) when there are any and the caller has not confirmed. Read under the programme lock.
+    /// </summary>
+    private async Task<List<UnfundedDisbursementView>> UnfundedAfterAsync(GiftRow gift, bool confirmed, CancellationToken ct)
+    {
+        var cashAfter = await Disbursements.ProgrammeFunds.CashAsync(db, gift.ProgrammeId, ct) - gift.Amount;
+        var approved = await Disbursements.ProgrammeFunds.CommitmentsAsync(db, gift.ProgrammeId, ct);
+        approved.Reverse(); // newest approval first: the older promises keep their money (the order PayDisbursement honours)
+        var committed = approved.Sum(d => d.Amount);
+        var unfunded = new List<UnfundedDisbursementView>();
+        var remaining = committed;
+        foreach (var d in approved)
+        {
+            if (remaining <= cashAfter) break;
+            unfunded.Add(new UnfundedDisbursementView(d.Id, Money.Format(d.Amount), d.DecidedAt));
+            remaining -= d.Amount;
+        }
+        if (unfunded.Count > 0 && !confirmed)
+            throw new ConflictException(
+                $"Reversing {Money.Format(gift.Amount)} leaves {Money.Format(cashAfter)} for {Money.Format(committed)} of approved disbursements, a shortfall of {Money.Format(cashAfter - committed)}: {unfunded.Count} of them (the newest approvals) would be unfunded. Send confirmShortfall: true to reverse anyway.",
+                new Dictionary<string, object?>
+                {
+                    ["shortfall"] = Money.Format(cashAfter - committed),
+                    ["unfundedDisbursementIds"] = unfunded.Select(u => u.DisbursementId).ToArray(),
+                });
+        return unfunded;
     }
 
     /// <summary>Money already paid out (or goods already handed out) cannot be taken back by a reversal.</summary>

@@ -33,12 +33,17 @@ public sealed class IdempotencyKey
 /// Same key + same request → the first response again; same key + different request → 409.
 /// The key is claimed first inside the command's transaction, so a concurrent duplicate waits for the
 /// first one (PostgreSQL: on the unique index; SQLite: on the single writer) and then replays it.
+/// The stored response is personal data (a registered student's name, guardian phone, address): it is kept encrypted with
+/// the field cipher, "enc:" + ciphertext; a row stored in plain JSON before encryption still replays as it is.
 /// </summary>
-public sealed class IdempotencyBehaviour<TMessage, TResponse>(IDbSession db, AccessScope scope, BusinessClock clock, IdempotencyKey requestKey)
+public sealed class IdempotencyBehaviour<TMessage, TResponse>(IDbSession db, AccessScope scope, BusinessClock clock, IdempotencyKey requestKey, IFieldCipher cipher)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IBaseCommand
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Marks an encrypted response; plain JSON (rows written before encryption) never starts with it.</summary>
+    private const string Encrypted = "enc:";
 
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
@@ -58,11 +63,14 @@ public sealed class IdempotencyBehaviour<TMessage, TResponse>(IDbSession db, Acc
                     new Dictionary<string, object?> { ["idempotencyKey"] = key });
             if (existing.Response is null)
                 throw new ConflictException("A request with this Idempotency-Key is still being processed; retry later.");
-            return JsonSerializer.Deserialize<TResponse>(existing.Response, Json)!;
+            var stored = existing.Response.StartsWith(Encrypted, StringComparison.Ordinal)
+                ? cipher.Decrypt(existing.Response[Encrypted.Length..])
+                : existing.Response;
+            return JsonSerializer.Deserialize<TResponse>(stored, Json)!;
         }
 
         var response = await next(message, cancellationToken);
-        await db.ExecuteAsync(StoreSql, new { owner, key, response = JsonSerializer.Serialize(response, Json) }, cancellationToken);
+        await db.ExecuteAsync(StoreSql, new { owner, key, response = Encrypted + cipher.Encrypt(JsonSerializer.Serialize(response, Json)) }, cancellationToken);
         return response;
     }
 

@@ -35,7 +35,7 @@ internal sealed class CreateReceiptRunHandler(IDbSession db, BusinessClock clock
             throw new ConflictException("A receipt run for this programme is still in progress.", new Dictionary<string, object?> { ["runId"] = activeId });
 
         var year = command.Year;
-        var pending = await db.QueryAsync<ReceiptRunWork.PendingGift>(ReceiptRunWork.PendingGiftsSql(command.Kind),
+        var pending = await db.QueryAsync<ReceiptRunWork.PendingGiftRow>(ReceiptRunWork.PendingGiftsSql(command.Kind),
             new { programmeId = programme.Id, from = new DateOnly(year, 1, 1), to = new DateOnly(year, 12, 31) }, ct);
         var total = command.Kind == ReceiptRunKinds.PerGift ? pending.Count : pending.Select(p => p.DonorId).Distinct().Count();
 
@@ -45,6 +45,7 @@ internal sealed class CreateReceiptRunHandler(IDbSession db, BusinessClock clock
             VALUES (@id, @programmeId, @year, @kind, 'pending', @total, 0, 0, @now, @by)
             """, new { id, programmeId = programme.Id, year, kind = command.Kind, total, now = clock.UtcNow(), by = scope.AuditActor }, ct);
         audit.Describe("receipt_run", id, programme.Id, new { year, command.Kind, total });
-        return (await db.QuerySingleAsync<ReceiptRunView>($"SELECT {ReceiptRunView.Columns} FROM receipt_runs WHERE id = @id", new { id }, ct));
+        var run = await db.QuerySingleAsync<ReceiptRunRow>($"SELECT {ReceiptRunRow.Columns} FROM receipt_runs WHERE id = @id", new { id }, ct);
+        return run.ToView(clock.UtcNow());
     }
 }

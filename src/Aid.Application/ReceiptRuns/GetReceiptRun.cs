@@ -9,8 +9,8 @@ internal sealed class GetReceiptRunHandler(IDbSession db, AccessScope scope, Bus
 {
     public async ValueTask<ReceiptRunView?> Handle(GetReceiptRun query, CancellationToken ct)
     {
-        var run = await db.QuerySingleOrDefaultAsync<ReceiptRunView>($"SELECT {ReceiptRunView.Columns} FROM receipt_runs WHERE id = @id", new { id = query.Id }, ct);
-        return run is null || !scope.CanSeeProgramme(run.ProgrammeId) ? null : run.WithRate(clock.UtcNow());
+        var run = await db.QuerySingleOrDefaultAsync<ReceiptRunRow>($"SELECT {ReceiptRunRow.Columns} FROM receipt_runs WHERE id = @id", new { id = query.Id }, ct);
+        return run is null || !scope.CanSeeProgramme(run.ProgrammeId) ? null : run.ToView(clock.UtcNow());
     }
 }
 

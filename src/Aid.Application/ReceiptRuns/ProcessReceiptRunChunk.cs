@@ -16,12 +16,12 @@ internal sealed class ProcessReceiptRunChunkHandler(IDbSession db, BusinessClock
 {
     public async ValueTask<bool> Handle(ProcessReceiptRunChunk command, CancellationToken ct)
     {
-        var run = await db.QuerySingleOrDefaultAsync<ReceiptRunView>(
-            db.Dialect.LockingSelect(ReceiptRunView.Columns, "receipt_runs", "id = @id", RowLock.Update), new { id = command.RunId }, ct);
+        var run = await db.QuerySingleOrDefaultAsync<ReceiptRunRow>(
+            db.Dialect.LockingSelect(ReceiptRunRow.Columns, "receipt_runs", "id = @id", RowLock.Update), new { id = command.RunId }, ct);
         if (run is null || run.Status is "completed" or "failed") return true;
 
         var year = (int)run.Year;
-        var pending = await db.QueryAsync<ReceiptRunWork.PendingGift>(ReceiptRunWork.PendingGiftsSql(run.Kind),
+        var pending = await db.QueryAsync<ReceiptRunWork.PendingGiftRow>(ReceiptRunWork.PendingGiftsSql(run.Kind),
             new { programmeId = run.ProgrammeId, from = new DateOnly(year, 1, 1), to = new DateOnly(year, 12, 31) }, ct);
 
         // Numbers and contents in order inside the transaction; the PDFs (the slow part) rendered on all cores; then stored.

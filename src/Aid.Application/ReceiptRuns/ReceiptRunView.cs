@@ -7,7 +7,7 @@ public static class ReceiptRunKinds
 }
 
 /// <summary>A batch run and its progress: done of total, receipts per second, errors.</summary>
-public sealed class ReceiptRunView
+public sealed record ReceiptRunView
 {
     public required Guid Id { get; init; }
     public required Guid ProgrammeId { get; init; }
@@ -21,21 +21,44 @@ public sealed class ReceiptRunView
     public required DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? StartedAt { get; init; }
     public DateTimeOffset? FinishedAt { get; init; }
-    public double? ReceiptsPerSecond { get; set; }
+    public double? ReceiptsPerSecond { get; init; }
+}
 
-    internal const string Columns = """
+/// <summary>The receipt_runs row.</summary>
+internal sealed class ReceiptRunRow
+{
+    public required Guid Id { get; init; }
+    public required Guid ProgrammeId { get; init; }
+    public required long Year { get; init; }
+    public required string Kind { get; init; }
+    public required string Status { get; init; }
+    public required long Total { get; init; }
+    public required long Done { get; init; }
+    public required long Errors { get; init; }
+    public string? LastError { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
+
+    public const string Columns = """
         id AS Id, programme_id AS ProgrammeId, year AS Year, kind AS Kind, status AS Status, total AS Total, done AS Done, errors AS Errors,
         last_error AS LastError, created_at AS CreatedAt, started_at AS StartedAt, finished_at AS FinishedAt
         """;
 
-    internal ReceiptRunView WithRate(DateTimeOffset now)
+    /// <summary>The view, with the rate so far (until <paramref name="now"/> while the run is unfinished).</summary>
+    public ReceiptRunView ToView(DateTimeOffset now)
     {
+        double? rate = null;
         if (StartedAt is { } started && Done > 0)
         {
             var seconds = ((FinishedAt ?? now) - started).TotalSeconds;
-            ReceiptsPerSecond = seconds > 0 ? Math.Round(Done / seconds, 1) : null;
+            rate = seconds > 0 ? Math.Round(Done / seconds, 1) : null;
         }
-        return this;
+        return new()
+        {
+            Id = Id, ProgrammeId = ProgrammeId, Year = Year, Kind = Kind, Status = Status, Total = Total, Done = Done, Errors = Errors,
+            LastError = LastError, CreatedAt = CreatedAt, StartedAt = StartedAt, FinishedAt = FinishedAt, ReceiptsPerSecond = rate,
+        };
     }
 }
 
@@ -54,7 +77,7 @@ internal static class ReceiptRunWork
           ORDER BY g.donor_id, g.id
           """;
 
-    public sealed class PendingGift
+    internal sealed class PendingGiftRow
     {
         public required Guid GiftId { get; init; }
         public required Guid DonorId { get; init; }

@@ -51,7 +51,7 @@ public sealed class ReceiptIssuer(
             throw new UnavailableException("Receipts cannot be issued: no CJK font is configured or installed.", "Aid:Pdf:Fonts");
         if (giftIds.Count == 0) throw new ConflictException("There is nothing to receipt.");
 
-        var donor = await db.QuerySingleAsync<DonorView>($"SELECT {DonorView.Columns} FROM donors WHERE id = @donorId", new { donorId }, ct);
+        var donor = await db.QuerySingleAsync<DonorRow>($"SELECT {DonorRow.Columns} FROM donors WHERE id = @donorId", new { donorId }, ct);
         var lines = await db.QueryAsync<LineRow>($"""
             SELECT g.id AS GiftId, g.received_on AS ReceivedOn, p.code AS ProgrammeCode, p.name AS ProgrammeName, p.id AS ProgrammeId,
                    g.kind AS Kind, g.method AS Method, g.description AS Description, g.quantity AS Quantity, g.unit AS Unit,

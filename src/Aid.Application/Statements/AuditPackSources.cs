@@ -25,7 +25,7 @@ internal sealed class GetAuditTrailExportHandler(IDbSession db, AccessScope scop
 
     private async IAsyncEnumerable<StatementCell[]> Rows(object p)
     {
-        await foreach (var r in db.StreamAsync<Auditing.AuditRecord>("""
+        await foreach (var r in db.StreamAsync<Auditing.AuditRecordRow>("""
             SELECT sequence AS Sequence, occurred_at AS OccurredAt, actor AS Actor, action AS Action, entity AS Entity, entity_id AS EntityId,
                    programme_id AS ProgrammeId, summary AS Summary, previous_hash AS PreviousHash, hash AS Hash
             FROM audit_log WHERE programme_id = @programmeId AND occurred_at >= @from AND occurred_at < @to ORDER BY sequence

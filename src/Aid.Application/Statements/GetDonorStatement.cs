@@ -34,7 +34,7 @@ internal sealed class GetDonorStatementHandler(IDbSession db, AccessScope scope,
     public async ValueTask<DonorStatement?> Handle(GetDonorStatement query, CancellationToken ct)
     {
         if (!scope.CanSeeDonor(query.DonorId)) return null;
-        var donor = await db.QuerySingleOrDefaultAsync<DonorView>($"SELECT {DonorView.Columns} FROM donors WHERE id = @id", new { id = query.DonorId }, ct);
+        var donor = await db.QuerySingleOrDefaultAsync<DonorRow>($"SELECT {DonorRow.Columns} FROM donors WHERE id = @id", new { id = query.DonorId }, ct);
         if (donor is null) return null;
         // A donor sees all of its own gifts; staff only those in their programmes.
         var filter = scope.Actor is { Role: Roles.Donor } ? null : scope.ProgrammeFilter;

@@ -48,7 +48,7 @@ public readonly record struct StatementCell(string? Text, long? Fen)
 }
 
 /// <summary>Everything an annual programme statement shows; the long registers stream.</summary>
-public sealed class ProgrammeStatement
+public sealed record ProgrammeStatement
 {
     public required ReceiptIssuerInfo Issuer { get; init; }
     public required Programmes.ProgrammeView Programme { get; init; }

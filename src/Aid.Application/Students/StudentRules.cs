@@ -11,6 +11,12 @@ public enum Gender { Female, Male }
 /// <summary>Pure rules about students' personal data: ID numbers (GB 11643), masking, age.</summary>
 public static class StudentRules
 {
+    /// <summary>
+    /// The earliest birth date a student may have (the latest is <see cref="Common.BusinessDates.Latest"/>): the programmes
+    /// help pupils and students in school, so a birth date before 1990 is a typo.
+    /// </summary>
+    public static readonly DateOnly EarliestBirthDate = new(1990, 1, 1);
+
     private static readonly int[] Weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     private const string CheckCharacters = "10X98765432";
 

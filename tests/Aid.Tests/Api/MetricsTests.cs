@@ -24,8 +24,11 @@ public sealed class MetricsTests(EngineApps apps) : IClassFixture<EngineApps>
             .Expect(HttpStatusCode.Conflict); // the same bank reference twice: rolled back
         Assert.Equal(1, counters["aid.gifts.recorded"]);
 
-        await admin.PostJson("/api/v1/receipts", new { giftId = gift.Id() }).Expect(HttpStatusCode.Created);
+        var receipt = await admin.PostJson("/api/v1/receipts", new { giftId = gift.Id() }).Expect(HttpStatusCode.Created);
         Assert.Equal(1, counters["aid.receipts.issued"]);
+        // A void with reissue issues one more receipt; a void without reissue none.
+        await admin.PostJson($"/api/v1/receipts/{receipt.Str("number")}/void", new { reason = "抬头有误", reissue = true }).Expect(HttpStatusCode.OK);
+        Assert.Equal(2, counters["aid.receipts.issued"]);
 
         // A receipt run counts each receipt its chunks issued.
         await admin.Give(MoneyScenario.Cash(programme, donor, "20.00", receivedOn: "2022-04-01"));
@@ -38,10 +41,10 @@ public sealed class MetricsTests(EngineApps apps) : IClassFixture<EngineApps>
             await Task.Delay(50, TestContext.Current.CancellationToken);
         }
         // The worker adds a chunk's receipts to the counter right after the chunk's commit: wait for it, bounded.
-        while (counters["aid.receipts.issued"] < 3 && DateTime.UtcNow < deadline)
+        while (counters["aid.receipts.issued"] < 4 && DateTime.UtcNow < deadline)
             await Task.Delay(20, TestContext.Current.CancellationToken);
         Assert.Equal(3, counters["aid.gifts.recorded"]);
-        Assert.Equal(3, counters["aid.receipts.issued"]);
+        Assert.Equal(4, counters["aid.receipts.issued"]);
         Assert.Equal(0, counters["aid.disbursements.paid"]);
     }
 

@@ -25,7 +25,7 @@ public sealed class ProgrammeApiTests(EngineApps apps) : IClassFixture<EngineApp
         Assert.Equal("360000.00", fetched.Str("target"));
         Assert.Equal("CNY", fetched.Str("currency"));
         Assert.Equal("2021-09-01", fetched.Str("startDate"));
-        Assert.Equal("2024-08-31", fetched.Str("endDate"));
+        Assert.Equal(Scenario.DefaultEndDate, fetched.Str("endDate"));
         Assert.Equal("planned", fetched.Str("status"));
 
         var found = await admin.Get($"/api/v1/programmes?q={Uri.EscapeDataString("雏鹰伴翔" + code[^4..])}").Expect(HttpStatusCode.OK);
@@ -48,7 +48,7 @@ public sealed class ProgrammeApiTests(EngineApps apps) : IClassFixture<EngineApp
         var problem = await admin.PatchJson($"/api/v1/programmes/{created.Id()}", new { endDate = "2020-01-01" }).Expect(HttpStatusCode.BadRequest);
         Assert.Contains("endDate", problem.ErrorFields());
         var again = await admin.Get($"/api/v1/programmes/{created.Id()}").Expect(HttpStatusCode.OK);
-        Assert.Equal("2024-08-31", again.Str("endDate"));
+        Assert.Equal(Scenario.DefaultEndDate, again.Str("endDate"));
     }
 
     [Theory, ClassData(typeof(EngineMatrix))]

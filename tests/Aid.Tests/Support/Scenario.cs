@@ -5,6 +5,12 @@ public static class Scenario
 {
     private static int _counter;
 
+    /// <summary>
+    /// The default programme runs from 2021-09-01 to the end of next year's school year, so that gifts and payments dated
+    /// today stay within its dates (plus one year's slack) whenever the tests run.
+    /// </summary>
+    public static readonly string DefaultEndDate = $"{DateTime.UtcNow.Year + 1}-08-31";
+
     public static string UniqueCode(string prefix = "P") => $"{prefix}-{Guid.NewGuid().ToString("N")[..10]}";
 
     public static object ProgrammeBody(string? code = null, string name = "青系镇坪，雏鹰伴翔", string annualStandard = "1000.00") => new
@@ -14,7 +20,7 @@ public static class Scenario
         region = "陕西省安康市镇坪县",
         partner = "镇坪县教育局",
         startDate = "2021-09-01",
-        endDate = "2024-08-31",
+        endDate = DefaultEndDate,
         annualStandard,
         target = "360000.00",
     };

@@ -1,0 +1,366 @@
+using System.Text.RegularExpressions;
+
+namespace Aid.Api.Infrastructure;
+
+/// <summary>
+/// The problem messages (field errors and <c>detail</c>) in Simplified Chinese: an exact entry for every fixed English
+/// message, and a template for every message that carries values (codes, amounts, references, field names), whose values
+/// stay as they are. <see cref="Translate"/> answers null for a message it does not know: the caller keeps the English.
+/// Every template carries sample messages; the tests run each one and check that every message in src/ is covered.
+/// </summary>
+internal static class ChineseMessages
+{
+    /// <summary>The Chinese for <paramref name="english"/>, or null when the catalogue has no entry for it.</summary>
+    public static string? Translate(string english)
+    {
+        if (Exact.TryGetValue(english, out var chinese)) return chinese;
+        foreach (var template in Templates)
+            if (template.Apply(english) is { } translated) return translated;
+        return null;
+    }
+
+    /// <summary>A message with values: a regex over the whole English message and its Chinese, built from the match.</summary>
+    internal sealed class Template
+    {
+        private readonly Func<Match, string?> _translate;
+
+        public Template(string pattern, string replacement, params string[] samples) : this(pattern, m => m.Result(replacement), samples) { }
+
+        public Template(string pattern, Func<Match, string?> translate, params string[] samples)
+        {
+            Pattern = new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(200));
+            _translate = translate;
+            Samples = samples;
+        }
+
+        public Regex Pattern { get; }
+
+        /// <summary>English messages the template must translate, one for each shape src/ builds (run by the tests).</summary>
+        public IReadOnlyList<string> Samples { get; }
+
+        public string? Apply(string english)
+        {
+            try
+            {
+                var match = Pattern.Match(english);
+                return match.Success ? _translate(match) : null;
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                return null;
+            }
+        }
+    }
+
+    internal static IReadOnlyDictionary<string, string> ExactEntries => Exact;
+
+    internal static IReadOnlyList<Template> TemplateEntries => Templates;
+
+    private static readonly Dictionary<string, string> Exact = new(StringComparer.Ordinal)
+    {
+        // Problem details and the messages of requests that cannot be read.
+        ["One or more fields are invalid."] = "一个或多个字段无效。",
+        ["The server's disk is full: nothing was written; free space and retry."] = "服务器磁盘已满：未写入任何内容；请释放空间后重试。",
+        ["The request body is larger than allowed."] = "请求内容超过了允许的大小。",
+        ["The request body could not be read."] = "无法读取请求内容。",
+        ["The request could not be read."] = "无法读取该请求。",
+        ["This property is not part of the request."] = "此属性不属于该请求。",
+        ["The body is not valid JSON."] = "请求内容不是有效的 JSON。",
+        ["The value has the wrong type or format."] = "该值的类型或格式不正确。",
+        ["A JSON body is required."] = "需要提供 JSON 格式的请求内容。",
+        ["Send a valid API key as 'Authorization: Bearer <key>'."] = "请以“Authorization: Bearer <key>”的形式发送有效的 API 密钥。",
+        ["Your API key's role does not allow this."] = "您的 API 密钥所属角色无权执行此操作。",
+        ["The Authorization header must be 'Bearer <api key>'."] = "Authorization 请求头必须为“Bearer <api key>”。",
+        ["The API key is unknown or revoked."] = "该 API 密钥不存在或已被吊销。",
+        ["This address has sent too many requests to this endpoint: wait before trying again."] =
+            "此地址向该接口发送的请求过多，请稍候再试。",
+        ["Too many failed attempts with this key from your address: wait before trying again. Valid keys are not affected."] =
+            "您的地址使用此密钥验证失败的次数过多，请稍候再试。有效的密钥不受影响。",
+        ["Idempotency-Key must be 1–200 printable ASCII characters without spaces."] =
+            "Idempotency-Key 须为 1–200 个可打印的 ASCII 字符，且不含空格。",
+        ["This Idempotency-Key was already used with a different request."] = "此 Idempotency-Key 已用于另一个不同的请求。",
+        ["A request with this Idempotency-Key is still being processed; retry later."] = "使用此 Idempotency-Key 的请求仍在处理中，请稍后重试。",
+        ["The resource has changed since you read it (If-Match does not match its ETag): read it again and reapply your change."] =
+            "该资源在您读取之后已被修改（If-Match 与其 ETag 不符）：请重新读取后再次修改。",
+
+        // Amounts (Money.TryParse, MoneyAmountValidator and the rules that repeat its words).
+        ["An amount is required, e.g. \"1000.00\"."] = "金额为必填项，例如 \"1000.00\"。",
+        ["An amount is digits with an optional dot and at most two decimals, e.g. \"1000.00\" (no sign, exponent, separators or spaces)."] =
+            "金额由数字组成，可带小数点，最多两位小数，例如 \"1000.00\"（不能带正负号、指数、分隔符或空格）。",
+        ["An amount has at most two decimals."] = "金额最多保留两位小数。",
+        ["An amount has no leading zeros."] = "金额不能以 0 开头。",
+        ["The amount must be greater than zero."] = "金额必须大于零。",
+        ["Every instalment must be at least 0.01."] = "每期分期金额至少为 0.01。",
+        ["The instalments must add up to the total."] = "各期分期金额之和必须等于认捐总额。",
+        ["Instalments are listed in due-date order."] = "分期须按到期日先后顺序列出。",
+        ["An instalment cannot be null."] = "分期不能为 null。",
+        ["A pledge has either a frequency or instalments."] = "认捐须指定 frequency 或列出 instalments，二者只能选其一。",
+        ["frequency must be monthly, quarterly, yearly or term (or give instalments instead)."] =
+            "frequency 必须是 monthly、quarterly、yearly 或 term（或者改为列出 instalments）。",
+        ["Control characters are not allowed."] = "不允许包含控制字符。",
+        ["cursor is not a cursor returned by this list."] = "cursor 不是此列表返回的游标。",
+
+        // Gifts.
+        ["receivedOn cannot be in the future: no gift is recorded before it arrives."] = "receivedOn 不能晚于今天：捐赠到账之前不能登记。",
+        ["A gift is either cash or in kind."] = "捐赠要么是现金捐赠，要么是实物捐赠。",
+        ["Goods not valued have no value."] = "未估值的物资不能填写价值。",
+        ["reference cannot be blank."] = "reference 不能为空白。",
+        ["excessAsGift applies only to a gift against a pledge."] = "excessAsGift 仅适用于履行认捐的捐赠。",
+        ["A bank, WeChat Pay, Alipay or cheque gift needs its external reference (it also prevents recording it twice)."] =
+            "银行转账、微信支付、支付宝或支票捐赠需要填写外部参考号（同时可防止重复登记）。",
+        ["value is for in-kind gifts; a cash gift has an amount."] = "value 仅用于实物捐赠；现金捐赠请填写 amount。",
+        ["An in-kind gift has a value, not an amount."] = "实物捐赠填写 value，而不是 amount。",
+        ["Pledges are paid in cash."] = "认捐只能以现金捐赠履行。",
+        ["No such pledge of this donor in this programme."] = "本项目中没有该捐赠人的这笔认捐。",
+        ["The gift is already reversed."] = "这笔捐赠已冲销。",
+        ["The gift is reversed."] = "这笔捐赠已冲销。",
+        ["Some of these goods have already been handed out; they cannot be reversed."] = "这批物资已有部分分发出去，不能冲销。",
+        ["Part of this gift has already paid for student aid; reverse those disbursements first."] =
+            "这笔捐赠已有部分用于学生资助发放，请先冲销这些发放。",
+
+        // Goods.
+        ["No such gift."] = "没有这笔捐赠。",
+        ["Only goods received in kind can be distributed."] = "只有实物捐赠的物资才能分发。",
+        ["Goods cannot be handed out before they arrived."] = "物资不能在到达之前分发。",
+
+        // Receipts.
+        ["A receipt is either for one gift or annual."] = "收据要么针对单笔捐赠，要么是年度收据。",
+        ["Give giftId, or donorId and year."] = "请提供 giftId，或者提供 donorId 和 year。",
+        ["Give either giftId or donorId and year, not both."] = "请只提供 giftId，或只提供 donorId 和 year，二者不能同时提供。",
+        ["programmeId belongs to annual receipts."] = "programmeId 仅用于年度收据。",
+        ["There is nothing to receipt."] = "没有需要开具收据的捐赠。",
+        ["Gifts in different currencies need separate receipts."] = "不同币种的捐赠需要分别开具收据。",
+        ["A receipt is never issued for zero."] = "不会开具金额为零的收据。",
+        ["None of the receipt's gifts can be receipted again (all reversed)."] = "该收据中的捐赠均已冲销，无法重新开具收据。",
+        ["The gift is reversed: it cannot be receipted."] = "这笔捐赠已冲销，不能开具收据。",
+        ["Goods not valued are acknowledged, not receipted: a receipt is never issued for zero."] =
+            "未估值的物资只作确认、不开具收据：不会开具金额为零的收据。",
+        ["A receipt run for this programme is still in progress."] = "本项目的批量开具收据任务仍在进行中。",
+        ["Receipts cannot be issued: no CJK font is configured or installed."] = "无法开具收据：未配置或未安装中文（CJK）字体。",
+        ["Receipt PDFs cannot be rendered: no CJK font is configured or installed."] = "无法生成收据 PDF：未配置或未安装中文（CJK）字体。",
+        ["Statement PDFs cannot be rendered: no CJK font is configured or installed."] = "无法生成报表 PDF：未配置或未安装中文（CJK）字体。",
+
+        // API keys.
+        ["Managers and auditors are scoped to at least one programme."] = "经理和审计员的密钥必须至少限定一个项目。",
+        ["Only managers and auditors are scoped to programmes."] = "只有经理和审计员的密钥才能限定项目。",
+        ["A donor key needs the donorId it belongs to."] = "捐赠人密钥需要填写其所属捐赠人的 donorId。",
+        ["Only donor keys have a donorId."] = "只有捐赠人密钥才有 donorId。",
+        ["A key cannot revoke itself; use another admin key."] = "密钥不能吊销自身，请使用另一个管理员密钥。",
+
+        // Donors and programmes.
+        ["Only organisations have an organisationCode."] = "只有机构才有 organisationCode。",
+        ["organisationCode is an 18-character unified social credit code."] = "organisationCode 须为 18 位统一社会信用代码。",
+        ["code is letters, digits, '-', '_' or '.', starting with a letter or digit."] =
+            "code 只能包含字母、数字、“-”、“_”或“.”，并须以字母或数字开头。",
+
+        // Students, sponsorships and disbursements.
+        ["A sponsorship spans at most 12 academic years."] = "一项结对资助最多跨 12 个学年。",
+        ["No such student in this programme."] = "本项目中没有这名学生。",
+        ["A withdrawal or graduation needs its date (statusDate)."] = "退学或毕业需要填写日期（statusDate）。",
+        ["The birth date inside idNumber does not match birthDate."] = "idNumber 中的出生日期与 birthDate 不一致。",
+        ["A consent needs its evidence reference."] = "登记同意时需要填写凭证编号。",
+        ["A consent reference needs its date."] = "填写了同意凭证编号，还需要填写同意日期。",
+        ["idNumber must be an 18-character resident ID number with a valid check character (GB 11643)."] =
+            "idNumber 须为 18 位居民身份证号码，且校验码正确（GB 11643）。",
+        ["academicYear is two consecutive years, e.g. \"2021-2022\"."] = "academicYear 须为两个相邻的年份，例如 \"2021-2022\"。",
+        ["The programme's unspent gifts do not cover this payment."] = "本项目尚未使用的捐赠不足以支付这笔款项。",
+        ["Four-eyes rule: the key that requested a disbursement cannot approve it."] = "双人复核规则：申请发放的密钥不能批准该发放。",
+        ["Only managers and admins may see a student's full ID number."] = "只有经理和管理员可以查看学生的完整身份证号码。",
+    };
+
+    /// <summary>The resources a 404 names ("Gift '…' was not found.").</summary>
+    private static readonly Dictionary<string, string> Resources = new(StringComparer.Ordinal)
+    {
+        ["Gift"] = "捐赠",
+        ["Donor"] = "捐赠人",
+        ["Programme"] = "项目",
+        ["Pledge"] = "认捐",
+        ["Receipt"] = "收据",
+        ["Receipt run"] = "批量开具收据任务",
+        ["Disbursement"] = "发放",
+        ["Student"] = "学生",
+        ["Sponsorship"] = "结对资助",
+        ["Goods distribution"] = "物资分发",
+        ["API key"] = "API 密钥",
+    };
+
+    /// <summary>What a field of the wrong JSON type expects (<see cref="ExpectedValue.Describe"/>).</summary>
+    private static readonly Dictionary<string, string> Expectations = new(StringComparer.Ordinal)
+    {
+        ["a string such as \"1000.00\" (an amount with at most two decimals)"] = "字符串，例如 \"1000.00\"（最多两位小数的金额）",
+        ["a string"] = "字符串",
+        ["an id (a UUID such as \"0193a5c2-7b1e-7d3f-8a11-2f4c5d6e7f80\")"] = "ID（UUID，例如 \"0193a5c2-7b1e-7d3f-8a11-2f4c5d6e7f80\"）",
+        ["a date yyyy-MM-dd"] = "日期，格式为 yyyy-MM-dd",
+        ["a timestamp (ISO 8601)"] = "时间戳（ISO 8601）",
+        ["true or false"] = "true 或 false",
+        ["a whole number"] = "整数",
+        ["a number"] = "数字",
+        ["a list"] = "列表",
+    };
+
+    /// <summary>Where ASP.NET Core looked for a required parameter.</summary>
+    private static readonly Dictionary<string, string> Sources = new(StringComparer.Ordinal)
+    {
+        ["query string"] = "查询字符串",
+        ["route"] = "路由",
+        ["header"] = "请求头",
+        ["body"] = "请求内容",
+        ["form"] = "表单",
+    };
+
+    /// <summary>"a, b, c" → "a、b、c" (a list of codes in Chinese punctuation).</summary>
+    private static string List(string english) => english.Replace(", ", "、", StringComparison.Ordinal);
+
+    private static string? Lookup(Dictionary<string, string> table, string key) => table.TryGetValue(key, out var value) ? value : null;
+
+    /// <summary>First match wins: specific templates come before general ones.</summary>
+    private static readonly Template[] Templates =
+    [
+        // FluentValidation's own messages ('Programme Id' is its display name of the property).
+        new(@"^'(.+)' must not be empty\.$", "“$1”不能为空。", "'Programme Id' must not be empty."),
+        new(@"^'(.+)' must be empty\.$", "“$1”必须为空。", "'Excess As Gift' must be empty."),
+        new(@"^'(.+)' should not be empty\.$", "“$1”不能为空。", "'Name' should not be empty."),
+        new(@"^The length of '(.+)' must be (\d+) characters or fewer\. You entered (\d+) characters\.$",
+            "“$1”的长度不能超过 $2 个字符，当前为 $3 个字符。", "The length of 'Reference' must be 100 characters or fewer. You entered 101 characters."),
+        new(@"^The length of '(.+)' must be at least (\d+) characters\. You entered (\d+) characters\.$",
+            "“$1”的长度至少为 $2 个字符，当前为 $3 个字符。", "The length of 'Name' must be at least 2 characters. You entered 1 characters."),
+        new(@"^'(.+)' must be between (\d+) and (\d+) characters\. You entered (\d+) characters\.$",
+            "“$1”的长度必须在 $2 到 $3 个字符之间，当前为 $4 个字符。", "'Name' must be between 2 and 200 characters. You entered 1 characters."),
+        new(@"^'(.+)' must be (\d+) characters in length\. You entered (\d+) characters\.$",
+            "“$1”的长度必须为 $2 个字符，当前为 $3 个字符。", "'Id Number' must be 18 characters in length. You entered 17 characters."),
+        new(@"^'(.+)' must be between (.+) and (.+) \(exclusive\)\. You entered (.+)\.$",
+            "“$1”必须大于 $2 且小于 $3，当前值为 $4。", "'Count' must be between 1 and 5 (exclusive). You entered 5."),
+        new(@"^'(.+)' must be between (.+) and (.+)\. You entered (.+)\.$",
+            "“$1”必须介于 $2 和 $3 之间，当前值为 $4。", "'Year' must be between 2000 and 2100. You entered 1999."),
+        new(@"^'(.+)' must be greater than or equal to '(.*)'\.$", "“$1”必须大于或等于 $2。", "'To Year' must be greater than or equal to '2022'."),
+        new(@"^'(.+)' must be greater than '(.*)'\.$", "“$1”必须大于 $2。", "'Quantity' must be greater than '0'."),
+        new(@"^'(.+)' must be less than or equal to '(.*)'\.$", "“$1”必须小于或等于 $2。", "'Count' must be less than or equal to '120'."),
+        new(@"^'(.+)' must be less than '(.*)'\.$", "“$1”必须小于 $2。", "'Quantity' must be less than '1000000000000'."),
+        new(@"^'(.+)' must be equal to '(.*)'\.$", "“$1”必须等于 $2。", "'Value' must be equal to '0'."),
+        new(@"^'(.+)' must not be equal to '(.*)'\.$", "“$1”不能等于 $2。", "'Name' must not be equal to 'x'."),
+        new(@"^'(.+)' is not a valid email address\.$", "“$1”不是有效的电子邮件地址。", "'Email' is not a valid email address."),
+        new(@"^'(.+)' is not in the correct format\.$", "“$1”的格式不正确。", "'Postcode' is not in the correct format."),
+        new(@"^The specified condition was not met for '(.+)'\.$", "“$1”不符合要求。", "The specified condition was not met for 'Kind'."),
+        new(@"^'(.+)' has a range of values which does not include '(.*)'\.$", "“$1”的取值范围不包括 $2。", "'Role' has a range of values which does not include '7'."),
+        new(@"^'(.+)' must not be more than (\d+) digits in total, with allowance for (\d+) decimals\. (\d+) digits and (\d+) decimals were found\.$",
+            "“$1”总共不能超过 $2 位数字，其中小数最多 $3 位；当前为 $4 位数字、$5 位小数。",
+            "'Quantity' must not be more than 15 digits in total, with allowance for 3 decimals. 16 digits and 4 decimals were found."),
+
+        // A value of the wrong JSON type ("amount must be a string such as \"1000.00\" …").
+        new(@"^(\S+) must be (.+)\.$", m => Lookup(Expectations, m.Groups[2].Value) is { } expected ? $"{m.Groups[1].Value} 必须是{expected}。" : null,
+            "amount must be a string such as \"1000.00\" (an amount with at most two decimals).", "receivedOn must be a date yyyy-MM-dd.",
+            "instalments[0].dueDate must be a date yyyy-MM-dd.", "programmeIds must be a list."),
+        new(@"^'(.*)' is not a valid value\.$", "“$1”不是有效的值。", "'abc' is not a valid value."),
+        new(@"^Required parameter ""\S+ (\w+)"" was not provided from (.+)\.$",
+            m => $"必需的参数 {m.Groups[1].Value} 未在{Lookup(Sources, m.Groups[2].Value) ?? m.Groups[2].Value}中提供。",
+            "Required parameter \"int year\" was not provided from query string."),
+        new(@"^Expected a supported JSON media type but got ""(.*)""\.$", "需要受支持的 JSON 媒体类型，但收到的是“$1”。",
+            "Expected a supported JSON media type but got \"text/plain\"."),
+        new(@"^unknown query parameter; allowed: (.+)$",
+            m => $"未知的查询参数；允许的参数：{(m.Groups[1].Value == "none" ? "无" : List(m.Groups[1].Value))}",
+            "unknown query parameter; allowed: programmeId, limit, cursor",
+            "unknown query parameter; allowed: none"),
+        new(@"^JSON bodies are limited to (\d+) bytes\.$", "JSON 请求内容不能超过 $1 字节。", "JSON bodies are limited to 1048576 bytes."),
+
+        // 404.
+        new(@"^(.+?) '(.*)' was not found\.$", m => Lookup(Resources, m.Groups[1].Value) is { } resource ? $"未找到{resource}“{m.Groups[2].Value}”。" : null,
+            "Gift '0193a5c2-7b1e-7d3f-8a11-2f4c5d6e7f80' was not found.", "API key '0193a5c2-7b1e-7d3f-8a11-2f4c5d6e7f80' was not found.",
+            "Receipt 'AID-2024-000001' was not found."),
+
+        // Amounts.
+        new(@"^An amount has at most (\d+) integer digits\.$", "金额的整数部分最多 $1 位。", "An amount has at most 12 integer digits."),
+
+        // Field rules with the field's name first.
+        new(@"^(\S+) cannot be in the future\.$", "$1 不能晚于今天。", "paidOn cannot be in the future.", "consentDate cannot be in the future."),
+        new(@"^(\S+) must be in the past\.$", "$1 必须早于今天。", "birthDate must be in the past."),
+        new(@"^(\S+) must not be before (\S+)\.$", "$1 不能早于 $2。", "toYear must not be before fromYear.", "to must not be before from."),
+        new(@"^(\S+) must be after (\S+)\.$", "$1 必须晚于 $2。", "endDate must be after startDate."),
+        new(@"^(\S+) must be between (\S+) and (\S+)\.$", "$1 必须介于 $2 和 $3 之间。", "firstDueDate must be between 2000-01-01 and 2100-12-31.",
+            "dueDate must be between 2000-01-01 and 2100-12-31.", "limit must be between 1 and 100.", "year must be between 2000 and 2100.",
+            "receivedOn must be between 2000-01-01 and 2100-12-31."),
+        new(@"^(.+) contains a control character \((U\+[0-9A-F]{4})\)\.$", "$1 含有控制字符（$2）。", "name contains a control character (U+0000)."),
+        new(@"^(.+) contains a bidirectional override \((U\+[0-9A-F]{4})\)\.$", "$1 含有双向文本控制字符（$2）。",
+            "reference contains a bidirectional override (U+202E)."),
+        new(@"^(\S+) must be one of (.+) \(ISO 4217, two decimals\)\.$", m => $"{m.Groups[1].Value} 必须是以下之一：{List(m.Groups[2].Value)}（ISO 4217 货币代码，两位小数）。",
+            "currency must be one of AUD, CAD, CNY, USD (ISO 4217, two decimals)."),
+        new(@"^(\S+) must be one of (.+)\.$", m => $"{m.Groups[1].Value} 必须是以下之一：{List(m.Groups[2].Value)}。",
+            "method must be one of cash, bank_transfer, wechat_pay, alipay, cheque.", "sort must be one of receivedOn, -receivedOn, amount, -amount.",
+            "role must be one of admin, manager, auditor, donor."),
+        new(@"^(\S+) must be ([\w-]+(?:, [\w-]+)*) or ([\w-]+)\.$", m => $"{m.Groups[1].Value} 必须是 {List(m.Groups[2].Value)} 或 {m.Groups[3].Value}。",
+            "status must be requested, approved, rejected, paid or reversed.", "kind must be cash or in_kind.", "kind must be per-gift or annual.",
+            "language must be zh-CN or en.", "channel must be bank_card, aid_card or school_account."),
+        new(@"^(\S+) is digits with optional leading \+ and spaces or dashes\.$", "$1 只能包含数字，可以“+”开头，并可包含空格或短横线。",
+            "guardianPhone is digits with optional leading + and spaces or dashes."),
+        new(@"^(\S+) has at most three decimals\.$", "$1 最多保留三位小数。", "quantity has at most three decimals."),
+        new(@"^(\S+) is for in-kind gifts\.$", "$1 仅用于实物捐赠。", "description is for in-kind gifts."),
+        new(@"^(\S+) is for cash gifts\.$", "$1 仅用于现金捐赠。", "method is for cash gifts."),
+        new(@"^Give either (?:a )?(\S+) or (\S+), not both\.$", "$1 和 $2 只能二选一，不能同时提供。", "Give either a frequency or instalments, not both.",
+            "Give either count or instalments, not both."),
+
+        // Referenced things that do not exist.
+        new(@"^Unknown programme\(s\): (.+)\.$", "未知的项目：$1。", "Unknown programme(s): 0193a5c2-7b1e-7d3f-8a11-2f4c5d6e7f80."),
+        new(@"^Unknown donor (.+)\.$", "未知的捐赠人 $1。", "Unknown donor 0193a5c2-7b1e-7d3f-8a11-2f4c5d6e7f80."),
+
+        // Conflicts.
+        new(@"^A gift with reference '(.*)' is already recorded in this programme\.$", "本项目已登记参考号为“$1”的捐赠。",
+            "A gift with reference 'BANK-20240905-001' is already recorded in this programme."),
+        new(@"^The pledge is (\S+); record the gift without pledgeId\.$", "该认捐的状态为 $1，请不带 pledgeId 登记这笔捐赠。",
+            "The pledge is cancelled; record the gift without pledgeId."),
+        new(@"^The gift \((\S+)\) is more than the pledge still expects \((\S+)\)\. Send ""excessAsGift"": true to book the excess as a plain gift\.$",
+            "这笔捐赠（$1）超过了该认捐尚待收取的金额（$2）。如需将超出部分记为普通捐赠，请发送 \"excessAsGift\": true。",
+            "The gift (1500.00) is more than the pledge still expects (1000.00). Send \"excessAsGift\": true to book the excess as a plain gift."),
+        new(@"^The pledge is (\S+); only an open pledge can be (cancelled|written off)\.$",
+            m => $"该认捐的状态为 {m.Groups[1].Value}；只有未结清的认捐才能{(m.Groups[2].Value == "cancelled" ? "取消" : "核销")}。",
+            "The pledge is fulfilled; only an open pledge can be written off."),
+        new(@"^Only (\S+) is still held in (\S+); reversing (\S+) would take it below zero\.$",
+            m => $"{AccountName(m.Groups[2].Value)}仅剩 {m.Groups[1].Value}；冲销 {m.Groups[3].Value} 会使其低于零。",
+            "Only 500.00 is still held in cash_at_bank; reversing 1000.00 would take it below zero."),
+        new(@"^Only (\S+) (.+) of this gift are still in stock\.$", "这笔捐赠的库存仅剩 $1 $2。", "Only 12 箱 of this gift are still in stock."),
+        new(@"^Receipt (.+) is already void\.$", "收据 $1 已作废。", "Receipt AID-2024-000001 is already void."),
+        new(@"^The gift already has receipt (.+)\.$", "这笔捐赠已有收据 $1。", "The gift already has receipt AID-2024-000001."),
+        new(@"^The donor has no gifts in (\d+) that still need a receipt\.$", "该捐赠人在 $1 年没有尚需开具收据的捐赠。",
+            "The donor has no gifts in 2024 that still need a receipt."),
+        new(@"^Student (.+) has withdrawn and cannot be paid\.$", "学生 $1 已退学，不能向其发放资助。", "Student S-0001 has withdrawn and cannot be paid."),
+        new(@"^Student (.+) has withdrawn\.$", "学生 $1 已退学。", "Student S-0001 has withdrawn."),
+        new(@"^Student (.+) is under (\d+): record the guardian's consent \(date and evidence\) first\.$",
+            "学生 $1 未满 $2 周岁：请先登记监护人的同意（日期和凭证）。",
+            "Student S-0001 is under 14: record the guardian's consent (date and evidence) first."),
+        new(@"^In (\S+) student (.+) would be sponsored (\S+), more than the programme's annual standard (\S+)\.$",
+            "在 $1 学年，学生 $2 获得的结对资助将达到 $3，超过本项目的年度资助标准 $4。",
+            "In 2022-2023 student S-0001 would be sponsored 1500.00, more than the programme's annual standard 1000.00."),
+        new(@"^This student is already registered in the programme as (.+)\.$", "这名学生已在本项目中登记，编号为 $1。",
+            "This student is already registered in the programme as S-0001."),
+        new(@"^The disbursement is (\S+); only a paid one can be reversed\.$", "该发放的状态为 $1；只有已支付的发放才能冲销。",
+            "The disbursement is approved; only a paid one can be reversed."),
+        new(@"^The disbursement is (\S+); only an approved one can be paid\.$", "该发放的状态为 $1；只有已批准的发放才能支付。",
+            "The disbursement is requested; only an approved one can be paid."),
+        new(@"^The disbursement is (\S+); only a requested one can be approved\.$", "该发放的状态为 $1；只有已申请的发放才能批准。",
+            "The disbursement is paid; only a requested one can be approved."),
+        new(@"^The disbursement is (\S+); only a requested or approved \(unpaid\) one can be rejected\.$",
+            "该发放的状态为 $1；只有已申请或已批准（尚未支付）的发放才能驳回。",
+            "The disbursement is paid; only a requested or approved (unpaid) one can be rejected."),
+        new(@"^Insufficient balance: (\S+) is available \((\S+) held, (\S+) committed\), (\S+) needed\.$",
+            "余额不足：可用 $1（持有 $2，已占用 $3），需要 $4。",
+            "Insufficient balance: 500.00 is available (1500.00 held, 1000.00 committed), 800.00 needed."),
+        new(@"^Reversing (\S+) leaves (\S+) for (\S+) of approved disbursements, a shortfall of (\S+): (\d+) of them \(the newest approvals\) would be unfunded\. Send confirmShortfall: true to reverse anyway\.$",
+            "冲销 $1 后仅剩 $2，而已批准待支付的发放共 $3，缺口 $4：其中 $5 笔（最近批准的）将无资金支付。如仍要冲销，请发送 confirmShortfall: true。",
+            "Reversing 600.00 leaves 1000.00 for 1400.00 of approved disbursements, a shortfall of -400.00: 1 of them (the newest approvals) would be unfunded. Send confirmShortfall: true to reverse anyway."),
+        new(@"^This disbursement has already been paid \(ledger entry (.+)\); run audit verification\.$",
+            "这笔发放已经支付过（分录 $1）；请运行审计核验。",
+            "This disbursement has already been paid (ledger entry 0193a5c2-7b1e-7d3f-8a11-2f4c5d6e7f80); run audit verification."),
+        new(@"^Programme (.+) is closed\.$", "项目 $1 已关闭。", "Programme ZP-2021 is closed."),
+        new(@"^(\S+) (\S+) is outside programme (.+) \((\S+) to (\S+)\): it must be between (\S+) and (\S+) \(the programme's dates with one year's slack either side\)\.$",
+            "$1 $2 超出项目 $3 的期间（$4 至 $5）：必须介于 $6 和 $7 之间（项目起止日期前后各放宽一年）。",
+            "receivedOn 2019-09-01 is outside programme ZP-2021 (2021-09-01 to 2024-08-31): it must be between 2020-09-01 and 2025-08-31 (the programme's dates with one year's slack either side)."),
+        new(@"^Programme (.+) is kept in (\S+)\.$", "项目 $1 以 $2 记账。", "Programme ZP-2021 is kept in CNY."),
+        new(@"^A (\S+) programme cannot become (\S+)\.$", "状态为 $1 的项目不能变更为 $2。", "A closed programme cannot become active."),
+        new(@"^A programme with code '(.*)' already exists\.$", "代码为“$1”的项目已存在。", "A programme with code 'ZP-2021' already exists."),
+    ];
+
+    private static string AccountName(string account) => account switch
+    {
+        "cash_at_bank" => "银行存款（cash_at_bank）",
+        "goods_in_stock" => "库存物资（goods_in_stock）",
+        _ => account + " ",
+    };
+}
