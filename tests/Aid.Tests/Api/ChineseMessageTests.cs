@@ -18,6 +18,7 @@ public sealed partial class ChineseMessageTests(EngineApps apps) : IClassFixture
         var app = await apps.For(Engine.Sqlite);
         var admin = app.Admin();
         var (programme, _) = await admin.ProgrammeAndDonor();
+        var giftsBefore = await app.CountAsync("gifts"); // the class's other tests share this app and may have recorded gifts
         var body = $$"""{"programmeId":"{{programme}}","receivedOn":"2022-09-05","kind":"cash","amount":"0","method":"bank_transfer","currency":"XYZ"}""";
 
         var chinese = await Send(admin, HttpMethod.Post, "/api/v1/gifts", body, "zh-CN,zh;q=0.9,en;q=0.8").Expect(HttpStatusCode.BadRequest);
@@ -48,7 +49,7 @@ public sealed partial class ChineseMessageTests(EngineApps apps) : IClassFixture
             $$"""{"programmeId":"{{programme}}","receivedOn":"2022-09-05","kind":"cash","amount":1000,"method":"cash"}""", "zh-CN")
             .Expect(HttpStatusCode.BadRequest);
         Assert.Equal("amount 必须是字符串，例如 \"1000.00\"（最多两位小数的金额）。", Message(wrongType, "amount"));
-        Assert.Equal(0, await app.CountAsync("gifts"));
+        Assert.Equal(giftsBefore, await app.CountAsync("gifts"));
     }
 
     [Fact]
