@@ -52,14 +52,7 @@ internal sealed class ListReceiptsHandler(IDbSession db, AccessScope scope) : IQ
                 SELECT receipt_id AS ReceiptId, gift_id AS GiftId FROM receipt_gifts WHERE {db.Dialect.InList("receipt_id", "ids")} ORDER BY gift_id
                 """, new { ids = db.Dialect.IdList(page.Items.Select(r => r.Id)) }, ct))
             .ToLookup(g => g.ReceiptId, g => g.GiftId);
-        // As ReceiptRow.ToViewAsync, with the gifts of the whole page read at once.
-        return new Page<ReceiptView>(page.Items.Select(r =>
-        {
-            var content = ReceiptContent.FromJson(r.Content);
-            return new ReceiptView(r.Id, r.Number, r.Status, r.Kind, r.DonorId, r.ProgrammeId, r.Currency, Money.Format(r.Total), content.TotalInWords,
-                r.IssuedOn, r.IssuedAt, r.VerificationCode, content.VerifyUrl, r.ReplacesNumber, r.ReplacedByNumber, r.VoidReason, r.VoidedAt,
-                gifts[r.Id].ToList(), r.Downloads, r.PdfSha256);
-        }).ToList(), page.NextCursor);
+        return new Page<ReceiptView>(page.Items.Select(r => r.ToView(gifts[r.Id].ToList())).ToList(), page.NextCursor);
     }
 
     private sealed class ReceiptGift

@@ -50,9 +50,12 @@ internal sealed class ReceiptRow
     public static Task<ReceiptRow?> FindAsync(IDbSession db, Guid id, CancellationToken ct) =>
         db.QuerySingleOrDefaultAsync<ReceiptRow>($"{Select} WHERE r.id = @id", new { id }, ct);
 
-    public async Task<ReceiptView> ToViewAsync(IDbSession db, CancellationToken ct)
+    public async Task<ReceiptView> ToViewAsync(IDbSession db, CancellationToken ct) =>
+        ToView(await db.QueryAsync<Guid>("SELECT gift_id FROM receipt_gifts WHERE receipt_id = @id ORDER BY gift_id", new { id = Id }, ct));
+
+    /// <param name="gifts">The receipt's gift ids in id order (a list reads them for the whole page at once).</param>
+    public ReceiptView ToView(IReadOnlyList<Guid> gifts)
     {
-        var gifts = await db.QueryAsync<Guid>("SELECT gift_id FROM receipt_gifts WHERE receipt_id = @id ORDER BY gift_id", new { id = Id }, ct);
         var content = ReceiptContent.FromJson(Content);
         return new ReceiptView(Id, Number, Status, Kind, DonorId, ProgrammeId, Currency, Money.Format(Total), content.TotalInWords, IssuedOn,
             IssuedAt, VerificationCode, content.VerifyUrl, ReplacesNumber, ReplacedByNumber, VoidReason, VoidedAt, gifts, Downloads, PdfSha256);
