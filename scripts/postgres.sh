@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL cluster for the tests: run as the postgres user, on a high port, under /tmp.
 # Never touches a system cluster. Usage: scripts/postgres.sh start|stop [port]
+# fsync is off (tests need no durability) unless AID_PG_FSYNC=on (benchmarks: the same durability on both sides).
 set -euo pipefail
 cmd=${1:-start}
 port=${2:-${AID_PG_PORT:-55432}}
@@ -21,9 +22,11 @@ case "$cmd" in
     fi
     if [ "$(id -u)" = 0 ]; then rm -rf "$dir"; mkdir -p "$dir"; chown postgres:postgres "$dir"
     else as_postgres "rm -rf $dir && mkdir -p $dir"; fi
+    durability="-c fsync=off -c full_page_writes=off"
+    [ "${AID_PG_FSYNC:-off}" = on ] && durability="-c fsync=on"
     as_postgres "$bin/initdb -D $dir -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >$dir.initdb.log 2>&1" \
       || { cat "$dir.initdb.log" >&2; exit 1; }
-    as_postgres "$bin/pg_ctl -D $dir -l $dir/log -o \"-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c full_page_writes=off\" -w start" >/dev/null
+    as_postgres "$bin/pg_ctl -D $dir -l $dir/log -o \"-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300 $durability\" -w start" >/dev/null
     echo "PostgreSQL running on 127.0.0.1:$port ($dir)"
     ;;
   stop)

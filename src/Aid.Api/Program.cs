@@ -9,6 +9,7 @@ using Aid.Application.Pipeline;
 using Aid.Application.Programmes;
 using Aid.Infrastructure;
 using Aid.Infrastructure.Configuration;
+using Aid.Infrastructure.Crypto;
 using Aid.Infrastructure.Database;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Http.Json;
@@ -32,6 +33,9 @@ builder.Services.AddAidHealthChecks(); // /health, /health/live, /health/ready (
 builder.Services.AddAidTelemetry(builder.Configuration); // the Aid meter; OTLP export only with OTEL_EXPORTER_OTLP_ENDPOINT
 // "Request starting … ?q=<a donor's name>": request lines carry query strings, so they stay out of the log at any level.
 builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+// "Hosting failed to start" would print the start-up exception's stack trace on the console; app.Run() rethrows it below,
+// where a known problem becomes one line (a refused key file, a full disk) and anything else still crashes with its trace.
+builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 builder.Services.AddMediator((Mediator.MediatorOptions options) =>
 {
     options.ServiceLifetime = ServiceLifetime.Scoped;
@@ -55,6 +59,7 @@ builder.Services.AddSingleton<DatabaseInitializer>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<DatabaseInitializer>());
 builder.Services.AddSingleton<Aid.Api.Demo.DemoSeeder>();
 builder.Services.AddHostedService<ReceiptRunWorker>();
+builder.Services.AddHostedService<AuditSealerWorker>();
 builder.Services.AddRateLimiter(o =>
 {
     o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -120,7 +125,15 @@ if (args is ["seed-demo", ..])
     // Migrations and the bootstrap key first, exactly as at start-up; then the demo through the normal commands.
     await using (app)
     {
-        await app.Services.GetRequiredService<DatabaseInitializer>().StartingAsync(CancellationToken.None);
+        try
+        {
+            await app.Services.GetRequiredService<DatabaseInitializer>().StartingAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (KeyFileRefusedException.Find(e) is { } refused)
+        {
+            Console.Error.WriteLine($"Aid refuses to start: {refused.Message}");
+            return 1;
+        }
         var seeder = app.Services.GetRequiredService<DemoSeeder>();
         if (!await seeder.IsEmptyAsync(CancellationToken.None))
         {
@@ -130,6 +143,12 @@ if (args is ["seed-demo", ..])
         Console.WriteLine(await seeder.SeedAsync(CancellationToken.None));
         return 0;
     }
+}
+
+if (args is ["keys", ..])
+{
+    // keys list | rotate | reencrypt, with every instance stopped (Infrastructure/KeyCommands.cs; README, Operations).
+    await using (app) return await KeyCommands.RunAsync(app.Services, args, CancellationToken.None);
 }
 
 // Behind a TLS-terminating reverse proxy: X-Forwarded-* are honoured only from the proxies listed in Aid:Security:KnownProxies.
@@ -180,6 +199,11 @@ try
 catch (Exception e) when (SettingsRegistration.Describe(e) is { } startProblem) // options a library validates only as the host starts
 {
     Console.Error.WriteLine($"Aid: configuration error: {startProblem}");
+    return 1;
+}
+catch (Exception e) when (KeyFileRefusedException.Find(e) is { } refused) // the key file is not this database's key
+{
+    Console.Error.WriteLine($"Aid refuses to start: {refused.Message}");
     return 1;
 }
 catch (Exception e) when (DiskFull.Describe(e) is { } diskFull) // migrations or the key file at start-up

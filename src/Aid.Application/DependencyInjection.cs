@@ -17,6 +17,12 @@ public static class DependencyInjection
         services.AddScoped<Preconditions>();
         services.AddScoped<AuditRecorder>();
         services.AddScoped<AuditTrail>();
+        services.AddSingleton<AuditMac>();
+        services.AddSingleton<AuditSigningKeys>();
+        services.AddScoped<AuditSealer>();
+        services.AddScoped<AuditCheckpoints>();
+        services.AddScoped<AuditedRows>();
+        services.AddScoped<AuditVerifier>();
         services.AddScoped<Ledger.Journal>();
         services.AddScoped<Pledges.PledgeCloser>();
         services.AddScoped<Receipts.ReceiptIssuer>();

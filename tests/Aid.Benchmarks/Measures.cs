@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Aid.Application.Auditing;
 using Aid.Application.Receipts;
 using Aid.Application.Statements;
 using Aid.Infrastructure.Database;
@@ -171,11 +172,43 @@ public static class Measures
         }
     }
 
-    /// <summary>Child process: generates a SQLite database of <paramref name="gifts"/> gifts and prints its programme id.</summary>
-    public static async Task<string> Generate(string file, int gifts)
+    /// <summary>
+    /// Child process: generates a SQLite database of <paramref name="gifts"/> gifts with their audit records, lets the service
+    /// seal them (as its background sealer would have, a second after each command), and when <paramref name="verify"/> checks
+    /// that <c>GET /api/v1/audit/verify</c> answers valid; prints the programme id and the time of each step.
+    /// </summary>
+    public static async Task<string> Generate(string file, int gifts, bool verify)
     {
-        var result = await new DataGenerator(DatabaseOptions.From("sqlite", $"Data Source={file}")).GenerateAsync(gifts);
-        return JsonSerializer.Serialize(new { programme = result.ProgrammeId, donor = result.BusiestDonorId, seconds = result.Elapsed.TotalSeconds });
+        var folder = Path.GetDirectoryName(file)!;
+        var result = await new DataGenerator(DatabaseOptions.From("sqlite", $"Data Source={file}"), Path.Combine(folder, "aid.key")).GenerateAsync(gifts);
+
+        // The service's background sealer starts sealing as soon as it starts: timed from the start (start-up included).
+        var clock = Stopwatch.StartNew();
+        await using var aid = new HostedAid("sqlite", $"Data Source={file}", folder, adminKey: HostedAid.GeneratedDataAdminKey);
+        await using (var scope = aid.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<AuditSealer>().SealCommittedAsync(TimeSpan.FromMinutes(5), CancellationToken.None);
+        var seal = clock.Elapsed.TotalSeconds;
+
+        double? verifySeconds = null;
+        if (verify)
+        {
+            clock.Restart();
+            using var client = aid.Client();
+            var response = await client.GetAsync("/api/v1/audit/verify");
+            var text = await response.Content.ReadAsStringAsync();
+            verifySeconds = clock.Elapsed.TotalSeconds;
+            var answer = response.IsSuccessStatusCode ? JsonDocument.Parse(text).RootElement : default;
+            if (!response.IsSuccessStatusCode || !answer.GetProperty("valid").GetBoolean())
+                throw new InvalidOperationException($"GET /api/v1/audit/verify on the generated data ({gifts:N0} gifts) is not valid: {(int)response.StatusCode} {text[..Math.Min(text.Length, 1500)]}"
+                    .ReplaceLineEndings(" "));
+            if (answer.GetProperty("unsealed").GetInt64() != 0 || answer.GetProperty("records").GetInt64() < result.AuditRecords)
+                throw new InvalidOperationException($"GET /api/v1/audit/verify: {answer.GetProperty("records")} records, {answer.GetProperty("unsealed")} unsealed; expected at least {result.AuditRecords}, all sealed.");
+        }
+        return JsonSerializer.Serialize(new
+        {
+            programme = result.ProgrammeId, donor = result.BusiestDonorId, seconds = result.Elapsed.TotalSeconds, records = result.AuditRecords,
+            audit = result.AuditElapsed.TotalSeconds, seal, verify = verifySeconds,
+        });
     }
 
     /// <summary>Child process: the annual statement (PDF + CSV ZIP) of the generated programme; prints seconds and peak working set.</summary>

@@ -58,7 +58,7 @@ public static class Probe
         for (var i = 0; i < 1000; i++) validator.Validate(command);
         stages["validate"] = vsw.Elapsed.TotalMilliseconds / 1000 * 500;
         var hsw = Stopwatch.StartNew();
-        for (var i = 0; i < 1000; i++) Aid.Application.Auditing.AuditHash.Compute("0", i, DateTimeOffset.UtcNow, "a", "RecordGift", "gift", "id", null, "{\"a\":1}");
+        for (var i = 0; i < 1000; i++) Aid.Application.Auditing.AuditHash.Record(i, DateTimeOffset.UtcNow, "a", "RecordGift", "gift", "id", null, "{\"a\":1}", null);
         stages["hash"] = hsw.Elapsed.TotalMilliseconds / 1000 * 500;
         var perStage = string.Join(", ", stages.Select(kv => $"{kv.Key} {kv.Value / 500:F3} ms"));
         HttpActor.Override.Value = null;

@@ -100,9 +100,11 @@ public sealed class MainScenarioTests(HostedApps apps) : IClassFixture<HostedApp
         {
             ProgrammeId = programmeId, StudentId = studentId, AcademicYear = "2022-2023", Term = "秋季学期", Purpose = "助学金",
             Amount = "500.00", Channel = RequestDisbursementRequest_channel.Bank_card, Reference = "ZP-2022-AUTUMN",
+            RequestedOn = new Date(2022, 9, 1), // a past term entered now: the payment below is dated 2022-09-15
         }, c => c.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString()), ct));
         var disbursementId = Assert.NotNull(requested.Id);
         Assert.Equal("requested", requested.Status);
+        Assert.Equal(new Date(2022, 9, 1), requested.RequestedOn);
         var approved = await approver.Api.V1.Disbursements[disbursementId].Approve.PostAsync(cancellationToken: ct);
         Assert.Equal("approved", approved?.Status);
         var paid = await approver.Api.V1.Disbursements[disbursementId].Pay.PostAsync(new()

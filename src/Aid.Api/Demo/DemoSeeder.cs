@@ -119,7 +119,8 @@ internal sealed class DemoSeeder(IServiceProvider services, ILogger<DemoSeeder> 
             .GroupBy(g => (g.DonorId, g.ReceivedOn.Year)).First(group => group.Count() >= 2).First();
         await Send(requester, new ReverseGift(bounced.Id, "银行退票：账户信息有误"), ct);
 
-        // Grants: 500.00 per term, autumn and spring, three academic years; one student withdraws in 2023.
+        // Grants: 500.00 per term, autumn and spring, three academic years, each requested two weeks before it was paid;
+        // one student withdraws in 2023.
         var withdrawnOn = new DateOnly(2023, 2, 20);
         var paid = 0;
         foreach (var (academicYear, term, paidOn) in new[]
@@ -136,7 +137,8 @@ internal sealed class DemoSeeder(IServiceProvider services, ILogger<DemoSeeder> 
             {
                 if (student.Status == StudentStatus.Withdrawn.Code()) continue;
                 var request = await Send(requester, new RequestDisbursement(programme.Id, student.Id, academicYear, term, "助学金", Money.Parse("500.00"),
-                    student.Code.EndsWith('0') ? DisbursementChannel.SchoolAccount : DisbursementChannel.AidCard, $"ZP-{academicYear}-{(term == "秋季学期" ? "A" : "S")}"), ct);
+                    student.Code.EndsWith('0') ? DisbursementChannel.SchoolAccount : DisbursementChannel.AidCard, $"ZP-{academicYear}-{(term == "秋季学期" ? "A" : "S")}",
+                    RequestedOn: paidOn.AddDays(-14)), ct); // back-entered records: requested two weeks before the payment
                 await Send(approver, new ApproveDisbursement(request.Id), ct);
                 await Send(requester, new PayDisbursement(request.Id, $"镇坪县农商行-{paidOn:yyyyMMdd}-{student.Code}", $"签收单-{academicYear}-{term}-{student.Code}", paidOn), ct);
                 paid++;

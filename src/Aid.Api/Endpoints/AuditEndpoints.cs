@@ -16,6 +16,16 @@ internal static class AuditEndpoints
 
         group.MapGet("/verify", async (ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new VerifyAuditTrail(), ct)))
-            .WithSummary("Recompute the hash chain; names the first broken record");
+            .WithSummary("Verify records, chains, signed checkpoints, row digests and the trial balance; names the first problem");
+
+        // The checkpoint signing keys: anyone may check a signed chain head (docs/AUDIT-CHAIN.md).
+        app.MapGet("/.well-known/aid-audit-key", (AuditSigningKeys keys) =>
+            TypedResults.Ok(new AuditPublicKeys("ECDSA P-256 / SHA-256, IEEE P1363 signatures (r‖s, base64)", keys.CurrentKeyId,
+                keys.PublicKeys.Select(k => new AuditPublicKey(k.KeyId, k.Pem)).ToList())))
+            .AllowAnonymous().WithTags("Audit trail").WithSummary("The public keys that verify audit checkpoints");
     }
 }
+
+internal sealed record AuditPublicKeys(string Algorithm, string CurrentKeyId, IReadOnlyList<AuditPublicKey> Keys);
+
+internal sealed record AuditPublicKey(string KeyId, string PublicKeyPem);

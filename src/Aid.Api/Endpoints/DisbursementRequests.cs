@@ -42,8 +42,15 @@ public sealed record RequestDisbursementRequest : IApiRequest
     /// <example>ZP-2022-AUTUMN</example>
     public string? Reference { get; init; }
 
+    /// <summary>
+    /// The day the disbursement was requested (yyyy-MM-dd), never in the future and within the programme's dates; default
+    /// today. Give it when entering past terms' records: the payment may not be dated before it.
+    /// </summary>
+    /// <example>2022-09-01</example>
+    public DateOnly? RequestedOn { get; init; }
+
     public RequestDisbursement ToCommand() => new(ProgrammeId!.Value, StudentId!.Value, AcademicYear!, Term!, Purpose!, Money.Parse(Amount!),
-        Codes.Parse<DisbursementChannel>(Channel!), Reference);
+        Codes.Parse<DisbursementChannel>(Channel!), Reference, RequestedOn);
 }
 
 internal sealed class RequestDisbursementRequestValidator : AbstractValidator<RequestDisbursementRequest>
@@ -58,6 +65,7 @@ internal sealed class RequestDisbursementRequestValidator : AbstractValidator<Re
         RuleFor(c => c.Amount).MoneyAmount();
         RuleFor(c => c.Channel).NotEmpty().Must(c => Codes.TryParse<DisbursementChannel>(c, out _)).WithMessage("channel must be bank_card, aid_card or school_account.");
         RuleFor(c => c.Reference).Text(100);
+        RuleFor(c => c.RequestedOn).BusinessDate();
     }
 }
 
@@ -72,7 +80,7 @@ public sealed record PayDisbursementRequest : IApiRequest
     /// <example>签收单-2022-秋-01</example>
     public string? EvidenceReference { get; init; }
 
-    /// <summary>The day the money was paid (yyyy-MM-dd), never in the future.</summary>
+    /// <summary>The day the money was paid (yyyy-MM-dd), never in the future nor before the disbursement was requested.</summary>
     /// <example>2022-09-15</example>
     public DateOnly? PaidOn { get; init; }
 

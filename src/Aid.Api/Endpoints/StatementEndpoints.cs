@@ -39,10 +39,11 @@ internal static class StatementEndpoints
             var statement = await Statement(sender, id, year, ct);
             var trail = await sender.Send(new GetAuditTrailExport(id, year), ct) ?? throw new NotFoundException("Programme", id);
             var receipts = await sender.Send(new GetProgrammeReceiptContents(id, year), ct) ?? throw new NotFoundException("Programme", id);
+            var chain = await sender.Send(new GetAuditPackChain(id, year), ct) ?? throw new NotFoundException("Programme", id);
             var verification = await sender.Send(new VerifyAuditTrail(), ct);
-            return TypedResults.File(await TempFile.WriteAsync(s => pack.WriteAsync(statement, trail, receipts, verification, s, ct)),
+            return TypedResults.File(await TempFile.WriteAsync(s => pack.WriteAsync(statement, trail, receipts, chain, verification, s, ct)),
                 "application/zip", $"audit-pack-{statement.Programme.Code}-{year}.zip");
-        }).WithSummary("Audit pack: statement in three formats, audit-trail export, receipt PDFs and a SHA-256 manifest");
+        }).WithSummary("Audit pack: statement in three formats, audit-trail export, receipt PDFs, the chains with their signed checkpoints and how to check them offline, and a SHA-256 manifest");
 
         app.MapGet("/api/v1/donors/{id:guid}/statements/{year:int}.pdf", async (Guid id, int year, ISender sender, DonorStatementPdf pdf, CancellationToken ct) =>
         {

@@ -8,12 +8,20 @@ internal static class VerifyEndpoints
 {
     public const string RateLimitPolicy = "verify";
 
-    /// <summary>Public receipt check: JSON when asked (Accept: application/json), otherwise a small HTML page.</summary>
+    /// <summary>
+    /// Public receipt check: JSON when asked (Accept: application/json), otherwise a small HTML page. A receipt whose stored
+    /// rows disagree with its signed snapshot answers "invalid" like a wrong code; the log names the receipt and the column.
+    /// </summary>
     public static void MapVerify(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/verify/{number}", async (string number, string? code, HttpContext http, ISender sender, CancellationToken ct) =>
+        app.MapGet("/verify/{number}", async (string number, string? code, HttpContext http, ISender sender, ILoggerFactory logs, CancellationToken ct) =>
         {
-            var result = await sender.Send(new VerifyReceipt(number, code), ct);
+            var check = await sender.Send(new VerifyReceipt(number, code), ct);
+            if (check.Disagreement is not null)
+                logs.CreateLogger(typeof(VerifyEndpoints)).LogWarning(
+                    "Receipt {Number} does not verify: its stored {Field} disagrees with the snapshot its code was made over; run audit verification",
+                    number, check.Disagreement);
+            var result = check.Answer;
             http.Response.Headers.CacheControl = "no-store";
             if (http.Request.Headers.Accept.Any(a => a is not null && a.Contains("application/json", StringComparison.OrdinalIgnoreCase)))
                 return Results.Json(new { result.Status, result.Number, result.Total, result.Currency, result.IssuedOn });
@@ -25,8 +33,8 @@ internal static class VerifyEndpoints
             {
                 "valid" => ("有效 Valid", $"收据 {e.Encode(result.Number!)} 有效：金额 {e.Encode(result.Currency!)} {e.Encode(result.Total!)}，开具日期 {result.IssuedOn:yyyy-MM-dd}。"),
                 "void" => ("已作废 Void", $"收据 {e.Encode(result.Number!)} 已作废（金额 {e.Encode(result.Currency!)} {e.Encode(result.Total!)}，开具日期 {result.IssuedOn:yyyy-MM-dd}）。"),
-                "invalid" => ("无效 Invalid", "收据编号与验证码不匹配。The number and code do not match."),
-                _ => ("未知 Unknown", "没有这个编号的收据。No receipt has this number."),
+                "invalid" => ("无效 Invalid", "收据编号与验证码不匹配，无法确认此收据。The number and code do not match; this receipt cannot be confirmed."),
+                _ => ("未知 Unknown", "这不是格式正确的收据编号。This is not a well-formed receipt number."),
             };
             var html = $"""
                 <!DOCTYPE html>

@@ -271,13 +271,14 @@ internal static class ChineseMessages
         new(@"^An amount has at most (\d+) integer digits\.$", "金额的整数部分最多 $1 位。", "An amount has at most 12 integer digits."),
 
         // Field rules with the field's name first.
-        new(@"^(\S+) cannot be in the future\.$", "$1 不能晚于今天。", "paidOn cannot be in the future.", "consentDate cannot be in the future."),
+        new(@"^(\S+) cannot be in the future\.$", "$1 不能晚于今天。", "paidOn cannot be in the future.", "consentDate cannot be in the future.",
+            "requestedOn cannot be in the future."),
         new(@"^(\S+) must be in the past\.$", "$1 必须早于今天。", "birthDate must be in the past."),
         new(@"^(\S+) must not be before (\S+)\.$", "$1 不能早于 $2。", "toYear must not be before fromYear.", "to must not be before from."),
         new(@"^(\S+) must be after (\S+)\.$", "$1 必须晚于 $2。", "endDate must be after startDate."),
         new(@"^(\S+) must be between (\S+) and (\S+)\.$", "$1 必须介于 $2 和 $3 之间。", "firstDueDate must be between 2000-01-01 and 2100-12-31.",
             "dueDate must be between 2000-01-01 and 2100-12-31.", "limit must be between 1 and 100.", "year must be between 2000 and 2100.",
-            "receivedOn must be between 2000-01-01 and 2100-12-31."),
+            "receivedOn must be between 2000-01-01 and 2100-12-31.", "requestedOn must be between 2000-01-01 and 2100-12-31."),
         new(@"^(.+) contains a control character \((U\+[0-9A-F]{4})\)\.$", "$1 含有控制字符（$2）。", "name contains a control character (U+0000)."),
         new(@"^(.+) contains a bidirectional override \((U\+[0-9A-F]{4})\)\.$", "$1 含有双向文本控制字符（$2）。",
             "reference contains a bidirectional override (U+202E)."),
@@ -317,6 +318,9 @@ internal static class ChineseMessages
             "Only 500.00 is still held in cash_at_bank; reversing 1000.00 would take it below zero."),
         new(@"^Only (\S+) (.+) of this gift are still in stock\.$", "这笔捐赠的库存仅剩 $1 $2。", "Only 12 箱 of this gift are still in stock."),
         new(@"^Receipt (.+) is already void\.$", "收据 $1 已作废。", "Receipt AID-2024-000001 is already void."),
+        new(@"^The rows to print do not match the audit trail: (.+)\. Nothing was printed; run audit verification \(GET /api/v1/audit/verify\)\.$",
+            "待打印的数据与审计链不符：$1。未打印任何内容；请运行审计校验（GET /api/v1/audit/verify）。",
+            "The rows to print do not match the audit trail: row gifts/0190 differs from its digest in audit record 12. Nothing was printed; run audit verification (GET /api/v1/audit/verify)."),
         new(@"^The gift already has receipt (.+)\.$", "这笔捐赠已有收据 $1。", "The gift already has receipt AID-2024-000001."),
         new(@"^The donor has no gifts in (\d+) that still need a receipt\.$", "该捐赠人在 $1 年没有尚需开具收据的捐赠。",
             "The donor has no gifts in 2024 that still need a receipt."),
@@ -355,6 +359,9 @@ internal static class ChineseMessages
         new(@"^Programme (.+) is kept in (\S+)\.$", "项目 $1 以 $2 记账。", "Programme ZP-2021 is kept in CNY."),
         new(@"^A (\S+) programme cannot become (\S+)\.$", "状态为 $1 的项目不能变更为 $2。", "A closed programme cannot become active."),
         new(@"^A programme with code '(.*)' already exists\.$", "代码为“$1”的项目已存在。", "A programme with code 'ZP-2021' already exists."),
+        new(@"^paidOn (\S+) is before the disbursement was requested on (\S+): money is not paid before it is requested\.$",
+            "paidOn $1 早于该发放的申请日期（$2）：款项不能在申请之前支付。",
+            "paidOn 2022-09-15 is before the disbursement was requested on 2022-09-20: money is not paid before it is requested."),
     ];
 
     private static string AccountName(string account) => account switch

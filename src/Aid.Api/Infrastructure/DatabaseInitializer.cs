@@ -1,5 +1,7 @@
 using Aid.Application.ApiKeys;
+using Aid.Application.Common;
 using Aid.Infrastructure.Configuration;
+using Aid.Infrastructure.Crypto;
 using Aid.Infrastructure.Database;
 using Mediator;
 using Microsoft.Extensions.Options;
@@ -8,7 +10,8 @@ namespace Aid.Api.Infrastructure;
 
 /// <summary>
 /// Before the server accepts requests: apply migrations (SQLite always; server engines under their migration lock
-/// unless <c>Aid:Database:MigrateOnStart</c> is false, and then at least the engine's start-up check) and create the
+/// unless <c>Aid:Database:MigrateOnStart</c> is false, and then at least the engine's start-up check), check that the key
+/// file holds the database's key (refusing to start otherwise), and create the
 /// bootstrap admin key on an empty database (<c>AID_BOOTSTRAP_ADMIN_KEY</c> on a database that has keys is ignored, with a
 /// warning that says so).
 /// </summary>
@@ -18,16 +21,8 @@ internal sealed class DatabaseInitializer(
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
-        if (settings.Value.Database.Provider == DatabaseProvider.Sqlite || settings.Value.MigrateOnStart)
-            await services.GetRequiredService<MigrationRunner>().MigrateAsync(cancellationToken);
-        else
-        {
-            var engine = services.GetRequiredService<IDatabaseEngine>();
-            await using var connection = await engine.OpenAsync(cancellationToken);
-            await engine.CheckAsync(connection, cancellationToken);
-        }
-
-        _ = services.GetRequiredService<Aid.Application.Common.IKeyRing>(); // creates the key file (0600) on first start
+        await MigrateAsync(cancellationToken);
+        await CheckKeyFileAsync(cancellationToken);
 
         await using var scope = services.CreateAsyncScope();
         var sender = scope.ServiceProvider.GetRequiredService<ISender>();
@@ -49,6 +44,40 @@ internal sealed class DatabaseInitializer(
             Console.WriteLine("==================================================================");
             Console.WriteLine();
         }
+    }
+
+    /// <summary>Migrations as configured (the first step of a start, and of the <c>keys</c> commands).</summary>
+    internal async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        if (settings.Value.Database.Provider == DatabaseProvider.Sqlite || settings.Value.MigrateOnStart)
+            await services.GetRequiredService<MigrationRunner>().MigrateAsync(cancellationToken);
+        else
+        {
+            var engine = services.GetRequiredService<IDatabaseEngine>();
+            await using var connection = await engine.OpenAsync(cancellationToken);
+            await engine.CheckAsync(connection, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The key file must hold this database's key (KeyRegistry: the check value in <c>crypto_keys</c>); otherwise the start stops
+    /// with <see cref="KeyFileRefusedException"/> (one line, exit code 1: Program). The key file is created (0600) only for a
+    /// database that names no key yet.
+    /// </summary>
+    private async Task CheckKeyFileAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<IDbSession>();
+        await KeyRegistry.CheckKeyFileExistsAsync(db, services.GetRequiredService<IOptions<CryptoSettings>>().Value.KeyFile, cancellationToken);
+        var ring = services.GetRequiredService<KeyRing>();
+        var outcome = await KeyRegistry.CheckAsync(
+            db, ring, services.GetRequiredService<IFieldCipher>(), services.GetRequiredService<BusinessClock>().UtcNow(), cancellationToken);
+        if (outcome.Registered)
+            logger.LogInformation("Registered key {KeyId} of {KeyFile} as this database's key: other instances must use a copy of this key file.",
+                ring.CurrentKeyId, ring.KeyFile);
+        if (outcome.RetiredNotHeld.Count > 0)
+            logger.LogWarning("Retired keys {KeyIds} are not in {RetiredFolder}: what they signed (audit records, checkpoints) cannot be checked here. "
+                              + "Copy that folder from the instance that rotated the key.", string.Join(", ", outcome.RetiredNotHeld), ring.RetiredFolder);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

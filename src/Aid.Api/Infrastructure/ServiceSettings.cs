@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Aid.Application.Auditing;
 using Aid.Application.Receipts;
 using Aid.Infrastructure.Configuration;
 using Microsoft.Extensions.Options;
@@ -53,6 +54,26 @@ internal sealed class SecuritySettings : Settings
             else Problem(key, "the IP address of a reverse proxy (such as 10.0.0.2 or ::1), not a host name or range", value);
         }
         KnownProxies = proxies;
+    }
+}
+
+/// <summary>
+/// <c>Aid:Audit:*</c>: where checkpoints are appended outside the database (default <c>audit-checkpoints.jsonl</c> beside the key
+/// file), how often committed records are sealed and how often moved chain heads are checkpointed (docs/AUDIT-CHAIN.md).
+/// </summary>
+internal sealed class AuditTrailSettings : Settings
+{
+    public AuditSettings Audit { get; private set; } = new("data/audit-checkpoints.jsonl", TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+
+    protected internal override void Read(IConfiguration configuration)
+    {
+        const string key = "Aid:Audit:CheckpointFile";
+        var keyFile = configuration["Aid:Crypto:KeyFile"] is { Length: > 0 } k ? k : CryptoSettings.DefaultKeyFile;
+        var file = Text(configuration, key) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(keyFile)) ?? ".", "audit-checkpoints.jsonl");
+        if (Directory.Exists(file)) Problem(key, "a file, not a folder", file);
+        Audit = new AuditSettings(Path.GetFullPath(file),
+            TimeSpan.FromMilliseconds(Int(configuration, "Aid:Audit:SealIntervalMs", 1000, 50, 600_000)),
+            TimeSpan.FromMinutes(Int(configuration, "Aid:Audit:CheckpointIntervalMinutes", 10, 1, 24 * 60)));
     }
 }
 
@@ -119,6 +140,8 @@ internal static class ServiceSettingsRegistration
     {
         services.AddSettings<TimeZoneSettings>(configuration);
         services.AddSettings<SecuritySettings>(configuration);
+        services.AddSettings<AuditTrailSettings>(configuration);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<AuditTrailSettings>>().Value.Audit);
         services.AddSettings<ReceiptsSettings>(configuration);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ReceiptsSettings>>().Value.Receipts);
         return services;

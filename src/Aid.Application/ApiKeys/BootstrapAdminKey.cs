@@ -29,9 +29,9 @@ internal sealed class BootstrapAdminKeyHandler(IDbSession db, BusinessClock cloc
 {
     public async ValueTask<BootstrapResult> Handle(BootstrapAdminKey command, CancellationToken ct)
     {
-        // The write transaction (single writer / advisory lock below) makes "is it empty?" race-free across instances.
-        if (db.Dialect.AuditChainLock is { } chainLock)
-            await db.ExecuteAsync(chainLock, null, ct);
+        // The write transaction (SQLite's single writer, elsewhere the named lock) makes "is it empty?" race-free across instances.
+        if (db.Dialect.TransactionLock("aid-bootstrap-admin-key") is { } bootstrapLock)
+            await db.ExecuteAsync(bootstrapLock, null, ct);
         var keys = await db.QuerySingleAsync<long>("SELECT COUNT(*) FROM api_keys", null, ct);
         if (keys > 0) // only when another instance created the first key since HasApiKeys was asked: the audit record says so
         {

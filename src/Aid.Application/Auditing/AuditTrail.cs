@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -5,7 +6,7 @@ using Aid.Application.Common;
 
 namespace Aid.Application.Auditing;
 
-/// <summary>One record of the audit trail as the API shows it.</summary>
+/// <summary>One record of the audit trail as the API shows it, with its place in its chain once sealed.</summary>
 public sealed record AuditRecord
 {
     public required long Sequence { get; init; }
@@ -16,11 +17,21 @@ public sealed record AuditRecord
     public string? EntityId { get; init; }
     public Guid? ProgrammeId { get; init; }
     public required string Summary { get; init; }
-    public required string PreviousHash { get; init; }
+    /// <summary>Digests of the money rows the command wrote (docs/AUDIT-CHAIN.md, "Row digests"), as hashed.</summary>
+    public string? RowDigests { get; init; }
+    /// <summary>The record's own hash (docs/AUDIT-CHAIN.md).</summary>
     public required string Hash { get; init; }
+    /// <summary>Records written before the per-programme chains: the hash of the record before it in the one global chain.</summary>
+    public string? PreviousHash { get; init; }
+    /// <summary>The chain the record belongs to: its programme's id, or <c>org</c>.</summary>
+    public required string Chain { get; init; }
+    /// <summary>Its position in the chain; null until the sealer has chained it (normally within a second).</summary>
+    public long? Position { get; init; }
+    /// <summary>The chain hash at this record (the seal's hash); null until sealed.</summary>
+    public string? ChainHash { get; init; }
 }
 
-/// <summary>One row of the audit_log table as stored.</summary>
+/// <summary>One row of audit_log (left-joined to its seal) as stored.</summary>
 internal sealed class AuditRecordRow
 {
     public required long Sequence { get; init; }
@@ -33,30 +44,91 @@ internal sealed class AuditRecordRow
     public required string Summary { get; init; }
     public required string PreviousHash { get; init; }
     public required string Hash { get; init; }
+    public string? RowDigests { get; init; }
+    public long? CommitOrder { get; init; }
+    public string? Mac { get; init; }
+    public long? Position { get; init; }
+    public string? ChainHash { get; init; }
+
+    /// <summary>Written before migration 0006: part of the one global chain, no MAC.</summary>
+    public bool IsLegacy => PreviousHash.Length > 0;
+
+    public string Chain => AuditChains.Of(ProgrammeId);
+
+    public string ComputeHash() => IsLegacy
+        ? AuditHash.Legacy(PreviousHash, Sequence, OccurredAt, Actor, Action, Entity, EntityId, ProgrammeId, Summary)
+        : AuditHash.Record(Sequence, OccurredAt, Actor, Action, Entity, EntityId, ProgrammeId, Summary, RowDigests);
 
     public AuditRecord ToView() => new()
     {
         Sequence = Sequence, OccurredAt = OccurredAt, Actor = Actor, Action = Action, Entity = Entity, EntityId = EntityId,
-        ProgrammeId = ProgrammeId, Summary = Summary, PreviousHash = PreviousHash, Hash = Hash,
+        ProgrammeId = ProgrammeId, Summary = Summary, RowDigests = RowDigests, Hash = Hash, PreviousHash = IsLegacy ? PreviousHash : null,
+        Chain = Chain, Position = Position, ChainHash = ChainHash,
     };
+
+    public const string Columns = """
+        a.sequence AS Sequence, a.occurred_at AS OccurredAt, a.actor AS Actor, a.action AS Action, a.entity AS Entity, a.entity_id AS EntityId,
+        a.programme_id AS ProgrammeId, a.summary AS Summary, a.previous_hash AS PreviousHash, a.hash AS Hash, a.row_digests AS RowDigests,
+        a.commit_order AS CommitOrder, a.mac AS Mac, s.position AS Position, s.hash AS ChainHash
+        """;
+
+    public const string From = "audit_log a LEFT JOIN audit_seals s ON s.record_sequence = a.sequence";
 }
 
-/// <summary>The hash chain: each record's SHA-256 covers the previous hash and every field of the record.</summary>
+public static class AuditChains
+{
+    public const string Organisation = "org";
+
+    public static string Of(Guid? programmeId) => programmeId?.ToString("D") ?? Organisation;
+}
+
+/// <summary>
+/// The hashes of docs/AUDIT-CHAIN.md. Records and seals hash a sequence of netstrings (<c>length:bytes,</c> of the UTF-8 text;
+/// <c>~,</c> for an absent value): an encoding any language reproduces byte for byte, in which no field can imitate a separator.
+/// </summary>
 public static class AuditHash
 {
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
 
-    public static string Compute(string previousHash, long sequence, DateTimeOffset occurredAt, string actor, string action,
+    public static string Instant(DateTimeOffset at) =>
+        at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>A record written since migration 0006.</summary>
+    public static string Record(long sequence, DateTimeOffset occurredAt, string actor, string action, string? entity, string? entityId,
+        Guid? programmeId, string summary, string? rowDigests) =>
+        Netstrings("aid-audit-v2", sequence.ToString(CultureInfo.InvariantCulture), Instant(occurredAt), actor, action, entity, entityId,
+            programmeId?.ToString("D"), summary, rowDigests);
+
+    /// <summary>A link of a chain: the seal of one record at one position.</summary>
+    public static string Seal(string chain, long position, long recordSequence, string recordHash, string previousHash) =>
+        Netstrings("aid-seal-v1", chain, position.ToString(CultureInfo.InvariantCulture), recordSequence.ToString(CultureInfo.InvariantCulture),
+            recordHash, previousHash);
+
+    public static string Netstrings(params string?[] fields)
+    {
+        var bytes = new List<byte>(512);
+        foreach (var field in fields)
+        {
+            if (field is null) { bytes.AddRange("~,"u8); continue; }
+            var utf8 = Encoding.UTF8.GetBytes(field);
+            bytes.AddRange(Encoding.ASCII.GetBytes(utf8.Length.ToString(CultureInfo.InvariantCulture) + ":"));
+            bytes.AddRange(utf8);
+            bytes.Add((byte)',');
+        }
+        return Convert.ToHexStringLower(SHA256.HashData(bytes.ToArray()));
+    }
+
+    /// <summary>A record written before migration 0006: the one global chain, a JSON array of the previous hash and the fields.</summary>
+    public static string Legacy(string previousHash, long sequence, DateTimeOffset occurredAt, string actor, string action,
         string? entity, string? entityId, Guid? programmeId, string summary)
     {
-        // A JSON array is an unambiguous encoding: no field can imitate a separator.
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartArray();
             writer.WriteStringValue(previousHash);
             writer.WriteNumberValue(sequence);
-            writer.WriteStringValue(occurredAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+            writer.WriteStringValue(Instant(occurredAt));
             writer.WriteStringValue(actor);
             writer.WriteStringValue(action);
             writer.WriteStringValue(entity);
@@ -67,44 +139,53 @@ public static class AuditHash
         }
         return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
     }
-
-    internal static string Compute(AuditRecordRow r) =>
-        Compute(r.PreviousHash, r.Sequence, r.OccurredAt, r.Actor, r.Action, r.Entity, r.EntityId, r.ProgrammeId, r.Summary);
 }
 
-/// <summary>Appends to the chain. Only ever INSERTs: no code path updates or deletes audit rows.</summary>
-public sealed class AuditTrail(IDbSession db, AccessScope scope, BusinessClock clock)
+/// <summary>The record MAC: <c>keyId:hex(HMAC-SHA256(K, hash))</c>, K derived from the master key file (docs/AUDIT-CHAIN.md).</summary>
+public sealed class AuditMac(IKeyRing keys)
+{
+    private const string Purpose = "audit-record-mac";
+
+    public string Sign(string hash) => keys.CurrentKeyId + ":" + Compute(keys.DeriveKey(Purpose), hash);
+
+    /// <summary>Null when the MAC fits the hash; else what is wrong.</summary>
+    public string? Check(string hash, string? mac)
+    {
+        if (string.IsNullOrEmpty(mac)) return "it has no MAC";
+        var colon = mac.IndexOf(':');
+        if (colon <= 0) return "its MAC is malformed";
+        if (keys.DeriveKey(Purpose, mac[..colon]) is not { } key) return $"its MAC was made with key {mac[..colon]}, which this instance does not hold";
+        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Compute(key, hash)), Encoding.ASCII.GetBytes(mac[(colon + 1)..]))
+            ? null : "its MAC does not match (the record was changed or made without the key file)";
+    }
+
+    private static string Compute(byte[] key, string hash) => Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(hash)));
+}
+
+/// <summary>
+/// Writes one record per command, inside its transaction. Takes no lock: the sequence comes from the database, the chain is
+/// built afterwards by <see cref="AuditSealer"/>. Only ever INSERTs: no code path updates or deletes audit rows.
+/// </summary>
+public sealed class AuditTrail(IDbSession db, AccessScope scope, BusinessClock clock, AuditMac mac)
 {
     internal async Task AppendAsync(string action, AuditEntry entry, CancellationToken ct)
     {
-        if (db.Dialect.AuditChainLock is { } chainLock)
-            await db.ExecuteAsync(chainLock, null, ct);
-
-        var head = await db.QuerySingleOrDefaultAsync<ChainHead>(HeadSql(db.Dialect), null, ct);
-        var sequence = (head?.Sequence ?? 0) + 1;
-        var previousHash = head?.Hash ?? AuditHash.Genesis;
+        var sequence = await db.QuerySingleAsync<long>(db.Dialect.AuditNextSequence, null, ct);
+        var rowDigests = await RowDigests.CaptureAsync(db, entry.Covered, ct);
         var occurredAt = clock.UtcNow();
         var actor = scope.AuditActor;
-        var hash = AuditHash.Compute(previousHash, sequence, occurredAt, actor, action, entry.Entity, entry.EntityId, entry.ProgrammeId, entry.Summary);
+        var programmeId = entry.ProgrammeId;
+        var hash = AuditHash.Record(sequence, occurredAt, actor, action, entry.Entity, entry.EntityId, programmeId, entry.Summary, rowDigests);
 
-        await db.ExecuteAsync(InsertSql, new
+        await db.ExecuteAsync($"""
+            INSERT INTO audit_log (sequence, occurred_at, actor, action, entity, entity_id, programme_id, summary, previous_hash, hash, row_digests, commit_order, mac)
+            VALUES (@sequence, @occurredAt, @actor, @action, @entity, @entityId, @programmeId, @summary, '', @hash, @rowDigests, {db.Dialect.AuditCommitOrderValue}, @mac)
+            """, new
         {
             sequence, occurredAt, actor, action, entity = entry.Entity, entityId = entry.EntityId,
-            programmeId = entry.ProgrammeId, summary = entry.Summary, previousHash, hash,
+            programmeId, summary = entry.Summary, hash, rowDigests, mac = mac.Sign(hash),
         }, ct);
-    }
-
-    internal static string HeadSql(ISqlDialect dialect) =>
-        $"SELECT sequence AS Sequence, hash AS Hash FROM audit_log ORDER BY sequence DESC {dialect.Limit("1")}";
-
-    private const string InsertSql = """
-        INSERT INTO audit_log (sequence, occurred_at, actor, action, entity, entity_id, programme_id, summary, previous_hash, hash)
-        VALUES (@sequence, @occurredAt, @actor, @action, @entity, @entityId, @programmeId, @summary, @previousHash, @hash)
-        """;
-
-    internal sealed class ChainHead
-    {
-        public required long Sequence { get; init; }
-        public required string Hash { get; init; }
+        foreach (var covered in entry.Covered)
+            await db.ExecuteAsync("INSERT INTO audit_entities (entity_key, record_sequence) VALUES (@key, @sequence)", new { key = covered.Key, sequence }, ct);
     }
 }

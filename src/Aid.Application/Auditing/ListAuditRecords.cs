@@ -18,18 +18,14 @@ internal sealed class ListAuditRecordsHandler(IDbSession db, AccessScope scope) 
     {
         var limit = query.Limit ?? Cursor.DefaultLimit;
         SequenceCursor.TryDecode(query.Cursor, out var after);
-        var rows = await new KeysetQuery(SelectSql, "sequence")
-            .InScope(scope, db.Dialect, programmeColumn: "programme_id", ownRows: null)
+        var rows = await new KeysetQuery(SelectSql, "a.sequence")
+            .InScope(scope, db.Dialect, programmeColumn: "a.programme_id", ownRows: null)
             .ReadAsync<AuditRecordRow>(db, after, limit, ct);
         var page = Cursor.ToPage(rows, limit, r => SequenceCursor.Encode(r.Sequence));
         return new Page<AuditRecord>(page.Items.Select(r => r.ToView()).ToList(), page.NextCursor);
     }
 
-    private const string SelectSql = """
-        SELECT sequence AS Sequence, occurred_at AS OccurredAt, actor AS Actor, action AS Action, entity AS Entity,
-               entity_id AS EntityId, programme_id AS ProgrammeId, summary AS Summary, previous_hash AS PreviousHash, hash AS Hash
-        FROM audit_log
-        """;
+    private const string SelectSql = $"SELECT {AuditRecordRow.Columns} FROM {AuditRecordRow.From}";
 }
 
 /// <summary>Cursor over the audit sequence number.</summary>

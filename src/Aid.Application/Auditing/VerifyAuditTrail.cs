@@ -1,41 +1,223 @@
+using System.Security.Cryptography;
+using System.Text;
 using Aid.Application.Common;
 using Mediator;
 
 namespace Aid.Application.Auditing;
 
-/// <summary>Recomputes the whole chain and names the first record that does not fit.</summary>
+/// <summary>Seals what is committed, then checks records, chains, checkpoints, row digests and the trial balance (docs/AUDIT-CHAIN.md).</summary>
 public sealed record VerifyAuditTrail : IQuery<AuditVerification>;
 
-public sealed record AuditVerification(bool Valid, long Records, string HeadHash, long? FirstBrokenSequence, string? Problem);
+/// <param name="HeadHash">SHA-256 over every chain's head (<c>chain:position:hash</c> lines, sorted): one value that changes with any chain.</param>
+/// <param name="FirstBrokenSequence">The record of the first problem, when it concerns one.</param>
+/// <param name="Problem">The first problem in words.</param>
+/// <param name="Problems">Up to 50 problems, the first first.</param>
+/// <param name="Unsealed">Records committed after the sealer's horizon (still in flight when verification began): not a problem.</param>
+public sealed record AuditVerification(bool Valid, long Records, string HeadHash, long? FirstBrokenSequence, string? Problem,
+    IReadOnlyList<AuditProblem> Problems, IReadOnlyList<AuditChainSummary> Chains, long Unsealed, long Checkpoints);
 
-internal sealed class VerifyAuditTrailHandler(IDbSession db) : IQueryHandler<VerifyAuditTrail, AuditVerification>
+/// <param name="Kind">record, chain, checkpoint, row or balance.</param>
+public sealed record AuditProblem(string Kind, string Detail, long? Record = null, string? Chain = null, long? Position = null, string? Table = null, string? Row = null);
+
+public sealed record AuditChainSummary(string Chain, long Length, string HeadHash, long? CheckpointedPosition, DateTimeOffset? CheckpointedAt);
+
+internal sealed class VerifyAuditTrailHandler(AuditVerifier verifier) : IQueryHandler<VerifyAuditTrail, AuditVerification>
 {
-    public async ValueTask<AuditVerification> Handle(VerifyAuditTrail query, CancellationToken ct)
-    {
-        var expectedPrevious = AuditHash.Genesis;
-        long expectedSequence = 1, count = 0;
-        await foreach (var record in db.StreamAsync<AuditRecordRow>(AllSql, null, ct))
-        {
-            string? problem = null;
-            if (record.Sequence != expectedSequence)
-                problem = $"sequence {record.Sequence} found where {expectedSequence} was expected (a record is missing)";
-            else if (record.PreviousHash != expectedPrevious)
-                problem = "its previous hash does not match the hash of the record before it";
-            else if (AuditHash.Compute(record) != record.Hash)
-                problem = "its content does not match its hash (the record was changed)";
-            if (problem is not null)
-                return new AuditVerification(false, count, expectedPrevious, record.Sequence, $"Record {record.Sequence}: {problem}.");
+    public async ValueTask<AuditVerification> Handle(VerifyAuditTrail query, CancellationToken ct) => await verifier.VerifyAsync(ct);
+}
 
-            expectedPrevious = record.Hash;
-            expectedSequence++;
-            count++;
-        }
-        return new AuditVerification(true, count, expectedPrevious, null, null);
+/// <summary>The whole check, streaming; memory grows with the number of digested entities and checkpoints, not with the rows.</summary>
+public sealed class AuditVerifier(IDbSession db, AuditSealer sealer, AuditMac mac, AuditSigningKeys keys, AuditCheckpoints checkpoints)
+{
+    private const int MaxProblems = 50;
+
+    /// <summary>Refuses (409, "run audit verification") when anything fails: statements are never printed from rows the trail does not vouch for.</summary>
+    public async Task EnsureIntactAsync(CancellationToken ct)
+    {
+        var verification = await VerifyAsync(ct);
+        if (!verification.Valid) throw AuditedRows.Mismatch(verification.Problem!.TrimEnd('.'));
     }
 
-    private const string AllSql = """
-        SELECT sequence AS Sequence, occurred_at AS OccurredAt, actor AS Actor, action AS Action, entity AS Entity,
-               entity_id AS EntityId, programme_id AS ProgrammeId, summary AS Summary, previous_hash AS PreviousHash, hash AS Hash
-        FROM audit_log ORDER BY sequence
-        """;
+    public async Task<AuditVerification> VerifyAsync(CancellationToken ct)
+    {
+        await sealer.SealCommittedAsync(TimeSpan.FromSeconds(5), ct);
+        var problems = new List<AuditProblem>();
+        void Report(AuditProblem p) { if (problems.Count < MaxProblems) problems.Add(p); }
+
+        var sealedThrough = await sealer.SealedThroughAsync(ct);
+        var (records, unsealed, sequences, expected) = await RecordsAsync(sealedThrough, Report, ct);
+        var (chains, stored, fileCount) = await ChainsAndCheckpointsAsync(sequences, Report, ct);
+        await RowsAsync(expected, Report, ct);
+        await BalanceAsync(Report, ct);
+
+        var headHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+            string.Concat(chains.OrderBy(c => c.Chain, StringComparer.Ordinal).Select(c => $"{c.Chain}:{c.Length}:{c.HeadHash}\n")))));
+        var first = problems.FirstOrDefault();
+        return new AuditVerification(problems.Count == 0, records, headHash, first?.Record, first?.Detail, problems, chains, unsealed, stored + fileCount);
+    }
+
+    /// <summary>Every record: its hash, its MAC, its seal; the legacy chain; and, per entity, the newest digests.</summary>
+    private async Task<(long Records, long Unsealed, HashSet<long> Sequences, Dictionary<string, (long Sequence, Dictionary<string, string> Rows)> Expected)>
+        RecordsAsync(long sealedThrough, Action<AuditProblem> report, CancellationToken ct)
+    {
+        var expected = new Dictionary<string, (long, Dictionary<string, string>)>(StringComparer.Ordinal);
+        var sequences = new HashSet<long>();
+        long count = 0, unsealed = 0, legacySequence = 0;
+        var legacyPrevious = AuditHash.Genesis;
+        await foreach (var r in db.StreamAsync<RecordRow>($"SELECT {AuditRecordRow.Columns}, s.record_hash AS SealedHash FROM {AuditRecordRow.From} ORDER BY a.sequence", null, ct))
+        {
+            count++;
+            sequences.Add(r.Row.Sequence);
+            var record = r.Row;
+            if (record.IsLegacy)
+            {
+                if (record.Sequence != legacySequence + 1)
+                    report(new AuditProblem("record", $"Record {record.Sequence}: sequence {record.Sequence} found where {legacySequence + 1} was expected (a record is missing).", record.Sequence));
+                else if (record.PreviousHash != legacyPrevious)
+                    report(new AuditProblem("record", $"Record {record.Sequence}: its previous hash does not match the hash of the record before it.", record.Sequence));
+                legacySequence = record.Sequence;
+                legacyPrevious = record.Hash;
+            }
+            if (record.ComputeHash() != record.Hash)
+                report(new AuditProblem("record", $"Record {record.Sequence}: its content does not match its hash (the record was changed).", record.Sequence));
+            else if (!record.IsLegacy && mac.Check(record.Hash, record.Mac) is { } macProblem)
+                report(new AuditProblem("record", $"Record {record.Sequence}: {macProblem}.", record.Sequence));
+
+            if (record.Position is null)
+            {
+                if (record.CommitOrder is null || record.CommitOrder < sealedThrough)
+                    report(new AuditProblem("record", $"Record {record.Sequence}: it is not sealed into its chain, though it is older than the sealer's horizon (added behind the service's back).", record.Sequence));
+                else unsealed++;
+            }
+            else if (r.SealedHash != record.Hash)
+                report(new AuditProblem("record", $"Record {record.Sequence}: its hash differs from the one sealed into chain {record.Chain} at position {record.Position}.",
+                    record.Sequence, record.Chain, record.Position));
+
+            foreach (var (entity, rows) in RowDigests.Read(record.RowDigests))
+                expected[entity] = (record.Sequence, rows);
+        }
+        return (count, unsealed, sequences, expected);
+    }
+
+    /// <summary>Every chain from position 1, and every checkpoint (database and file) against it.</summary>
+    private async Task<(List<AuditChainSummary> Chains, long Stored, long FromFile)> ChainsAndCheckpointsAsync(HashSet<long> sequences, Action<AuditProblem> report, CancellationToken ct)
+    {
+        var stored = await checkpoints.StoredAsync(ct);
+        var (inFile, unreadable) = await checkpoints.FromFileAsync(ct);
+        foreach (var line in unreadable)
+            report(new AuditProblem("checkpoint", $"Line {line} of the checkpoint file cannot be read."));
+        var storedKeys = stored.Select(c => (c.Chain, c.Position, c.Signature)).ToHashSet();
+        foreach (var c in inFile.Where(c => !storedKeys.Contains((c.Chain, c.Position, c.Signature))))
+            report(new AuditProblem("checkpoint", $"The checkpoint of chain {c.Chain} at position {c.Position} ({AuditHash.Instant(c.CreatedAt)}) is in the checkpoint file but not in the database.", null, c.Chain, c.Position));
+        var all = stored.Concat(inFile).ToList();
+        foreach (var c in all)
+            if (keys.Check(c) is { } signatureProblem)
+                report(new AuditProblem("checkpoint", $"The checkpoint of chain {c.Chain} at position {c.Position}: {signatureProblem}.", null, c.Chain, c.Position));
+        var wanted = all.GroupBy(c => (c.Chain, c.Position)).ToDictionary(g => g.Key, g => g.Select(c => c.Hash).Distinct().ToList());
+
+        var chains = new List<AuditChainSummary>();
+        string? chain = null;
+        long position = 0;
+        var previous = AuditHash.Genesis;
+        void Close()
+        {
+            if (chain is null) return;
+            var last = all.Where(c => c.Chain == chain).MaxBy(c => c.Position);
+            chains.Add(new AuditChainSummary(chain, position, previous, last?.Position, last?.CreatedAt));
+            foreach (var c in all.Where(c => c.Chain == chain && c.Position > position).DistinctBy(c => c.Position))
+                report(new AuditProblem("chain", $"Chain {chain} ends at position {position}, but a checkpoint signed position {c.Position}: records were cut off.", null, chain, c.Position));
+        }
+        await foreach (var s in db.StreamAsync<SealRow>("""
+            SELECT chain AS Chain, position AS Position, record_sequence AS RecordSequence, record_hash AS RecordHash, previous_hash AS PreviousHash, hash AS Hash
+            FROM audit_seals ORDER BY chain, position
+            """, null, ct))
+        {
+            if (s.Chain != chain) { Close(); chain = s.Chain; position = 0; previous = AuditHash.Genesis; }
+            if (s.Position != position + 1)
+                report(new AuditProblem("chain", $"Chain {chain}: position {s.Position} follows {position} (links are missing).", s.RecordSequence, chain, s.Position));
+            else if (s.PreviousHash != previous)
+                report(new AuditProblem("chain", $"Chain {chain} at position {s.Position}: it does not link to the position before it.", s.RecordSequence, chain, s.Position));
+            else if (AuditHash.Seal(s.Chain, s.Position, s.RecordSequence, s.RecordHash, s.PreviousHash) != s.Hash)
+                report(new AuditProblem("chain", $"Chain {chain} at position {s.Position}: its hash does not match its content.", s.RecordSequence, chain, s.Position));
+            if (!sequences.Contains(s.RecordSequence))
+                report(new AuditProblem("record", $"Record {s.RecordSequence}, sealed into chain {chain} at position {s.Position}, is missing (deleted).", s.RecordSequence, chain, s.Position));
+            if (wanted.TryGetValue((s.Chain, s.Position), out var hashes) && hashes.Any(h => h != s.Hash))
+                report(new AuditProblem("chain", $"Chain {chain} at position {s.Position} differs from its signed checkpoint (the chain was rewritten).", s.RecordSequence, chain, s.Position));
+            position = s.Position;
+            previous = s.Hash;
+        }
+        Close();
+        foreach (var c in all.Where(c => chains.All(x => x.Chain != c.Chain)).DistinctBy(c => c.Chain))
+            report(new AuditProblem("chain", $"Chain {c.Chain} is gone, but a checkpoint signed it at position {c.Position}.", null, c.Chain, c.Position));
+        return (chains, stored.Count, inFile.Count);
+    }
+
+    /// <summary>Every digested row against the newest record that digested its entity.</summary>
+    private async Task RowsAsync(Dictionary<string, (long Sequence, Dictionary<string, string> Rows)> expected, Action<AuditProblem> report, CancellationToken ct)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var table in RowDigests.Tables)
+            await foreach (var row in db.StreamAsync<dynamic>(table.All, null, ct))
+            {
+                var (entity, key, digest) = RowDigests.Digest(table, (IDictionary<string, object?>)row);
+                if (!expected.TryGetValue(entity, out var e) || !e.Rows.TryGetValue(key, out var recorded))
+                    report(new AuditProblem("row", $"Row {key} is accounted for by no audit record (added behind the service's back).", e.Sequence == 0 ? null : e.Sequence, Table: table.Table, Row: key));
+                else if (recorded != digest)
+                    report(new AuditProblem("row", $"Row {key} differs from its digest in audit record {e.Sequence} (changed behind the service's back).", e.Sequence, Table: table.Table, Row: key));
+                seen.Add(key);
+            }
+        foreach (var (entity, (sequence, rows)) in expected)
+            foreach (var row in rows.Keys.Where(r => !seen.Contains(r)))
+                report(new AuditProblem("row", $"Row {row}, digested by audit record {sequence}, is gone (deleted behind the service's back).", sequence, Table: row[..row.IndexOf('/')], Row: row));
+        await foreach (var entry in db.StreamAsync<Guid>(
+            $"SELECT id FROM journal_entries WHERE source_type NOT IN ({string.Join(", ", RowDigests.LedgerKinds.Select(k => $"'{k}'"))})", null, ct))
+            report(new AuditProblem("row", $"Journal entry {entry:D} belongs to no kind of entity the audit trail knows.", Table: "journal_entries", Row: $"journal_entries/{entry:D}"));
+    }
+
+    /// <summary>The trial balance: every entry's postings, and every programme's, sum to zero.</summary>
+    private async Task BalanceAsync(Action<AuditProblem> report, CancellationToken ct)
+    {
+        foreach (var entry in await db.QueryAsync<Guid>("SELECT journal_entry_id FROM postings GROUP BY journal_entry_id HAVING SUM(amount) <> 0", null, ct))
+            report(new AuditProblem("balance", $"Journal entry {entry:D} does not balance: its postings do not sum to zero.", Table: "postings", Row: $"journal_entries/{entry:D}"));
+        foreach (var programme in await db.QueryAsync<Guid>("SELECT programme_id FROM postings GROUP BY programme_id HAVING SUM(amount) <> 0", null, ct))
+            report(new AuditProblem("balance", $"The trial balance of programme {programme:D} does not sum to zero."));
+    }
+
+    private sealed class RecordRow
+    {
+        // Dapper maps the flat columns into the shared row type and the seal's record hash alongside.
+        public required long Sequence { get; init; }
+        public required DateTimeOffset OccurredAt { get; init; }
+        public required string Actor { get; init; }
+        public required string Action { get; init; }
+        public string? Entity { get; init; }
+        public string? EntityId { get; init; }
+        public Guid? ProgrammeId { get; init; }
+        public required string Summary { get; init; }
+        public required string PreviousHash { get; init; }
+        public required string Hash { get; init; }
+        public string? RowDigests { get; init; }
+        public long? CommitOrder { get; init; }
+        public string? Mac { get; init; }
+        public long? Position { get; init; }
+        public string? ChainHash { get; init; }
+        public string? SealedHash { get; init; }
+
+        public AuditRecordRow Row => new()
+        {
+            Sequence = Sequence, OccurredAt = OccurredAt, Actor = Actor, Action = Action, Entity = Entity, EntityId = EntityId, ProgrammeId = ProgrammeId,
+            Summary = Summary, PreviousHash = PreviousHash, Hash = Hash, RowDigests = RowDigests, CommitOrder = CommitOrder, Mac = Mac,
+            Position = Position, ChainHash = ChainHash,
+        };
+    }
+
+    private sealed class SealRow
+    {
+        public required string Chain { get; init; }
+        public required long Position { get; init; }
+        public required long RecordSequence { get; init; }
+        public required string RecordHash { get; init; }
+        public required string PreviousHash { get; init; }
+        public required string Hash { get; init; }
+    }
 }

@@ -36,6 +36,16 @@ public static class DbSessionExtensions
         return await connection.ExecuteAsync(new CommandDefinition(db.Dialect.Render(sql), parameters, db.Transaction, cancellationToken: ct));
     }
 
+    /// <summary>Several SELECTs in one round trip (statements separated by ";"), each answered as a list of Dapper rows.</summary>
+    public static async Task<IReadOnlyList<IReadOnlyList<dynamic>>> QueryBatchAsync(this IDbSession db, string sql, object? parameters, int statements, CancellationToken ct)
+    {
+        var connection = await db.GetConnectionAsync(ct);
+        await using var reader = await connection.QueryMultipleAsync(new CommandDefinition(db.Dialect.Render(sql), parameters, db.Transaction, cancellationToken: ct));
+        var results = new List<IReadOnlyList<dynamic>>(statements);
+        for (var i = 0; i < statements; i++) results.Add((await reader.ReadAsync()).AsList());
+        return results;
+    }
+
     /// <summary>Streams rows one by one (unbuffered): for reports and chain verification, where memory must not grow with the table.</summary>
     public static async IAsyncEnumerable<T> StreamAsync<T>(this IDbSession db, string sql, object? parameters,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)

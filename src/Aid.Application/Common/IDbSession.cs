@@ -72,8 +72,23 @@ public interface ISqlDialect
     /// <summary>An expression converted to text (uuid, number); uuids as lower-case canonical text on every engine.</summary>
     string AsText(string expression);
 
-    /// <summary>A statement that serialises all writers of the audit chain until commit, or null where writers are already serialised.</summary>
-    string? AuditChainLock { get; }
+    /// <summary>
+    /// A statement that takes the exclusive lock <paramref name="name"/> until commit (the bootstrap key, the audit sealer), or null
+    /// where write transactions are already serialised (SQLite).
+    /// </summary>
+    string? TransactionLock(string name);
+
+    /// <summary>A SELECT answering the next audit record sequence number (a database sequence; SQLite: MAX + 1 under its one writer).</summary>
+    string AuditNextSequence { get; }
+
+    /// <summary>
+    /// The value written into <c>audit_log.commit_order</c>: the writing transaction's id (PostgreSQL, SQL Server), or the record's
+    /// own <c>@sequence</c> where transactions commit in the order they write (SQLite). See docs/AUDIT-CHAIN.md.
+    /// </summary>
+    string AuditCommitOrderValue { get; }
+
+    /// <summary>A SELECT answering the sealer's horizon: every record with a lower commit order is committed or gone for good.</summary>
+    string AuditSealHorizon { get; }
 
     bool IsUniqueViolation(Exception exception);
 

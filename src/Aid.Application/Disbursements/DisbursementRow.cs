@@ -13,7 +13,7 @@ public sealed record FundingGiftView(Guid GiftId, DateOnly ReceivedOn, string Am
 
 public sealed record DisbursementView(
     Guid Id, Guid ProgrammeId, Guid StudentId, string StudentCode, string AcademicYear, string Term, string Purpose, string Amount, string Channel,
-    string? Reference, string Status, DateTimeOffset RequestedAt, string RequestedBy, DateTimeOffset? DecidedAt, string? DecidedBy,
+    string? Reference, string Status, DateOnly? RequestedOn, DateTimeOffset RequestedAt, string RequestedBy, DateTimeOffset? DecidedAt, string? DecidedBy,
     string? RejectionReason, DateOnly? PaidOn, string? PayoutReference, string? EvidenceReference, DateTimeOffset? ReversedAt, string? ReversalReason,
     IReadOnlyList<FundingGiftView>? FundedBy);
 
@@ -30,6 +30,8 @@ internal sealed class DisbursementRow
     public required string Channel { get; init; }
     public string? Reference { get; init; }
     public required string Status { get; init; }
+    /// <summary>The business date of the request; null only on a row written without one (see <see cref="RequestedOnOrEntered"/>).</summary>
+    public DateOnly? RequestedOn { get; init; }
     public required DateTimeOffset RequestedAt { get; init; }
     public required string RequestedBy { get; init; }
     public DateTimeOffset? DecidedAt { get; init; }
@@ -44,10 +46,14 @@ internal sealed class DisbursementRow
 
     public DisbursementStatus State => Codes.Parse<DisbursementStatus>(Status);
 
+    /// <summary>The request's business date: <see cref="RequestedOn"/>, or else the date in <paramref name="zone"/> it was entered.</summary>
+    public DateOnly RequestedOnOrEntered(TimeZoneInfo zone) =>
+        RequestedOn ?? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(RequestedAt, zone).DateTime);
+
     public const string Select = """
         SELECT d.id AS Id, d.programme_id AS ProgrammeId, d.student_id AS StudentId, s.code AS StudentCode, d.academic_year AS AcademicYear,
                d.term AS Term, d.purpose AS Purpose, d.amount AS Amount, d.channel AS Channel, d.reference AS Reference, d.status AS Status,
-               d.requested_at AS RequestedAt, d.requested_by AS RequestedBy, d.decided_at AS DecidedAt, d.decided_by AS DecidedBy,
+               d.requested_on AS RequestedOn, d.requested_at AS RequestedAt, d.requested_by AS RequestedBy, d.decided_at AS DecidedAt, d.decided_by AS DecidedBy,
                d.rejection_reason AS RejectionReason, d.paid_on AS PaidOn, d.payout_reference AS PayoutReference,
                d.evidence_reference AS EvidenceReference, d.journal_entry_id AS JournalEntryId, d.reversed_at AS ReversedAt,
                d.reversal_reason AS ReversalReason
@@ -58,7 +64,7 @@ internal sealed class DisbursementRow
         db.QuerySingleOrDefaultAsync<DisbursementRow>($"{Select} WHERE d.id = @id", new { id }, ct);
 
     public DisbursementView ToView(IReadOnlyList<FundingGiftView>? fundedBy) => new(
-        Id, ProgrammeId, StudentId, StudentCode, AcademicYear, Term, Purpose, Money.Format(Amount), Channel, Reference, Status, RequestedAt,
+        Id, ProgrammeId, StudentId, StudentCode, AcademicYear, Term, Purpose, Money.Format(Amount), Channel, Reference, Status, RequestedOn, RequestedAt,
         RequestedBy, DecidedAt, DecidedBy, RejectionReason, PaidOn, PayoutReference, EvidenceReference, ReversedAt, ReversalReason, fundedBy);
 
     public static async Task<IReadOnlyList<FundingGiftView>> FundingAsync(IDbSession db, Guid id, CancellationToken ct)

@@ -31,8 +31,7 @@ internal sealed class PayDisbursementHandler(IDbSession db, BusinessClock clock,
         if (disbursement.State != DisbursementStatus.Approved)
             throw new ConflictException($"The disbursement is {disbursement.Status}; only an approved one can be paid.");
         await EnsureNotPaidBefore(disbursement, ct);
-        // "Paid not before requested" waits for requests to carry a business date: today a request is stamped with the
-        // moment it was entered, and records of past terms (the demo, back-office catch-up) are entered later than paid.
+        EnsureNotBeforeRequested(disbursement, command.PaidOn);
         var programme = await ProgrammeRow.FindAsync(db, disbursement.ProgrammeId, ct) ?? throw new NotFoundException("Programme", disbursement.ProgrammeId);
         ProgrammeGuard.EnsureWithinSpan(programme, command.PaidOn, "paidOn");
         await DisbursementLoader.EnsurePayableStudentAsync(db, clock, disbursement.StudentId, ct);
@@ -59,6 +58,19 @@ internal sealed class PayDisbursementHandler(IDbSession db, BusinessClock clock,
             disbursement.StudentCode, paid = true, amount = Money.Format(disbursement.Amount), paidOn = command.PaidOn, gifts = funding.Count,
         });
         return (await DisbursementRow.FindAsync(db, disbursement.Id, ct))!.ToView(await DisbursementRow.FundingAsync(db, disbursement.Id, ct));
+    }
+
+    /// <summary>
+    /// Money is not paid before it was asked for: <paramref name="paidOn"/> may not precede the business date the request
+    /// carries (<c>requested_on</c>); a row without one falls back to the date, in the organisation's time zone (as
+    /// <see cref="BusinessClock.Today"/> reckons it), on which the request was entered.
+    /// </summary>
+    private void EnsureNotBeforeRequested(DisbursementRow disbursement, DateOnly paidOn)
+    {
+        var requestedOn = disbursement.RequestedOnOrEntered(clock.Zone);
+        if (paidOn < requestedOn)
+            throw new InputException("paidOn",
+                $"paidOn {paidOn:yyyy-MM-dd} is before the disbursement was requested on {requestedOn:yyyy-MM-dd}: money is not paid before it is requested.");
     }
 
     /// <summary>

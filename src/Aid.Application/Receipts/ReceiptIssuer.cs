@@ -16,7 +16,8 @@ internal sealed record PreparedReceipt(Guid Id, ReceiptContent Content, int Year
     long Total, Guid? Replaces, Guid? RunId, IReadOnlyList<Guid> GiftIds);
 
 public sealed class ReceiptIssuer(
-    IDbSession db, BusinessClock clock, AccessScope scope, ReceiptSettings settings, IKeyRing keys, IReceiptRenderer renderer, IRequestBaseUrl baseUrl)
+    IDbSession db, BusinessClock clock, AccessScope scope, ReceiptSettings settings, IKeyRing keys, IReceiptRenderer renderer, IRequestBaseUrl baseUrl,
+    Auditing.AuditRecorder audit, Auditing.AuditedRows audited)
 {
     private byte[]? _key;
 
@@ -50,6 +51,8 @@ public sealed class ReceiptIssuer(
         if (!renderer.Available)
             throw new UnavailableException("Receipts cannot be issued: no CJK font is configured or installed.", "Aid:Pdf:Fonts");
         if (giftIds.Count == 0) throw new ConflictException("There is nothing to receipt.");
+        foreach (var giftId in giftIds) // a receipt is never printed from a gift the audit trail does not vouch for
+            await audited.EnsureIntactAsync("gift", giftId, ct);
 
         var donor = await db.QuerySingleAsync<DonorRow>($"SELECT {DonorRow.Columns} FROM donors WHERE id = @donorId", new { donorId }, ct);
         var lines = await db.QueryAsync<LineRow>($"""
@@ -108,8 +111,12 @@ public sealed class ReceiptIssuer(
             await db.ExecuteAsync("INSERT INTO receipt_gifts (receipt_id, gift_id) VALUES (@id, @giftId)", new { id = p.Id, giftId }, ct);
             await db.ExecuteAsync("INSERT INTO current_gift_receipts (gift_id, receipt_id) VALUES (@giftId, @id)", new { id = p.Id, giftId }, ct);
         }
+        audit.Covers("receipt", p.Id);
         if (p.Replaces is not null)
+        {
             await db.ExecuteAsync("UPDATE receipts SET replaced_by_id = @id WHERE id = @replaces", new { id = p.Id, replaces = p.Replaces }, ct);
+            audit.Covers("receipt", p.Replaces.Value);
+        }
         return (await ReceiptRow.FindAsync(db, p.Id, ct))!;
     }
 
@@ -122,6 +129,7 @@ public sealed class ReceiptIssuer(
             UPDATE receipts SET status = 'void', void_reason = @reason, voided_at = @now, voided_by = @by WHERE id = @id AND status = 'valid'
             """, new { id = receipt.Id, reason, now = clock.UtcNow(), by = scope.AuditActor }, ct);
         await db.ExecuteAsync("DELETE FROM current_gift_receipts WHERE receipt_id = @id", new { id = receipt.Id }, ct);
+        audit.Covers("receipt", receipt.Id);
     }
 
     /// <summary>The gifts of a (void) receipt that can still be receipted again.</summary>

@@ -19,21 +19,20 @@ internal sealed class GetAuditTrailExportHandler(IDbSession db, AccessScope scop
             to = new DateTimeOffset(query.Year + 1, 1, 1, 0, 0, 0, TimeSpan.Zero),
         };
         return ValueTask.FromResult<StatementRegister?>(new StatementRegister("audit-trail", "审计记录 Audit trail",
-            ["sequence", "occurredAt", "actor", "action", "entity", "entityId", "programmeId", "summary", "previousHash", "hash"], [],
+            ["sequence", "occurredAt", "actor", "action", "entity", "entityId", "programmeId", "summary", "rowDigests", "previousHash", "hash", "chain", "position", "chainHash"], [],
             () => Rows(p)));
     }
 
     private async IAsyncEnumerable<StatementCell[]> Rows(object p)
     {
-        await foreach (var r in db.StreamAsync<Auditing.AuditRecordRow>("""
-            SELECT sequence AS Sequence, occurred_at AS OccurredAt, actor AS Actor, action AS Action, entity AS Entity, entity_id AS EntityId,
-                   programme_id AS ProgrammeId, summary AS Summary, previous_hash AS PreviousHash, hash AS Hash
-            FROM audit_log WHERE programme_id = @programmeId AND occurred_at >= @from AND occurred_at < @to ORDER BY sequence
+        await foreach (var r in db.StreamAsync<Auditing.AuditRecordRow>($"""
+            SELECT {Auditing.AuditRecordRow.Columns} FROM {Auditing.AuditRecordRow.From}
+            WHERE a.programme_id = @programmeId AND a.occurred_at >= @from AND a.occurred_at < @to ORDER BY a.sequence
             """, p, default))
             yield return
             [
-                r.Sequence.ToString(), r.OccurredAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'"), r.Actor, r.Action, r.Entity, r.EntityId,
-                r.ProgrammeId?.ToString(), r.Summary, r.PreviousHash, r.Hash,
+                r.Sequence.ToString(), Auditing.AuditHash.Instant(r.OccurredAt), r.Actor, r.Action, r.Entity, r.EntityId,
+                r.ProgrammeId?.ToString(), r.Summary, r.RowDigests, r.PreviousHash, r.Hash, r.Chain, r.Position?.ToString(), r.ChainHash,
             ];
     }
 }
@@ -57,4 +56,45 @@ internal sealed class GetProgrammeReceiptContentsHandler(IDbSession db, AccessSc
             "SELECT content FROM receipts WHERE programme_id = @programmeId AND issued_on >= @from AND issued_on <= @to ORDER BY year, sequence", p, default))
             yield return ReceiptContent.FromJson(json);
     }
+}
+
+/// <summary>What the offline check of an audit pack needs (docs/AUDIT-CHAIN.md): the year's records of the programme and of the
+/// organisation (summaries hold no personal data), every seal of
+/// the programme's chain and of the organisation chain, their checkpoints, and the public keys.</summary>
+public sealed record AuditPackChain(
+    Func<IAsyncEnumerable<Auditing.AuditRecord>> Records, Func<IAsyncEnumerable<Auditing.AuditSeal>> Seals,
+    IReadOnlyList<Auditing.AuditCheckpoint> Checkpoints, IReadOnlyList<(string KeyId, string Pem)> PublicKeys);
+
+public sealed record GetAuditPackChain(Guid ProgrammeId, int Year) : IQuery<AuditPackChain?>;
+
+internal sealed class GetAuditPackChainHandler(IDbSession db, AccessScope scope, Auditing.AuditCheckpoints checkpoints, Auditing.AuditSigningKeys keys)
+    : IQueryHandler<GetAuditPackChain, AuditPackChain?>
+{
+    public async ValueTask<AuditPackChain?> Handle(GetAuditPackChain query, CancellationToken ct)
+    {
+        if (!scope.CanSeeProgramme(query.ProgrammeId)) return null;
+        var chains = new[] { Auditing.AuditChains.Of(query.ProgrammeId), Auditing.AuditChains.Organisation };
+        var p = new
+        {
+            programmeId = query.ProgrammeId, programmeChain = chains[0], organisationChain = chains[1],
+            from = new DateTimeOffset(query.Year, 1, 1, 0, 0, 0, TimeSpan.Zero),
+            to = new DateTimeOffset(query.Year + 1, 1, 1, 0, 0, 0, TimeSpan.Zero),
+        };
+        var signed = (await checkpoints.StoredAsync(ct)).Where(c => chains.Contains(c.Chain)).ToList();
+        return new AuditPackChain(() => Records(p), () => Seals(p), signed, keys.PublicKeys.ToList());
+    }
+
+    private async IAsyncEnumerable<Auditing.AuditRecord> Records(object p)
+    {
+        await foreach (var r in db.StreamAsync<Auditing.AuditRecordRow>($"""
+            SELECT {Auditing.AuditRecordRow.Columns} FROM {Auditing.AuditRecordRow.From}
+            WHERE (a.programme_id = @programmeId OR a.programme_id IS NULL) AND a.occurred_at >= @from AND a.occurred_at < @to ORDER BY a.sequence
+            """, p, default))
+            yield return r.ToView();
+    }
+
+    private IAsyncEnumerable<Auditing.AuditSeal> Seals(object p) => db.StreamAsync<Auditing.AuditSeal>("""
+        SELECT chain AS Chain, position AS Position, record_sequence AS RecordSequence, record_hash AS RecordHash, previous_hash AS PreviousHash, hash AS Hash
+        FROM audit_seals WHERE chain IN (@programmeChain, @organisationChain) ORDER BY chain, position
+        """, p, default);
 }

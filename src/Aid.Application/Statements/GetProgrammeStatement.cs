@@ -19,7 +19,8 @@ public sealed class GetProgrammeStatementValidator : AbstractValidator<GetProgra
     public GetProgrammeStatementValidator() => RuleFor(q => q.Year).InclusiveBetween(2000, 2100).OverridePropertyName("year");
 }
 
-internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope scope, BusinessClock clock, ReceiptSettings settings)
+internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope scope, BusinessClock clock, ReceiptSettings settings,
+    Auditing.AuditVerifier verifier, Auditing.AuditCheckpoints checkpoints)
     : IQueryHandler<GetProgrammeStatement, ProgrammeStatement?>
 {
     public async ValueTask<ProgrammeStatement?> Handle(GetProgrammeStatement query, CancellationToken ct)
@@ -27,6 +28,11 @@ internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope sc
         if (!scope.CanSeeProgramme(query.ProgrammeId)) return null;
         var programme = await ProgrammeRow.FindAsync(db, query.ProgrammeId, ct);
         if (programme is null) return null;
+        // Never printed from rows the audit trail does not vouch for; the heads printed are signed at this moment.
+        await verifier.EnsureIntactAsync(ct);
+        var heads = await checkpoints.TakeAsync([Auditing.AuditChains.Of(programme.Id), Auditing.AuditChains.Organisation], "statement", ct);
+        var programmeHead = heads.FirstOrDefault(h => h.Chain == Auditing.AuditChains.Of(programme.Id));
+        var organisationHead = heads.FirstOrDefault(h => h.Chain == Auditing.AuditChains.Organisation);
         var from = new DateOnly(query.Year, 1, 1);
         var to = new DateOnly(query.Year, 12, 31);
         var p = new { programmeId = programme.Id, from, to, voidOpen = "(作废", replacedByArrow = "→" };
@@ -49,7 +55,6 @@ internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope sc
         }).ToList();
 
         var receipts = await db.QuerySingleAsync<ReceiptCounts>(ReceiptCountsSql, new { prefix = settings.Prefix, year = query.Year, programmeId = programme.Id }, ct);
-        var head = await db.QuerySingleOrDefaultAsync<Auditing.AuditTrail.ChainHead>(Auditing.AuditTrail.HeadSql(db.Dialect), null, ct);
 
         return new ProgrammeStatement
         {
@@ -65,8 +70,10 @@ internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope sc
                 receipts.Issued == 0 ? null : ReceiptNumber.Format(settings.Prefix, query.Year, receipts.Last),
                 receipts.Issued, receipts.Void, receipts.Last - receipts.Issued, // numbers start at 1: every number up to the last must exist
                 receipts.ForProgramme),
-            AuditRecords = head?.Sequence ?? 0,
-            AuditHeadHash = head?.Hash ?? Auditing.AuditHash.Genesis,
+            AuditRecords = programmeHead?.Position ?? 0,
+            AuditHeadHash = programmeHead?.Hash ?? Auditing.AuditHash.Genesis,
+            OrganisationAuditRecords = organisationHead?.Position ?? 0,
+            OrganisationAuditHeadHash = organisationHead?.Hash ?? Auditing.AuditHash.Genesis,
             GeneratedAt = clock.UtcNow(),
             Registers = Registers(p),
         };

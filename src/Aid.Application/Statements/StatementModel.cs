@@ -58,8 +58,12 @@ public sealed record ProgrammeStatement
     public required FundMovement Cumulative { get; init; }
     public required IReadOnlyList<PledgeLine> Pledges { get; init; }
     public required ReceiptReconciliation Receipts { get; init; }
+    /// <summary>The length of the programme's audit chain when the statement was made (its head is checkpointed then).</summary>
     public required long AuditRecords { get; init; }
     public required string AuditHeadHash { get; init; }
+    /// <summary>The same for the organisation chain (donors, keys): the other chain a programme's records refer to.</summary>
+    public required long OrganisationAuditRecords { get; init; }
+    public required string OrganisationAuditHeadHash { get; init; }
     public required DateTimeOffset GeneratedAt { get; init; }
     public required IReadOnlyList<StatementRegister> Registers { get; init; }
 

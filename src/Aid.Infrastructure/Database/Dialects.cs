@@ -21,7 +21,11 @@ internal sealed class SqliteDialect : ISqlDialect
         $"ON CONFLICT ({keyColumns}) DO UPDATE SET {counterColumn} = {table}.{counterColumn} + 1 RETURNING {counterColumn}";
     public string Concat(params string[] parts) => string.Join(" || ", parts);
     public string AsText(string expression) => $"CAST({expression} AS TEXT)";
-    public string? AuditChainLock => null;
+    public string? TransactionLock(string name) => null;
+    public string AuditNextSequence => "SELECT COALESCE(MAX(sequence), 0) + 1 FROM audit_log";
+    public string AuditCommitOrderValue => "@sequence";
+    // One writer: everything a reader inside the write transaction can see is committed, and nothing else is in flight.
+    public string AuditSealHorizon => "SELECT COALESCE(MAX(sequence), 0) + 1 FROM audit_log";
     public bool IsUniqueViolation(Exception exception) =>
         exception is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 };
     // One JSON-array parameter: no statement text that varies with the number of ids.
@@ -44,8 +48,11 @@ internal sealed class PostgresDialect : ISqlDialect
         $"ON CONFLICT ({keyColumns}) DO UPDATE SET {counterColumn} = {table}.{counterColumn} + 1 RETURNING {counterColumn}";
     public string Concat(params string[] parts) => string.Join(" || ", parts);
     public string AsText(string expression) => $"CAST({expression} AS text)";
-    // One appender at a time keeps the hash chain linear; held only from the append to the commit.
-    public string? AuditChainLock => "SELECT pg_advisory_xact_lock(7261002)";
+    public string? TransactionLock(string name) => $"SELECT pg_advisory_xact_lock(hashtext('{name}'))";
+    public string AuditNextSequence => "SELECT nextval('audit_log_sequence')";
+    public string AuditCommitOrderValue => "CAST(CAST(pg_current_xact_id() AS text) AS bigint)";
+    // The oldest transaction still running: every transaction id below it has committed or aborted.
+    public string AuditSealHorizon => "SELECT CAST(CAST(pg_snapshot_xmin(pg_current_snapshot()) AS text) AS bigint)";
     public bool IsUniqueViolation(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
     // Dapper sends a list to Npgsql as one array parameter (it does not expand it): compare with ANY.
@@ -92,7 +99,13 @@ internal sealed class SqlServerDialect : ISqlDialect
     public string Concat(params string[] parts) => string.Join(" + ", parts);
     // The explicit collation keeps a cast id comparable with text columns of either collation (no error 468/451).
     public string AsText(string expression) => $"CAST({expression} AS NVARCHAR(400)) COLLATE DATABASE_DEFAULT";
-    public string? AuditChainLock => "EXEC sp_getapplock @Resource = N'aid-audit-chain', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = -1";
+    public string? TransactionLock(string name) =>
+        $"EXEC sp_getapplock @Resource = N'{name}', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = -1";
+    public string AuditNextSequence => "SELECT NEXT VALUE FOR audit_log_sequence";
+    public string AuditCommitOrderValue => "CURRENT_TRANSACTION_ID()";
+    // Needs VIEW SERVER STATE: the oldest active transaction of this database, or past the newest id when none is running.
+    public string AuditSealHorizon =>
+        "SELECT COALESCE((SELECT MIN(t.transaction_id) FROM sys.dm_tran_database_transactions t WHERE t.database_id = DB_ID()), CURRENT_TRANSACTION_ID() + 1)";
     public bool IsUniqueViolation(Exception exception) => exception is SqlException { Number: 2601 or 2627 };
     public string InList(string column, string parameter) => $"{column} IN (SELECT [value] FROM OPENJSON(@{parameter}))";
     public object IdList(IEnumerable<Guid> ids) => JsonSerializer.Serialize(ids.Select(id => id.ToString("D")));

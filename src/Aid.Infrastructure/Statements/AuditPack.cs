@@ -9,12 +9,14 @@ namespace Aid.Infrastructure.Statements;
 
 /// <summary>
 /// The audit pack of a programme's year: the statement as PDF, CSV (ZIP) and XLSX, the year's audit-trail export,
-/// every receipt PDF of the year, and MANIFEST.txt with the SHA-256 of each file and the chain verification result.
+/// every receipt PDF of the year, the chain material for the offline check (audit/: the year's records of the programme, every seal
+/// of the programme's and the organisation's chain, their signed checkpoints, the public keys and VERIFY.txt), and MANIFEST.txt with
+/// the SHA-256 of each file and the verification result.
 /// </summary>
 public sealed class AuditPack(StatementPdf statementPdf, IReceiptRenderer receipts)
 {
     public async Task WriteAsync(ProgrammeStatement statement, StatementRegister auditTrail, Func<IAsyncEnumerable<ReceiptContent>> receiptContents,
-        AuditVerification verification, Stream output, CancellationToken ct)
+        AuditPackChain chain, AuditVerification verification, Stream output, CancellationToken ct)
     {
         var manifest = new StringBuilder();
         using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
@@ -43,10 +45,18 @@ public sealed class AuditPack(StatementPdf statementPdf, IReceiptRenderer receip
                 await CsvText.WriteAsync(auditTrail, trail, ct);
                 await Add($"audit-trail-{statement.Year}.csv", trail.ToArray());
             }
+            await Add("audit/records.jsonl", await JsonLinesAsync(chain.Records(), ct));
+            await Add("audit/seals.jsonl", await JsonLinesAsync(chain.Seals(), ct));
+            await Add("audit/checkpoints.jsonl", await JsonLinesAsync(chain.Checkpoints.ToAsyncEnumerable(), ct));
+            await Add("audit/public-keys.pem", Encoding.UTF8.GetBytes(string.Concat(chain.PublicKeys.Select(k => $"# key id {k.KeyId}\n{k.Pem}\n"))));
+            await Add("audit/VERIFY.txt", Encoding.UTF8.GetBytes(OfflineCheck));
             await foreach (var receipt in receiptContents().WithCancellation(ct))
                 await Add($"receipts/{receipt.Number}.pdf", receipts.Render(receipt, ReceiptMark.Original));
 
-            manifest.Append('\n')
+            manifest.Append('\n');
+            foreach (var c in verification.Chains)
+                manifest.Append($"chain {c.Chain}: length {c.Length}; head {c.HeadHash}; last checkpoint at {c.CheckpointedPosition?.ToString() ?? "none"}\n");
+            manifest
                 .Append($"audit-trail verification: {(verification.Valid ? "valid" : "BROKEN")}; records {verification.Records}; head {verification.HeadHash}")
                 .Append(verification.Valid ? "" : $"; {verification.Problem}").Append('\n')
                 .Append($"generated at {statement.GeneratedAt.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'} by Aid\n");
@@ -55,4 +65,65 @@ public sealed class AuditPack(StatementPdf statementPdf, IReceiptRenderer receip
             await manifestStream.WriteAsync(Encoding.UTF8.GetBytes(manifest.ToString()), ct);
         }
     }
+
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new HashedInstant() },
+    };
+
+    /// <summary>Instants exactly as they are hashed and signed (yyyy-MM-ddTHH:mm:ss.ffffffZ), so VERIFY.txt can say "as in the file".</summary>
+    private sealed class HashedInstant : System.Text.Json.Serialization.JsonConverter<DateTimeOffset>
+    {
+        public override DateTimeOffset Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options) =>
+            reader.GetDateTimeOffset();
+
+        public override void Write(System.Text.Json.Utf8JsonWriter writer, DateTimeOffset value, System.Text.Json.JsonSerializerOptions options) =>
+            writer.WriteStringValue(AuditHash.Instant(value));
+    }
+
+    private static async Task<byte[]> JsonLinesAsync<T>(IAsyncEnumerable<T> items, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        await foreach (var item in items.WithCancellation(ct))
+        {
+            await System.Text.Json.JsonSerializer.SerializeAsync(buffer, item, Json, ct);
+            buffer.WriteByte((byte)'\n');
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>The offline check, for an auditor with no Aid software (docs/AUDIT-CHAIN.md).</summary>
+    internal const string OfflineCheck = """
+        How to check this audit trail without Aid
+        ==========================================
+
+        Files: audit/records.jsonl (the records of this programme's chain and of the organisation chain "org" written during the
+        year, with their chain and position), audit/seals.jsonl (every link of both chains), audit/checkpoints.jsonl (signed chain
+        heads), audit/public-keys.pem (ECDSA P-256 keys). Instants are written as yyyy-MM-ddTHH:mm:ss.ffffffZ (UTC), exactly as
+        they are hashed and signed; whole numbers (sequence, position, recordSequence) are hashed in decimal.
+
+        A netstring of a text is: its UTF-8 byte length in decimal, ":", the UTF-8 bytes, ","; an absent value (JSON null) is "~,".
+        SHA-256 results are written in lower-case hex.
+
+        1. Each record: if previousHash is null, hash = SHA-256 of the netstrings of
+           "aid-audit-v2", sequence, occurredAt, actor, action, entity, entityId, programmeId, summary, rowDigests
+           (the values as in the file; programmeId lower-case). A record with a previousHash (written before per-programme chains)
+           hashes the compact JSON array [previousHash, sequence, occurredAt, actor, action, entity, entityId, programmeId, summary]
+           written by System.Text.Json with its default encoder (characters outside printable ASCII, and HTML-sensitive ones such
+           as < > & ' + ", written as \uXXXX with upper-case hex; other JSON writers escape differently: reproduce that rule).
+           The result must equal the record's "hash", and the seal of its chain at its position must carry it as recordHash.
+        2. Each chain, ordered by position from 1 with no gaps: previousHash of position 1 is 64 zeros, then the hash of the position
+           before; hash = SHA-256 of the netstrings of "aid-seal-v1", chain, position, recordSequence, recordHash, previousHash.
+        3. Each checkpoint: the seal of its chain at its position must have its hash; the signed message is the UTF-8 text
+           aid-checkpoint-v1|chain|position|hash|createdAt  (createdAt as yyyy-MM-ddTHH:mm:ss.ffffffZ),
+           the signature is base64 of r‖s (64 bytes, IEEE P1363), ECDSA P-256 with SHA-256, by the key whose id is keyId
+           (id = first 8 bytes of SHA-256 of the key's DER SubjectPublicKeyInfo, hex). With OpenSSL: convert r‖s to a DER
+           ECDSA-Sig-Value, then: openssl dgst -sha256 -verify key.pem -signature sig.der message.txt
+        4. The statement in this pack was made right after a checkpoint of both chains: its printed heads must match those checkpoints.
+           Links after a chain's latest checkpoint were added after the pack's statement was signed.
+
+        What this check cannot see: whether the money rows still match the records' rowDigests, and the records' MACs (both need
+        the live database and the key file): GET /api/v1/audit/verify does those; its result is in MANIFEST.txt.
+        """;
 }

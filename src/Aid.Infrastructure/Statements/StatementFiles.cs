@@ -25,6 +25,8 @@ public static class StatementFiles
         yield return ("本项目收据 Receipts of this programme", [s.Receipts.ForProgramme.ToString()]);
         yield return ("审计记录数 Audit records", [s.AuditRecords.ToString()]);
         yield return ("审计链头哈希 Audit head hash", [s.AuditHeadHash]);
+        yield return ("机构链长度 Organisation chain length", [s.OrganisationAuditRecords.ToString()]);
+        yield return ("机构链头哈希 Organisation chain head", [s.OrganisationAuditHeadHash]);
         yield return ("生成时间 Generated at", [s.GeneratedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'")]);
     }
 

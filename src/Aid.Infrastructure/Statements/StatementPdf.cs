@@ -63,8 +63,10 @@ public sealed class StatementPdf(CjkFonts fonts)
         foreach (var (name, cells) in StatementFiles.SummaryRows(s).Skip(7).Take(6))
             pdf.Text($"{name}：{string.Join(" ", cells)}", 9);
         Heading(pdf, "审计链 Audit trail");
-        pdf.Text($"记录数 Records：{s.AuditRecords}", 9);
-        pdf.Text($"链头哈希 Head hash：{s.AuditHeadHash}", 9);
+        pdf.Text($"本项目链长度 Programme chain length：{s.AuditRecords}", 9);
+        pdf.Text($"本项目链头哈希 Programme chain head：{s.AuditHeadHash}", 9);
+        pdf.Text($"机构链长度 Organisation chain length：{s.OrganisationAuditRecords}", 9);
+        pdf.Text($"机构链头哈希 Organisation chain head：{s.OrganisationAuditHeadHash}", 9);
         pdf.Text($"生成时间 Generated at：{s.GeneratedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC", 9);
         return pdf.Finish($"{s.Programme.Code} {s.Year}");
     }

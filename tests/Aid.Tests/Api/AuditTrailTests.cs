@@ -18,21 +18,26 @@ public sealed class AuditTrailTests(EngineApps apps) : IClassFixture<EngineApps>
         }).Expect(HttpStatusCode.Created);
         await admin.PatchJson($"/api/v1/programmes/{programme.Id()}", new { status = "active" }).Expect(HttpStatusCode.OK);
 
+        var verified = await admin.Get("/api/v1/audit/verify").Expect(HttpStatusCode.OK); // seals what is committed
+        Assert.True(verified.GetProperty("valid").GetBoolean(), verified.GetRawText());
+        Assert.Equal(4, verified.GetProperty("records").GetInt64());
+
         var page = await admin.Get("/api/v1/audit?limit=500").Expect(HttpStatusCode.OK);
         var records = page.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(["BootstrapAdminKey", "CreateProgramme", "CreateDonor", "UpdateProgramme"], records.Select(r => r.Str("action")).ToArray());
         Assert.Equal(Enumerable.Range(1, 4).Select(i => (long)i), records.Select(r => r.GetProperty("sequence").GetInt64()));
-        for (var i = 1; i < records.Count; i++)
-            Assert.Equal(records[i - 1].Str("hash"), records[i].Str("previousHash"));
+        // Two chains: the organisation's (the key, the donor) and the programme's (created, activated), each linked from position 1.
+        var programmeChain = programme.Id().ToString();
+        Assert.Equal(["org", programmeChain, "org", programmeChain], records.Select(r => r.Str("chain")).ToArray());
+        Assert.Equal([1L, 1L, 2L, 2L], records.Select(r => r.GetProperty("position").GetInt64()).ToArray());
+        Assert.All(records, r => Assert.Matches("^[0-9a-f]{64}$", r.Str("chainHash")));
+        var chains = verified.GetProperty("chains").EnumerateArray().ToDictionary(c => c.Str("chain"), c => c);
+        Assert.Equal(records[3].Str("chainHash"), chains[programmeChain].Str("headHash"));
+        Assert.Equal(records[2].Str("chainHash"), chains["org"].Str("headHash"));
         var donorRecord = records[2];
         Assert.Equal(donor.Id().ToString(), donorRecord.Str("entityId"));
         Assert.DoesNotContain("13800000000", donorRecord.GetRawText());
         Assert.DoesNotContain("城关镇", donorRecord.GetRawText());
-
-        var verified = await admin.Get("/api/v1/audit/verify").Expect(HttpStatusCode.OK);
-        Assert.True(verified.GetProperty("valid").GetBoolean());
-        Assert.Equal(4, verified.GetProperty("records").GetInt64());
-        Assert.Equal(records[^1].Str("hash"), verified.Str("headHash"));
 
         await using (var connection = await app.OpenDatabaseAsync())
         {

@@ -160,6 +160,7 @@ public sealed class SeedDemoCommandTests(EngineApps apps) : IClassFixture<Engine
             ["Aid__Database__Provider"] = app.Database.Provider,
             ["ConnectionStrings__Aid"] = app.Database.ConnectionString,
             ["AID_BOOTSTRAP_ADMIN_KEY"] = "not-the-key-of-this-database",
+            ["Aid__Crypto__KeyFile"] = app.Factory.Services.GetRequiredService<Aid.Infrastructure.Crypto.KeyRing>().KeyFile, // the database's own key
         }, "seed-demo");
 
         Assert.Equal(1, await service.WaitForExitAsync(TimeSpan.FromSeconds(60)));

@@ -23,7 +23,7 @@ public sealed class DisbursementApiTests(EngineApps apps) : IClassFixture<Engine
     private static object Request(Setup s, string amount = "500.00", Guid? student = null, string term = "秋季学期") => new
     {
         programmeId = s.Programme, studentId = student ?? s.Student.Id(), academicYear = "2022-2023", term, purpose = "助学金", amount,
-        channel = "bank_card", reference = "ZP-2022-AUTUMN",
+        channel = "bank_card", reference = "ZP-2022-AUTUMN", requestedOn = "2022-09-01", // a past term entered now: paid 2022-09-15
     };
 
     private static readonly object Payment = new { payoutReference = "BOC-20220915-0001", evidenceReference = "签收单-2022-秋-01", paidOn = "2022-09-15" };
@@ -186,6 +186,8 @@ public sealed class DisbursementApiTests(EngineApps apps) : IClassFixture<Engine
         { "amount", "1.001" },
         { "channel", "paypal" },
         { "term", "" },
+        { "requestedOn", "1999-12-31" },
+        { "requestedOn", "2022-02-30" },
     });
 
     [Theory]

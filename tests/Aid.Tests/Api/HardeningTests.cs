@@ -27,7 +27,7 @@ public sealed class HardeningTests(EngineApps apps) : IClassFixture<EngineApps>
         var d = await s.Requester.PostJson("/api/v1/disbursements", new
         {
             programmeId = s.Programme, studentId = s.Student.Id(), academicYear = "2022-2023", term = $"第{term}期", purpose = "助学金", amount,
-            channel = "bank_card", reference = "ZP-2022-AUTUMN",
+            channel = "bank_card", reference = "ZP-2022-AUTUMN", requestedOn = "2022-09-01", // paid 2022-09-15
         }).Expect(HttpStatusCode.Created);
         await s.Approver.PostJson($"/api/v1/disbursements/{d.Id()}/approve", new { }).Expect(HttpStatusCode.OK);
         return d.Id();
@@ -104,7 +104,8 @@ public sealed class HardeningTests(EngineApps apps) : IClassFixture<EngineApps>
         await app.RestartAsync();
         Assert.Equal(before, await Count(app, "audit_log"));
         var verified = await app.Admin().Get("/api/v1/audit/verify").Expect(HttpStatusCode.OK);
-        Assert.True(verified.GetProperty("valid").GetBoolean());
+        // The chains are intact (another test of this class edits a disbursement row by hand: that is a row problem, not a chain one).
+        Assert.DoesNotContain(verified.GetProperty("problems").EnumerateArray(), p => p.Str("kind") is "record" or "chain" or "checkpoint");
     }
 
     [Theory, ClassData(typeof(EngineMatrix))]

@@ -27,7 +27,7 @@ public sealed class IdempotencyPrivacyTests(EngineApps apps) : IClassFixture<Eng
         {
             var response = await connection.QuerySingleAsync<string>(
                 "SELECT response FROM idempotency_keys WHERE idempotency_key = @key", new { key });
-            Assert.StartsWith("enc:v1:", response);
+            Assert.StartsWith("enc:v2:", response);
             // No column of the row, nor of any row of the table, holds them in clear.
             var dump = string.Join("|", (await connection.QueryAsync("SELECT * FROM idempotency_keys")).Select(r => string.Join(",", ((IDictionary<string, object>)r).Values)));
             foreach (var secret in new[] { Name, Phone, Address, "城关镇", id, "蒋父" })

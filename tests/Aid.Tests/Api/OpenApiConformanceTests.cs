@@ -181,6 +181,7 @@ public sealed class OpenApiConformanceTests(EngineApps apps) : IClassFixture<Eng
         object Request(string amount, string term) => new
         {
             programmeId = p, studentId = s, academicYear = "2022-2023", term, purpose = "助学金", amount, channel = "bank_card", reference = "ZP-2022-AUTUMN",
+            requestedOn = Today,
         };
         var payment = new { payoutReference = "BOC-20220915-0001", evidenceReference = "签收单-2022-秋-01", paidOn = Today };
         var reversed = (await requester.PostJson("/api/v1/disbursements", Request("500.00", "秋季学期")).Expect(HttpStatusCode.Created)).Id();
@@ -205,7 +206,10 @@ public sealed class OpenApiConformanceTests(EngineApps apps) : IClassFixture<Eng
         await auditor.File($"/api/v1/programmes/{p}/audit-pack/{ThisYear}.zip");
         await admin.File($"/api/v1/donors/{d}/statements/{ThisYear}.pdf");
         await auditor.Get("/api/v1/audit?limit=20").Expect(HttpStatusCode.OK);
-        await auditor.Get("/api/v1/audit/verify").Expect(HttpStatusCode.OK);
+        var verified = await auditor.Get("/api/v1/audit/verify").Expect(HttpStatusCode.OK);
+        Assert.True(verified.GetProperty("valid").GetBoolean(), verified.GetRawText());
+        var keys = await recorder.Client(app, accept: "application/json").Get("/.well-known/aid-audit-key").Expect(HttpStatusCode.OK);
+        Assert.StartsWith("-----BEGIN PUBLIC KEY-----", keys.GetProperty("keys")[0].Str("publicKeyPem"));
 
         // Error answers must match the documented error responses too
         Assert.Contains("amount", (await requester.PostJson("/api/v1/disbursements", Request("0", "冬季")).Expect(HttpStatusCode.BadRequest)).ErrorFields());

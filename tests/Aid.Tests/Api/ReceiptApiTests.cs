@@ -175,7 +175,7 @@ public sealed class ReceiptApiTests(EngineApps apps) : IClassFixture<EngineApps>
         Assert.Equal("invalid", tampered.Str("status"));
         Assert.Equal(JsonValueKind.Null, tampered.GetProperty("total").ValueKind);
         Assert.Equal("invalid", (await anonymous.Get($"/verify/{number}").Expect(HttpStatusCode.OK)).Str("status"));
-        Assert.Equal("unknown", (await anonymous.Get($"/verify/AID-1999-999999?code={code}").Expect(HttpStatusCode.OK)).Str("status"));
+        Assert.Equal("invalid", (await anonymous.Get($"/verify/AID-1999-999999?code={code}").Expect(HttpStatusCode.OK)).Str("status")); // never issued
         Assert.Equal("unknown", (await anonymous.Get("/verify/%3Cscript%3E").Expect(HttpStatusCode.OK)).Str("status"));
 
         await admin.PostJson($"/api/v1/receipts/{number}/void", new { reason = "作废测试" }).Expect(HttpStatusCode.OK);

@@ -47,7 +47,7 @@ public sealed class StatementTests(EngineApps apps) : IClassFixture<EngineApps>
             var d = await admin.PostJson("/api/v1/disbursements", new
             {
                 programmeId = pid, studentId = student.Id(), academicYear = $"{ThisYear - 2}-{ThisYear - 1}", term = "学期", purpose = "助学金", amount,
-                channel = "bank_card",
+                channel = "bank_card", requestedOn = paidOn, // last year's payments, entered now
             }).Expect(HttpStatusCode.Created);
             await approver.PostJson($"/api/v1/disbursements/{d.Id()}/approve", new { }).Expect(HttpStatusCode.OK);
             await admin.PostJson($"/api/v1/disbursements/{d.Id()}/pay", new { payoutReference = "P", evidenceReference = "E", paidOn }).Expect(HttpStatusCode.OK);

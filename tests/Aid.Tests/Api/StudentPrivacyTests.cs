@@ -21,7 +21,7 @@ public sealed class StudentPrivacyTests(EngineApps apps) : IClassFixture<EngineA
         await using var connection = await app.OpenDatabaseAsync();
         var row = await connection.QuerySingleAsync<(string Enc, string? Phone, string? Address)>(
             "SELECT id_number_enc, guardian_phone_enc, address_enc FROM students WHERE code = @code AND programme_id = @programme", new { code = student.Str("code"), programme = programme.Id() });
-        Assert.StartsWith("v1:", row.Enc);
+        Assert.StartsWith("v2:", row.Enc);
         Assert.DoesNotContain(id, row.Enc);
         Assert.DoesNotContain("13912345678", row.Phone!);
         Assert.DoesNotContain("城关镇", row.Address!);

@@ -114,6 +114,7 @@ public sealed partial class SchemaParityTests
         value is null ? null : CastSuffix().Replace(value, "").Trim('(', ')', ' ', '\'');
 
     [GeneratedRegex(@"::[a-z ]+")] private static partial Regex CastSuffix();
+    [GeneratedRegex(@"\bCHECK\s*\(", RegexOptions.IgnoreCase)] private static partial Regex CheckKeyword();
     [GeneratedRegex(@"\bIN\s*\(|=\s*ANY\s*\(", RegexOptions.IgnoreCase)] private static partial Regex InOrAny();
     [GeneratedRegex(@"'[^']*'|(?<![A-Za-z_])\d+(\.\d+)?")] private static partial Regex Literal();
     [GeneratedRegex(@"[A-Za-z_][A-Za-z0-9_]*")] private static partial Regex Word();
@@ -180,9 +181,11 @@ public sealed partial class SchemaParityTests
     {
         var found = new List<string>();
         var at = 0;
-        while ((at = createTable.IndexOf("CHECK", at, StringComparison.OrdinalIgnoreCase)) >= 0)
+        // The keyword, not a name that contains it (audit_checkpoints, check_value).
+        while (CheckKeyword().Match(createTable, at) is { Success: true } match)
         {
-            var open = createTable.IndexOf('(', at);
+            at = match.Index + match.Length;
+            var open = match.Index + match.Length - 1;
             var depth = 0;
             for (var i = open; i < createTable.Length; i++)
             {
@@ -251,7 +254,7 @@ public sealed partial class SchemaParityTests
         static string Cols(string definition)
         {
             var inner = definition[(definition.IndexOf('(') + 1)..definition.IndexOf(')')];
-            return string.Join(",", inner.Split(',', StringSplitOptions.TrimEntries));
+            return string.Join(",", inner.Split(',', StringSplitOptions.TrimEntries).Select(c => c.Trim('"'))); // PostgreSQL quotes keywords ("position")
         }
     }
 

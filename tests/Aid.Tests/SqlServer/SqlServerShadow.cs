@@ -43,7 +43,10 @@ public sealed class SqlServerShadowDialect(ISqlDialect real) : ISqlDialect
     public string StringAgg(string expression, string separator) => Both($"StringAgg|{expression}|{separator}", d => d.StringAgg(expression, separator));
 
     // Statements of the engine itself (not of the application) are checked from the SQL Server engine directly.
-    public string? AuditChainLock => real.AuditChainLock;
+    public string? TransactionLock(string name) => real.TransactionLock(name) is null ? null : Both($"TransactionLock|{name}", d => d.TransactionLock(name)!);
+    public string AuditNextSequence => Both("AuditNextSequence", d => d.AuditNextSequence);
+    public string AuditCommitOrderValue => Both("AuditCommitOrderValue", d => d.AuditCommitOrderValue);
+    public string AuditSealHorizon => Both("AuditSealHorizon", d => d.AuditSealHorizon);
     public bool IsUniqueViolation(Exception exception) => real.IsUniqueViolation(exception);
     public object IdList(IEnumerable<Guid> ids) => real.IdList(ids);
 

@@ -34,7 +34,7 @@ public sealed partial class SqlServerStatementTests(EngineApps apps) : IClassFix
         [
             engine.JournalDdl, MigrationRunner.JournalReadSql, MigrationRunner.JournalInsertSql,
             SqlServerEngine.MigrationLockSql, SqlServerEngine.MigrationUnlockSql, SqlServerEngine.SnapshotCheckSql,
-            engine.Dialect.AuditChainLock!,
+            engine.Dialect.TransactionLock("aid-audit-sealer")!, engine.Dialect.AuditNextSequence, engine.Dialect.AuditSealHorizon,
         ];
         Assert.All(statements, sql => Assert.Empty(TSqlCheck.Problems(sql)));
     }

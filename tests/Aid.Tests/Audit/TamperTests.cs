@@ -1,0 +1,329 @@
+using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
+using Aid.Application.Auditing;
+using Aid.Tests.Support;
+using Dapper;
+
+namespace Aid.Tests.Audit;
+
+/// <summary>
+/// Edits made directly in the database — guard triggers removed first, as the application's own role can — each on its own copy
+/// of one populated database (same key file, same checkpoint file), and what <c>GET /api/v1/audit/verify</c> says about them: not
+/// valid, and a problem that names the edited row, record or chain (docs/AUDIT-CHAIN.md; issue 12, "Must show").
+/// </summary>
+public sealed class TamperTests(AuditedDatabases databases) : IClassFixture<AuditedDatabases>
+{
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task An_untouched_copy_verifies_valid(Engine engine)
+    {
+        await using var copy = await databases.CopyAsync(engine);
+        var verification = await copy.VerifyAsync();
+        Assert.True(verification.GetProperty("valid").GetBoolean(), verification.GetRawText());
+        Assert.Empty(verification.GetProperty("problems").EnumerateArray());
+        Assert.Equal(copy.Data.Records, verification.GetProperty("records").GetInt64());
+        // Two checkpoints (programme and organisation chain), each in the database and in the file.
+        Assert.Equal(4, verification.GetProperty("checkpoints").GetInt64());
+        var chain = Chains(verification)[copy.Data.ProgrammeChain];
+        Assert.Equal(copy.Data.CheckpointedPosition, chain.GetProperty("checkpointedPosition").GetInt64());
+        Assert.Equal("valid", (await VerifyReceipt(copy)).Str("status"));
+    }
+
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task A_gift_amount_raised_is_named_and_neither_a_receipt_nor_a_statement_is_printed_from_it(Engine engine)
+    {
+        await using var copy = await databases.CopyAsync(engine);
+        var gift = copy.Data.Gift300;
+        await using (var db = await copy.TamperAsync("gifts"))
+        {
+            Assert.Equal(30000L, await db.ExecuteScalarAsync<long>("SELECT amount FROM gifts WHERE id = @gift", new { gift }));
+            Assert.Equal(1, await db.ExecuteAsync("UPDATE gifts SET amount = 3000000 WHERE id = @gift", new { gift }));
+        }
+
+        var verification = await copy.VerifyAsync();
+        AssertNamed(verification, "row", p => Row(p) == $"gifts/{gift:D}" && Detail(p).Contains("differs from its digest"));
+
+        var admin = copy.Admin();
+        var receipts = await Count(copy, "receipts");
+        var refused = await admin.PostJson("/api/v1/receipts", new { giftId = gift }).Expect(HttpStatusCode.Conflict);
+        Assert.Contains("run audit verification", refused.Str("detail"));
+        Assert.Contains($"gifts/{gift:D}", refused.Str("detail"));
+        Assert.Equal(receipts, await Count(copy, "receipts"));
+
+        var statement = await admin.Get($"/api/v1/programmes/{copy.Data.Programme}/statements/{AuditedDatabases.Year}.pdf").Expect(HttpStatusCode.Conflict);
+        Assert.Contains("run audit verification", statement.Str("detail"));
+        Assert.Contains($"gifts/{gift:D}", statement.Str("detail"));
+    }
+
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task A_balanced_posting_edit_names_both_postings(Engine engine)
+    {
+        await using var copy = await databases.CopyAsync(engine);
+        Guid entry;
+        await using (var db = await copy.TamperAsync("postings"))
+        {
+            entry = await EntryOf(db, copy.Data.InKindGift);
+            Assert.Equal(2L, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM postings WHERE journal_entry_id = @entry", new { entry }));
+            Assert.Equal(1, await db.ExecuteAsync("UPDATE postings SET amount = amount + 1000000 WHERE journal_entry_id = @entry AND line = 1", new { entry }));
+            Assert.Equal(1, await db.ExecuteAsync("UPDATE postings SET amount = amount - 1000000 WHERE journal_entry_id = @entry AND line = 2", new { entry }));
+        }
+
+        var verification = await copy.VerifyAsync();
+        AssertNamed(verification, "row", p => Row(p) == $"postings/{entry:D}:1" && Detail(p).Contains("differs from its digest"));
+        AssertNamed(verification, "row", p => Row(p) == $"postings/{entry:D}:2" && Detail(p).Contains("differs from its digest"));
+        Assert.DoesNotContain(Problems(verification), p => p.Str("kind") == "balance"); // it still balances: only the digests see it
+    }
+
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task An_unbalanced_posting_edit_is_named_and_breaks_the_trial_balance(Engine engine)
+    {
+        await using var copy = await databases.CopyAsync(engine);
+        Guid entry;
+        await using (var db = await copy.TamperAsync("postings"))
+        {
+            entry = await EntryOf(db, copy.Data.UnreferencedGift);
+            Assert.Equal(1, await db.ExecuteAsync("UPDATE postings SET amount = amount + 1000000 WHERE journal_entry_id = @entry AND line = 1", new { entry }));
+        }
+
+        var verification = await copy.VerifyAsync();
+        AssertNamed(verification, "row", p => Row(p) == $"postings/{entry:D}:1" && Detail(p).Contains("differs from its digest"));
+        AssertNamed(verification, "balance", p => Row(p) == $"journal_entries/{entry:D}" && Detail(p).Contains("does not balance"));
+        AssertNamed(verification, "balance", p => Detail(p).Contains($"programme {copy.Data.Programme:D}"));
+    }
+
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task A_deleted_gift_is_named(Engine engine)
+    {
+        await using var copy = await databases.CopyAsync(engine);
+        var gift = copy.Data.UnreferencedGift;
+        await using (var db = await copy.TamperAsync("gifts"))
+            Assert.Equal(1, await db.ExecuteAsync("DELETE FROM gifts WHERE id = @gift", new { gift }));
+
+        var verification = await copy.VerifyAsync();
+        AssertNamed(verification, "row", p => Row(p) == $"gifts/{gift:D}" && Detail(p).Contains("is gone") && p.GetProperty("record").ValueKind == JsonValueKind.Number);
+    }
+
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task A_gift_inserted_directly_is_named(Engine engine)
+    {
+        await using var copy = await databases.CopyAsync(engine);
+        var forged = Guid.CreateVersion7();
+        await using (var db = await copy.TamperAsync("gifts"))
+            Assert.Equal(1, await db.ExecuteAsync("""
+                INSERT INTO gifts (id, programme_id, donor_id, kind, received_on, currency, amount, method, reference, created_at, created_by)
+                SELECT @forged, programme_id, donor_id, kind, received_on, currency, 1000000, method, 'BANK-FORGED-0001', created_at, created_by
+                FROM gifts WHERE id = @source
+                """, new { forged, source = copy.Data.Gift300 }));
+
+        var verification = await copy.VerifyAsync();
+        AssertNamed(verification, "row", p => Row(p) == $"gifts/{forged:D}" && Detail(p).Contains("accounted for by no audit record"));
+    }
+
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task A_receipt_total_changed_is_named_answers_invalid_and_is_not_printed(Engine engine)
+    {
+        await using var copy = await databases.CopyAsync(engine);
+        await using (var db = await copy.TamperAsync("receipts"))
+            Assert.Equal(1, await db.ExecuteAsync("UPDATE receipts SET total = 10000000 WHERE id = @id", new { id = copy.Data.Receipt }));
+
+        await AssertReceiptTampered(copy);
+    }
+
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task A_receipt_snapshot_changed_is_named_answers_invalid_and_is_not_printed(Engine engine)
+    {
+        await using var copy = await databases.CopyAsync(engine);
+        await using (var db = await copy.TamperAsync("receipts"))
+        {
+            var content = await db.ExecuteScalarAsync<string>("SELECT content FROM receipts WHERE id = @id", new { id = copy.Data.Receipt }) ?? "";
+            var edited = content.Replace("\"520.00\"", "\"900.00\"");
+            Assert.NotEqual(content, edited);
+            Assert.Equal(1, await db.ExecuteAsync("UPDATE receipts SET content = @edited WHERE id = @id", new { edited, id = copy.Data.Receipt }));
+        }
+
+        await AssertReceiptTampered(copy);
+    }
+
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Cutting_off_the_approval_and_the_payment_after_a_checkpoint_is_named_by_the_checkpoint(Engine engine)
+    {
+        await using var copy = await databases.CopyAsync(engine);
+        var (approval, payment) = (copy.Data.ApprovalRecord, copy.Data.PaymentRecord);
+        await using (var db = await copy.TamperAsync("audit_entities", "audit_seals", "audit_log"))
+        {
+            Assert.Equal(2, await db.ExecuteAsync("DELETE FROM audit_seals WHERE record_sequence IN (@approval, @payment)", new { approval, payment }));
+            Assert.Equal(2, await db.ExecuteAsync("DELETE FROM audit_log WHERE sequence IN (@approval, @payment)", new { approval, payment }));
+            Assert.True(await db.ExecuteAsync("DELETE FROM audit_entities WHERE record_sequence IN (@approval, @payment)", new { approval, payment }) >= 2);
+        }
+
+        var verification = await copy.VerifyAsync();
+        var chain = copy.Data.ProgrammeChain;
+        Assert.Equal(copy.Data.ProgrammeChainLength - 2, Chains(verification)[chain].GetProperty("length").GetInt64());
+        AssertNamed(verification, "chain", p => Chain(p) == chain && Position(p) == copy.Data.CheckpointedPosition && Detail(p).Contains("cut off"));
+        // The disbursement's rows no longer match the newest record left for it (the request).
+        AssertNamed(verification, "row", p => Row(p) == $"disbursements/{copy.Data.Disbursement:D}");
+    }
+
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Rewriting_a_record_and_rehashing_its_chain_after_a_checkpoint_is_named_by_the_mac_and_the_checkpoint(Engine engine)
+    {
+        await using var copy = await databases.CopyAsync(engine);
+        var chain = copy.Data.ProgrammeChain;
+        long sequence;
+        await using (var db = await copy.TamperAsync("audit_log", "audit_seals"))
+        {
+            var record = await db.QuerySingleAsync<StoredRecord>($"{StoredRecord.Select} WHERE entity_id = @id", new { id = copy.Data.Gift300.ToString() });
+            sequence = record.Sequence;
+            var summary = """{"amount":"30000.00"}""";
+            Assert.NotEqual(summary, record.Summary);
+            var hash = AuditHash.Record(record.Sequence, record.OccurredAt, record.Actor, record.Action, record.Entity, record.EntityId,
+                record.ProgrammeId, summary, record.RowDigests);
+            Assert.Equal(1, await db.ExecuteAsync("UPDATE audit_log SET summary = @summary, hash = @hash WHERE sequence = @sequence",
+                new { summary, hash, sequence }));
+
+            // Every seal from the record's on, recomputed so that the chain links again from position 1.
+            var seals = (await db.QueryAsync<StoredSeal>(
+                "SELECT position AS Position, record_sequence AS RecordSequence, record_hash AS RecordHash, hash AS Hash FROM audit_seals WHERE chain = @chain ORDER BY position",
+                new { chain })).ToList();
+            var at = seals.FindIndex(s => s.RecordSequence == sequence);
+            Assert.True(at >= 0 && at < seals.Count - 1, "the rewritten record is sealed before the chain's head");
+            var previous = at == 0 ? AuditHash.Genesis : seals[at - 1].Hash;
+            foreach (var seal in seals.Skip(at))
+            {
+                var recordHash = seal.RecordSequence == sequence ? hash : seal.RecordHash;
+                var sealHash = AuditHash.Seal(chain, seal.Position, seal.RecordSequence, recordHash, previous);
+                Assert.Equal(1, await db.ExecuteAsync(
+                    "UPDATE audit_seals SET record_hash = @recordHash, previous_hash = @previous, hash = @sealHash WHERE chain = @chain AND position = @position",
+                    new { recordHash, previous, sealHash, chain, position = seal.Position }));
+                previous = sealHash;
+            }
+        }
+
+        var verification = await copy.VerifyAsync();
+        // The rewrite is consistent (hash and links recomputed): only the MAC and the signed checkpoint can tell.
+        Assert.DoesNotContain(Problems(verification), p => Detail(p).Contains("does not match its hash") || Detail(p).Contains("does not link"));
+        AssertNamed(verification, "record", p => Record(p) == sequence && Detail(p).Contains("MAC does not match"));
+        AssertNamed(verification, "chain", p => Chain(p) == chain && Position(p) == copy.Data.CheckpointedPosition && Detail(p).Contains("signed checkpoint"));
+    }
+
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task A_forged_payment_record_with_a_correct_hash_is_sealed_by_the_service_and_named_by_its_mac(Engine engine)
+    {
+        await using var copy = await databases.CopyAsync(engine);
+        long sequence;
+        await using (var db = await copy.TamperAsync("audit_log"))
+        {
+            var payment = await db.QuerySingleAsync<StoredRecord>($"{StoredRecord.Select} WHERE sequence = @sequence", new { sequence = copy.Data.PaymentRecord });
+            sequence = await db.ExecuteScalarAsync<long>(engine == Engine.Postgres ? "SELECT nextval('audit_log_sequence')" : "SELECT MAX(sequence) + 1 FROM audit_log");
+            var now = DateTimeOffset.UtcNow;
+            var occurredAt = new DateTimeOffset(now.UtcTicks - now.UtcTicks % 10, TimeSpan.Zero); // microseconds, as stored
+            var hash = AuditHash.Record(sequence, occurredAt, payment.Actor, "PayDisbursement", "disbursement", payment.EntityId, payment.ProgrammeId, payment.Summary, null);
+            // The key id is public (it is on every MAC); the key is not: the forger's MAC is made with a key of its own.
+            var mac = payment.Mac![..payment.Mac!.IndexOf(':')] + ":" + Convert.ToHexStringLower(HMACSHA256.HashData(RandomNumberGenerator.GetBytes(32), Encoding.ASCII.GetBytes(hash)));
+            var commitOrder = engine == Engine.Postgres ? "CAST(CAST(pg_current_xact_id() AS text) AS bigint)" : "@sequence";
+            Assert.Equal(1, await db.ExecuteAsync($"""
+                INSERT INTO audit_log (sequence, occurred_at, actor, action, entity, entity_id, programme_id, summary, previous_hash, hash, row_digests, commit_order, mac)
+                VALUES (@sequence, @occurredAt, @actor, 'PayDisbursement', 'disbursement', @entityId, @programmeId, @summary, '', @hash, NULL, {commitOrder}, @mac)
+                """, new { sequence, occurredAt, actor = payment.Actor, entityId = payment.EntityId, programmeId = payment.ProgrammeId, summary = payment.Summary, hash, mac }));
+        }
+
+        var verification = await copy.VerifyAsync();
+        // Sealed into the programme's chain by the service's own sealer, its hash right: the MAC is what names it.
+        Assert.Equal(copy.Data.ProgrammeChainLength + 1, Chains(verification)[copy.Data.ProgrammeChain].GetProperty("length").GetInt64());
+        Assert.DoesNotContain(Problems(verification), p => Detail(p).Contains("does not match its hash"));
+        AssertNamed(verification, "record", p => Record(p) == sequence && Detail(p).Contains("MAC does not match"));
+    }
+
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Checkpoints_deleted_from_the_database_are_named_from_the_checkpoint_file(Engine engine)
+    {
+        await using var copy = await databases.CopyAsync(engine);
+        await using (var db = await copy.TamperAsync("audit_checkpoints"))
+            Assert.Equal(2, await db.ExecuteAsync("DELETE FROM audit_checkpoints"));
+        Assert.Equal(2, File.ReadAllLines(copy.App.CheckpointFile).Count(l => l.Length > 0));
+
+        var verification = await copy.VerifyAsync();
+        AssertNamed(verification, "checkpoint", p => Chain(p) == copy.Data.ProgrammeChain && Position(p) == copy.Data.CheckpointedPosition
+            && Detail(p).Contains("in the checkpoint file but not in the database"));
+        AssertNamed(verification, "checkpoint", p => Chain(p) == "org" && Position(p) == copy.Data.OrganisationCheckpointedPosition
+            && Detail(p).Contains("in the checkpoint file but not in the database"));
+    }
+
+    // --- helpers ---
+
+    private static async Task AssertReceiptTampered(AuditCopy copy)
+    {
+        var verification = await copy.VerifyAsync();
+        AssertNamed(verification, "row", p => Row(p) == $"receipts/{copy.Data.Receipt:D}" && Detail(p).Contains("differs from its digest"));
+
+        Assert.Equal("invalid", (await VerifyReceipt(copy)).Str("status"));
+        var refused = await copy.Admin().Get($"/api/v1/receipts/{copy.Data.ReceiptNumber}/pdf").Expect(HttpStatusCode.Conflict);
+        Assert.Contains("run audit verification", refused.Str("detail"));
+        Assert.Contains($"receipts/{copy.Data.Receipt:D}", refused.Str("detail"));
+    }
+
+    private static Task<JsonElement> VerifyReceipt(AuditCopy copy)
+    {
+        var anonymous = copy.App.Client();
+        anonymous.DefaultRequestHeaders.Accept.ParseAdd("application/json");
+        return anonymous.Get($"/verify/{copy.Data.ReceiptNumber}?code={copy.Data.ReceiptCode}").Expect(HttpStatusCode.OK);
+    }
+
+    private static async Task<Guid> EntryOf(DbConnection db, Guid gift) =>
+        await db.QuerySingleAsync<Guid>("SELECT journal_entry_id FROM gifts WHERE id = @gift", new { gift });
+
+    private static async Task<long> Count(AuditCopy copy, string table)
+    {
+        await using var db = await copy.App.OpenDatabaseAsync();
+        return await db.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {table}");
+    }
+
+    private static IEnumerable<JsonElement> Problems(JsonElement verification) => verification.GetProperty("problems").EnumerateArray();
+
+    private static Dictionary<string, JsonElement> Chains(JsonElement verification) =>
+        verification.GetProperty("chains").EnumerateArray().ToDictionary(c => c.Str("chain"));
+
+    /// <summary>Verification is not valid and one of its problems, of <paramref name="kind"/>, matches.</summary>
+    private static void AssertNamed(JsonElement verification, string kind, Func<JsonElement, bool> match)
+    {
+        Assert.False(verification.GetProperty("valid").GetBoolean(), verification.GetRawText());
+        Assert.True(Problems(verification).Any(p => p.Str("kind") == kind && match(p)),
+            $"No {kind} problem names the edit. Verification answered: {verification.GetRawText()}");
+    }
+
+    private static string? Text(JsonElement p, string name) => p.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    private static long? Number(JsonElement p, string name) => p.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : null;
+    private static string Detail(JsonElement p) => Text(p, "detail") ?? "";
+    private static string? Row(JsonElement p) => Text(p, "row");
+    private static string? Chain(JsonElement p) => Text(p, "chain");
+    private static long? Position(JsonElement p) => Number(p, "position");
+    private static long? Record(JsonElement p) => Number(p, "record");
+
+    private sealed class StoredRecord
+    {
+        public const string Select = """
+            SELECT sequence AS Sequence, occurred_at AS OccurredAt, actor AS Actor, action AS Action, entity AS Entity, entity_id AS EntityId,
+                   programme_id AS ProgrammeId, summary AS Summary, row_digests AS RowDigests, mac AS Mac
+            FROM audit_log
+            """;
+
+        public required long Sequence { get; init; }
+        public required DateTimeOffset OccurredAt { get; init; }
+        public required string Actor { get; init; }
+        public required string Action { get; init; }
+        public string? Entity { get; init; }
+        public string? EntityId { get; init; }
+        public Guid? ProgrammeId { get; init; }
+        public required string Summary { get; init; }
+        public string? RowDigests { get; init; }
+        public string? Mac { get; init; }
+    }
+
+    private sealed class StoredSeal
+    {
+        public required long Position { get; init; }
+        public required long RecordSequence { get; init; }
+        public required string RecordHash { get; init; }
+        public required string Hash { get; init; }
+    }
+}
