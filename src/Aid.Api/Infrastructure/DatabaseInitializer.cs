@@ -21,11 +21,22 @@ internal sealed class DatabaseInitializer(
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
-        await MigrateAsync(cancellationToken);
+        var applied = await MigrateAsync(cancellationToken);
         await CheckKeyFileAsync(cancellationToken);
 
         await using var scope = services.CreateAsyncScope();
         var sender = scope.ServiceProvider.GetRequiredService<ISender>();
+        if (applied.Contains("0006") && !applied.Contains("0001")) // an existing database just got row digests: vouch for its rows once
+        {
+            var command = new Aid.Application.Auditing.BaselineAuditDigests();
+            int covered, total = 0;
+            do // one record per batch; a batch that is not full was the last
+            {
+                await using var batch = services.CreateAsyncScope();
+                total += covered = await batch.ServiceProvider.GetRequiredService<ISender>().Send(command, cancellationToken);
+            } while (covered == command.Limit);
+            logger.LogInformation("Audit upgrade: {Entities} existing money entities digested into the organisation chain", total);
+        }
         var configuredKey = configuration["AID_BOOTSTRAP_ADMIN_KEY"];
         // A database with keys is left alone: sending the command would still append an (empty) audit record on every start.
         var result = await sender.Send(new HasApiKeys(), cancellationToken)
@@ -47,16 +58,14 @@ internal sealed class DatabaseInitializer(
     }
 
     /// <summary>Migrations as configured (the first step of a start, and of the <c>keys</c> commands).</summary>
-    internal async Task MigrateAsync(CancellationToken cancellationToken)
+    internal async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken)
     {
         if (settings.Value.Database.Provider == DatabaseProvider.Sqlite || settings.Value.MigrateOnStart)
-            await services.GetRequiredService<MigrationRunner>().MigrateAsync(cancellationToken);
-        else
-        {
-            var engine = services.GetRequiredService<IDatabaseEngine>();
-            await using var connection = await engine.OpenAsync(cancellationToken);
-            await engine.CheckAsync(connection, cancellationToken);
-        }
+            return await services.GetRequiredService<MigrationRunner>().MigrateAsync(cancellationToken);
+        var engine = services.GetRequiredService<IDatabaseEngine>();
+        await using var connection = await engine.OpenAsync(cancellationToken);
+        await engine.CheckAsync(connection, cancellationToken);
+        return [];
     }
 
     /// <summary>

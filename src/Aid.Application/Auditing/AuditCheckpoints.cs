@@ -58,6 +58,8 @@ public sealed class AuditSigningKeys
     /// <summary>Null when the signature verifies under the named key; else what is wrong.</summary>
     public string? Check(AuditCheckpoint checkpoint)
     {
+        if (checkpoint.KeyId is null || checkpoint.Signature is null || checkpoint.Chain is null || checkpoint.Hash is null)
+            return "it lacks a field (chain, hash, keyId or signature)";
         if (!_byKeyId.TryGetValue(checkpoint.KeyId, out var key)) return $"it is signed with key {checkpoint.KeyId}, which is not one of this deployment's";
         byte[] signature;
         try { signature = Convert.FromBase64String(checkpoint.Signature); }
@@ -119,8 +121,9 @@ public sealed class AuditCheckpoints(IDbSession db, BusinessClock clock, AuditSi
                 checkpoint.KeyId, checkpoint.Signature }, ct);
             taken.Add(checkpoint);
         }
-        if (taken.Count > 0) await AppendToFileAsync(taken, ct);
         await transaction.CommitAsync(ct);
+        // After the commit: a line in the file is always a checkpoint the database has (a crash in between loses only the line).
+        if (taken.Count > 0) await AppendToFileAsync(taken, ct);
         return taken;
     }
 

@@ -9,6 +9,15 @@ public sealed record AuditEntry(string? Entity, string? EntityId, Guid? Programm
 public readonly record struct EntityRef(string Kind, Guid Id)
 {
     public string Key => $"{Kind}:{Id:D}";
+
+    public static bool TryParse(string key, out EntityRef entity)
+    {
+        entity = default;
+        var colon = key.LastIndexOf(':');
+        if (colon <= 0 || !Guid.TryParse(key.AsSpan(colon + 1), out var id)) return false;
+        entity = new EntityRef(key[..colon], id);
+        return true;
+    }
 }
 
 /// <summary>

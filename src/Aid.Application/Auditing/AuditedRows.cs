@@ -9,15 +9,18 @@ namespace Aid.Application.Auditing;
 public sealed class AuditedRows(IDbSession db, AuditMac mac)
 {
     /// <summary>Null when the entity's rows are exactly as its newest audit record digested them; else what disagrees.</summary>
-    public async Task<string?> ProblemAsync(string kind, Guid id, CancellationToken ct)
+    /// <param name="unknownIsFine">An entity with neither rows nor a record is no problem (the caller answers 404 for it).</param>
+    public async Task<string?> ProblemAsync(string kind, Guid id, CancellationToken ct, bool unknownIsFine = false)
     {
         var entity = new EntityRef(kind, id);
         var sequence = await db.QuerySingleOrDefaultAsync<long?>(
             "SELECT MAX(record_sequence) FROM audit_entities WHERE entity_key = @key", new { key = entity.Key }, ct);
-        if (sequence is null) return $"no audit record accounts for {entity.Key}";
+        if (sequence is null)
+            return unknownIsFine && (await RowDigests.EntityAsync(db, entity, ct)).Count == 0 ? null : $"no audit record accounts for {entity.Key}";
         var record = await db.QuerySingleOrDefaultAsync<AuditRecordRow>(
             $"SELECT {AuditRecordRow.Columns} FROM {AuditRecordRow.From} WHERE a.sequence = @sequence", new { sequence }, ct);
         if (record is null) return $"audit record {sequence}, which digested {entity.Key}, is missing";
+        if (record.IsLegacy) return $"audit record {sequence} is from before row digests and cannot vouch for {entity.Key}";
         if (record.ComputeHash() != record.Hash) return $"audit record {sequence}, which digested {entity.Key}, was changed";
         if (mac.Check(record.Hash, record.Mac) is { } macProblem) return $"audit record {sequence}: {macProblem}";
         if (!RowDigests.Read(record.RowDigests).TryGetValue(entity.Key, out var expected))
@@ -40,9 +43,9 @@ public sealed class AuditedRows(IDbSession db, AuditMac mac)
             new Dictionary<string, object?> { ["auditProblem"] = problem });
 
     /// <summary>Throws the 409 that tells the operator to run verification when the entity's rows fail their digest.</summary>
-    public async Task EnsureIntactAsync(string kind, Guid id, CancellationToken ct)
+    public async Task EnsureIntactAsync(string kind, Guid id, CancellationToken ct, bool unknownIsFine = false)
     {
-        if (await ProblemAsync(kind, id, ct) is { } problem)
+        if (await ProblemAsync(kind, id, ct, unknownIsFine) is { } problem)
             throw Mismatch(problem);
     }
 }

@@ -11,10 +11,16 @@ namespace Aid.Application.Disbursements;
 /// the programme's available balance (held − committed) does not cover it — checked under the programme lock, so two
 /// approvals at the same moment cannot both take the last yuan.
 /// </summary>
-public sealed record ApproveDisbursement(Guid Id) : ICommand<DisbursementView>, IIdempotentCommand;
+public sealed record ApproveDisbursement(Guid Id) : ICommand<DisbursementView>, IIdempotentCommand, Pipeline.IChangesAuditedEntity
+{
+    [System.Text.Json.Serialization.JsonIgnore] public Auditing.EntityRef Changes => new("disbursement", Id);
+}
 
 /// <summary>Refuses a requested or approved (unpaid) disbursement; the reason is kept with it and in the audit trail.</summary>
-public sealed record RejectDisbursement(Guid Id, string Reason) : ICommand<DisbursementView>, IIdempotentCommand;
+public sealed record RejectDisbursement(Guid Id, string Reason) : ICommand<DisbursementView>, IIdempotentCommand, Pipeline.IChangesAuditedEntity
+{
+    [System.Text.Json.Serialization.JsonIgnore] public Auditing.EntityRef Changes => new("disbursement", Id);
+}
 
 internal sealed class ApproveDisbursementHandler(IDbSession db, BusinessClock clock, AccessScope scope, AuditRecorder audit)
     : ICommandHandler<ApproveDisbursement, DisbursementView>

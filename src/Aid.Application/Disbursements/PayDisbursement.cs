@@ -12,8 +12,10 @@ namespace Aid.Application.Disbursements;
 /// Records that an approved disbursement was paid: Dr aid paid / Cr cash at bank, funded from the programme's gifts
 /// oldest unspent money first (stored, so donors and auditors can trace every payout to the gifts behind it).
 /// </summary>
-public sealed record PayDisbursement(Guid Id, string PayoutReference, string EvidenceReference, DateOnly PaidOn)
-    : ICommand<DisbursementView>, IIdempotentCommand;
+public sealed record PayDisbursement(Guid Id, string PayoutReference, string EvidenceReference, DateOnly PaidOn) : ICommand<DisbursementView>, IIdempotentCommand, Pipeline.IChangesAuditedEntity
+{
+    [System.Text.Json.Serialization.JsonIgnore] public Auditing.EntityRef Changes => new("disbursement", Id);
+}
 
 /// <summary>The rule that needs the business clock; the shape of a request is checked at the edge.</summary>
 public sealed class PayDisbursementValidator : AbstractValidator<PayDisbursement>

@@ -7,7 +7,10 @@ using Mediator;
 namespace Aid.Application.Disbursements;
 
 /// <summary>A paid disbursement that came back (wrong card, returned by the school): the reversing entry restores the balance and frees its gifts.</summary>
-public sealed record ReverseDisbursement(Guid Id, string Reason) : ICommand<DisbursementView>, IIdempotentCommand;
+public sealed record ReverseDisbursement(Guid Id, string Reason) : ICommand<DisbursementView>, IIdempotentCommand, Pipeline.IChangesAuditedEntity
+{
+    [System.Text.Json.Serialization.JsonIgnore] public Auditing.EntityRef Changes => new("disbursement", Id);
+}
 
 internal sealed class ReverseDisbursementHandler(IDbSession db, BusinessClock clock, AccessScope scope, Journal journal, AuditRecorder audit)
     : ICommandHandler<ReverseDisbursement, DisbursementView>

@@ -18,7 +18,10 @@ namespace Aid.Application.Gifts;
 /// keep their money). The shortfall is cash after the reversal minus committed: disbursements are paid from cash, so it is the
 /// measure <c>PayDisbursement</c> applies (restricted balance = cash + goods in stock, which cannot pay a student).
 /// </summary>
-public sealed record ReverseGift(Guid Id, string Reason, bool ConfirmShortfall = false) : ICommand<GiftView>, IIdempotentCommand;
+public sealed record ReverseGift(Guid Id, string Reason, bool ConfirmShortfall = false) : ICommand<GiftView>, IIdempotentCommand, Pipeline.IChangesAuditedEntity
+{
+    [System.Text.Json.Serialization.JsonIgnore] public Auditing.EntityRef Changes => new("gift", Id);
+}
 
 internal sealed class ReverseGiftHandler(IDbSession db, BusinessClock clock, AccessScope scope, Journal journal, ReceiptIssuer receipts, AuditRecorder audit)
     : ICommandHandler<ReverseGift, GiftView>

@@ -6,10 +6,16 @@ using Mediator;
 namespace Aid.Application.Pledges;
 
 /// <summary>The donor withdrew the promise: nothing more is expected. What was paid stays paid.</summary>
-public sealed record CancelPledge(Guid Id, string Reason) : ICommand<PledgeView>, IIdempotentCommand;
+public sealed record CancelPledge(Guid Id, string Reason) : ICommand<PledgeView>, IIdempotentCommand, Pipeline.IChangesAuditedEntity
+{
+    [System.Text.Json.Serialization.JsonIgnore] public Auditing.EntityRef Changes => new("pledge", Id);
+}
 
 /// <summary>The rest of the promise will not be collected (the donor cannot be reached, a company closed).</summary>
-public sealed record WriteOffPledge(Guid Id, string Reason) : ICommand<PledgeView>, IIdempotentCommand;
+public sealed record WriteOffPledge(Guid Id, string Reason) : ICommand<PledgeView>, IIdempotentCommand, Pipeline.IChangesAuditedEntity
+{
+    [System.Text.Json.Serialization.JsonIgnore] public Auditing.EntityRef Changes => new("pledge", Id);
+}
 
 internal sealed class CancelPledgeHandler(PledgeCloser closer) : ICommandHandler<CancelPledge, PledgeView>
 {

@@ -125,6 +125,7 @@ public sealed class ReceiptIssuer(
     {
         if (receipt.Status != ReceiptStatus.Valid)
             throw new ConflictException($"Receipt {receipt.Number} is already void.");
+        await audited.EnsureIntactAsync("receipt", receipt.Id, ct); // the void record must not vouch for an edited receipt
         await db.ExecuteAsync("""
             UPDATE receipts SET status = 'void', void_reason = @reason, voided_at = @now, voided_by = @by WHERE id = @id AND status = 'valid'
             """, new { id = receipt.Id, reason, now = clock.UtcNow(), by = scope.AuditActor }, ct);

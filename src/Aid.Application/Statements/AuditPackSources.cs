@@ -58,8 +58,8 @@ internal sealed class GetProgrammeReceiptContentsHandler(IDbSession db, AccessSc
     }
 }
 
-/// <summary>What the offline check of an audit pack needs (docs/AUDIT-CHAIN.md): the year's records of the programme and of the
-/// organisation (summaries hold no personal data), every seal of
+/// <summary>What the offline check of an audit pack needs (docs/AUDIT-CHAIN.md): the year's records of the programme (the organisation
+/// chain's records name keys and other programmes' donors: a programme's reader gets only their hashes, in the seals), every seal of
 /// the programme's chain and of the organisation chain, their checkpoints, and the public keys.</summary>
 public sealed record AuditPackChain(
     Func<IAsyncEnumerable<Auditing.AuditRecord>> Records, Func<IAsyncEnumerable<Auditing.AuditSeal>> Seals,
@@ -88,7 +88,7 @@ internal sealed class GetAuditPackChainHandler(IDbSession db, AccessScope scope,
     {
         await foreach (var r in db.StreamAsync<Auditing.AuditRecordRow>($"""
             SELECT {Auditing.AuditRecordRow.Columns} FROM {Auditing.AuditRecordRow.From}
-            WHERE (a.programme_id = @programmeId OR a.programme_id IS NULL) AND a.occurred_at >= @from AND a.occurred_at < @to ORDER BY a.sequence
+            WHERE a.programme_id = @programmeId AND a.occurred_at >= @from AND a.occurred_at < @to ORDER BY a.sequence
             """, p, default))
             yield return r.ToView();
     }

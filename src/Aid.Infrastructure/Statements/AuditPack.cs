@@ -98,9 +98,9 @@ public sealed class AuditPack(StatementPdf statementPdf, IReceiptRenderer receip
         How to check this audit trail without Aid
         ==========================================
 
-        Files: audit/records.jsonl (the records of this programme's chain and of the organisation chain "org" written during the
-        year, with their chain and position), audit/seals.jsonl (every link of both chains), audit/checkpoints.jsonl (signed chain
-        heads), audit/public-keys.pem (ECDSA P-256 keys). Instants are written as yyyy-MM-ddTHH:mm:ss.ffffffZ (UTC), exactly as
+        Files: audit/records.jsonl (the records of this programme's chain written during the year, with their chain and position),
+        audit/seals.jsonl (every link of this programme's chain and of the organisation chain "org", whose records are not in the
+        pack: their hashes are), audit/checkpoints.jsonl (signed chain heads), audit/public-keys.pem (ECDSA P-256 keys). Instants are written as yyyy-MM-ddTHH:mm:ss.ffffffZ (UTC), exactly as
         they are hashed and signed; whole numbers (sequence, position, recordSequence) are hashed in decimal.
 
         A netstring of a text is: its UTF-8 byte length in decimal, ":", the UTF-8 bytes, ","; an absent value (JSON null) is "~,".
@@ -113,6 +113,7 @@ public sealed class AuditPack(StatementPdf statementPdf, IReceiptRenderer receip
            written by System.Text.Json with its default encoder (characters outside printable ASCII, and HTML-sensitive ones such
            as < > & ' + ", written as \uXXXX with upper-case hex; other JSON writers escape differently: reproduce that rule).
            The result must equal the record's "hash", and the seal of its chain at its position must carry it as recordHash.
+           (The previousHash links between such older records cannot be checked from a pack that holds one year of one programme.)
         2. Each chain, ordered by position from 1 with no gaps: previousHash of position 1 is 64 zeros, then the hash of the position
            before; hash = SHA-256 of the netstrings of "aid-seal-v1", chain, position, recordSequence, recordHash, previousHash.
         3. Each checkpoint: the seal of its chain at its position must have its hash; the signed message is the UTF-8 text

@@ -88,7 +88,8 @@ public sealed class HardeningTests(EngineApps apps) : IClassFixture<EngineApps>
         var before = await Count(app, "journal_entries");
 
         var conflict = await s.Requester.PostJson($"/api/v1/disbursements/{d}/pay", Payment).Expect(HttpStatusCode.Conflict);
-        Assert.Contains("already been paid (ledger entry", conflict.Str("detail"));
+        // Caught before the ledger check now: the row no longer matches its audit digest.
+        Assert.Contains($"disbursements/{d}", conflict.Str("auditProblem"));
         Assert.Contains("audit verification", conflict.Str("detail"));
         Assert.Equal(before, await Count(app, "journal_entries"));
         await app.AssertBalancedAsync();
