@@ -103,9 +103,10 @@ internal sealed class SqlServerDialect : ISqlDialect
         $"EXEC sp_getapplock @Resource = N'{name}', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = -1";
     public string AuditNextSequence => "SELECT NEXT VALUE FOR audit_log_sequence";
     public string AuditCommitOrderValue => "CURRENT_TRANSACTION_ID()";
-    // Needs VIEW SERVER STATE: the oldest active transaction of this database, or past the newest id when none is running.
+    // Needs VIEW SERVER STATE: the oldest active transaction (listed from BEGIN, like CURRENT_TRANSACTION_ID() is assigned; server-wide,
+    // so another database's long transaction delays sealing), or past the newest id when none is running.
     public string AuditSealHorizon =>
-        "SELECT COALESCE((SELECT MIN(t.transaction_id) FROM sys.dm_tran_database_transactions t WHERE t.database_id = DB_ID()), CURRENT_TRANSACTION_ID() + 1)";
+        "SELECT COALESCE((SELECT MIN(t.transaction_id) FROM sys.dm_tran_active_transactions t), CURRENT_TRANSACTION_ID() + 1)";
     public bool IsUniqueViolation(Exception exception) => exception is SqlException { Number: 2601 or 2627 };
     public string InList(string column, string parameter) => $"{column} IN (SELECT [value] FROM OPENJSON(@{parameter}))";
     public object IdList(IEnumerable<Guid> ids) => JsonSerializer.Serialize(ids.Select(id => id.ToString("D")));
