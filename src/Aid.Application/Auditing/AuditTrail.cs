@@ -49,6 +49,8 @@ internal sealed class AuditRecordRow
     public string? Mac { get; init; }
     public long? Position { get; init; }
     public string? ChainHash { get; init; }
+    /// <summary>The record hash its seal carries (null until sealed); verification compares it with <see cref="Hash"/>.</summary>
+    public string? SealedHash { get; init; }
 
     /// <summary>Written before migration 0006: part of the one global chain, no MAC.</summary>
     public bool IsLegacy => PreviousHash.Length > 0;
@@ -69,7 +71,7 @@ internal sealed class AuditRecordRow
     public const string Columns = """
         a.sequence AS Sequence, a.occurred_at AS OccurredAt, a.actor AS Actor, a.action AS Action, a.entity AS Entity, a.entity_id AS EntityId,
         a.programme_id AS ProgrammeId, a.summary AS Summary, a.previous_hash AS PreviousHash, a.hash AS Hash, a.row_digests AS RowDigests,
-        a.commit_order AS CommitOrder, a.mac AS Mac, s.position AS Position, s.hash AS ChainHash
+        a.commit_order AS CommitOrder, a.mac AS Mac, s.position AS Position, s.hash AS ChainHash, s.record_hash AS SealedHash
         """;
 
     public const string From = "audit_log a LEFT JOIN audit_seals s ON s.record_sequence = a.sequence";

@@ -36,10 +36,11 @@ public sealed class AuditVerifier(IDbSession db, AuditSealer sealer, AuditMac ma
     private const int MaxProblems = 50;
 
     /// <summary>Refuses (409, "run audit verification") when anything fails: statements are never printed from rows the trail does not vouch for.</summary>
-    public async Task EnsureIntactAsync(CancellationToken ct)
+    public async Task<AuditVerification> EnsureIntactAsync(CancellationToken ct)
     {
         var verification = await VerifyAsync(ct);
         if (!verification.Valid) throw AuditedRows.Mismatch(verification.Problem!.TrimEnd('.'));
+        return verification;
     }
 
     public async Task<AuditVerification> VerifyAsync(CancellationToken ct)
@@ -83,11 +84,10 @@ public sealed class AuditVerifier(IDbSession db, AuditSealer sealer, AuditMac ma
         var sequences = new HashSet<long>();
         long count = 0, unsealed = 0, legacySequence = 0;
         var legacyPrevious = AuditHash.Genesis;
-        await foreach (var r in db.StreamAsync<RecordRow>($"SELECT {AuditRecordRow.Columns}, s.record_hash AS SealedHash FROM {AuditRecordRow.From} ORDER BY a.sequence", null, ct))
+        await foreach (var record in db.StreamAsync<AuditRecordRow>($"SELECT {AuditRecordRow.Columns} FROM {AuditRecordRow.From} ORDER BY a.sequence", null, ct))
         {
             count++;
-            sequences.Add(r.Row.Sequence);
-            var record = r.Row;
+            sequences.Add(record.Sequence);
             if (record.IsLegacy)
             {
                 if (record.Sequence != legacySequence + 1)
@@ -112,7 +112,7 @@ public sealed class AuditVerifier(IDbSession db, AuditSealer sealer, AuditMac ma
                     report(new AuditProblem("record", $"Record {record.Sequence}: it is not sealed into its chain, though it is older than the sealer's horizon (added behind the service's back).", record.Sequence));
                 else unsealed++;
             }
-            else if (r.SealedHash != record.Hash)
+            else if (record.SealedHash != record.Hash)
                 report(new AuditProblem("record", $"Record {record.Sequence}: its hash differs from the one sealed into chain {record.Chain} at position {record.Position}.",
                     record.Sequence, record.Chain, record.Position));
 
@@ -238,34 +238,6 @@ public sealed class AuditVerifier(IDbSession db, AuditSealer sealer, AuditMac ma
             report(new AuditProblem("balance", $"Journal entry {entry:D} does not balance: its postings do not sum to zero.", Table: "postings", Row: $"journal_entries/{entry:D}"));
         foreach (var programme in await db.QueryAsync<Guid>("SELECT programme_id FROM postings GROUP BY programme_id HAVING SUM(amount) <> 0", null, ct))
             report(new AuditProblem("balance", $"The trial balance of programme {programme:D} does not sum to zero."));
-    }
-
-    private sealed class RecordRow
-    {
-        // Dapper maps the flat columns into the shared row type and the seal's record hash alongside.
-        public required long Sequence { get; init; }
-        public required DateTimeOffset OccurredAt { get; init; }
-        public required string Actor { get; init; }
-        public required string Action { get; init; }
-        public string? Entity { get; init; }
-        public string? EntityId { get; init; }
-        public Guid? ProgrammeId { get; init; }
-        public required string Summary { get; init; }
-        public required string PreviousHash { get; init; }
-        public required string Hash { get; init; }
-        public string? RowDigests { get; init; }
-        public long? CommitOrder { get; init; }
-        public string? Mac { get; init; }
-        public long? Position { get; init; }
-        public string? ChainHash { get; init; }
-        public string? SealedHash { get; init; }
-
-        public AuditRecordRow Row => new()
-        {
-            Sequence = Sequence, OccurredAt = OccurredAt, Actor = Actor, Action = Action, Entity = Entity, EntityId = EntityId, ProgrammeId = ProgrammeId,
-            Summary = Summary, PreviousHash = PreviousHash, Hash = Hash, RowDigests = RowDigests, CommitOrder = CommitOrder, Mac = Mac,
-            Position = Position, ChainHash = ChainHash,
-        };
     }
 
     private sealed class SealRow

@@ -29,7 +29,7 @@ internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope sc
         var programme = await ProgrammeRow.FindAsync(db, query.ProgrammeId, ct);
         if (programme is null) return null;
         // Never printed from rows the audit trail does not vouch for; the heads printed are signed at this moment.
-        await verifier.EnsureIntactAsync(ct);
+        var verification = await verifier.EnsureIntactAsync(ct);
         var heads = await checkpoints.TakeAsync([Auditing.AuditChains.Of(programme.Id), Auditing.AuditChains.Organisation], "statement", ct);
         var programmeHead = heads.FirstOrDefault(h => h.Chain == Auditing.AuditChains.Of(programme.Id));
         var organisationHead = heads.FirstOrDefault(h => h.Chain == Auditing.AuditChains.Organisation);
@@ -74,6 +74,7 @@ internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope sc
             AuditHeadHash = programmeHead?.Hash ?? Auditing.AuditHash.Genesis,
             OrganisationAuditRecords = organisationHead?.Position ?? 0,
             OrganisationAuditHeadHash = organisationHead?.Hash ?? Auditing.AuditHash.Genesis,
+            Verification = verification,
             GeneratedAt = clock.UtcNow(),
             Registers = Registers(p),
         };

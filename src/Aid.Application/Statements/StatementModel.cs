@@ -64,6 +64,8 @@ public sealed record ProgrammeStatement
     /// <summary>The same for the organisation chain (donors, keys): the other chain a programme's records refer to.</summary>
     public required long OrganisationAuditRecords { get; init; }
     public required string OrganisationAuditHeadHash { get; init; }
+    /// <summary>The verification the statement was made after (valid: a statement is never made otherwise); the audit pack prints it.</summary>
+    public required Auditing.AuditVerification Verification { get; init; }
     public required DateTimeOffset GeneratedAt { get; init; }
     public required IReadOnlyList<StatementRegister> Registers { get; init; }
 
