@@ -3,6 +3,7 @@
 # Installs the CJK fonts receipts need when they are missing (Debian/Ubuntu). Extra arguments go to the service:
 #   ./scripts/run.sh seed-demo    load the Zhenping demo into an empty database and exit
 #   ./scripts/run.sh migrate      apply migrations and exit
+#   ./scripts/run.sh admin-link   print a new one-time link for the first admin (while no admin has a password) and exit
 #   ./scripts/run.sh --urls http://0.0.0.0:5080
 # The built service runs from the repository root, so relative paths (data/aid.db, data/aid.key) land there.
 set -euo pipefail
@@ -26,6 +27,7 @@ for i in "${!args[@]}"; do [ "${args[$i]}" = --urls ] && [ $((i + 1)) -lt ${#arg
 case "${1:-}" in
   seed-demo) echo "Loading the Zhenping demo (a minute or two)…" ;;
   migrate) echo "Applying migrations…" ;;
+  admin-link) echo "Making a one-time link for the first admin…" ;;
   *) echo "Starting Aid on $url … (Ctrl+C stops it)" ;;
 esac
 exec dotnet src/Aid.Api/bin/Release/net10.0/Aid.Api.dll "$@"

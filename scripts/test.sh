@@ -9,10 +9,17 @@ need=()
 ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || need+=(postgresql)
 [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
 [ -f /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] || need+=(fonts-droid-fallback)
+[ -x /usr/bin/chromium ] || need+=(chromium)   # browser tests (tests/Aid.Tests/Browser) drive it with Playwright; nothing downloads one
+command -v fc-list >/dev/null || need+=(fontconfig)   # for the CJK font check below
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]}"
   sudo_ apt-get update -qq
   sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+# Without a CJK font Chromium draws Chinese as boxes: DOM assertions still pass, screenshots show nothing readable.
+if ! fc-list :lang=zh | grep -q .; then
+  echo "FAILED: no font for Chinese (fc-list :lang=zh is empty) although fonts-wqy-microhei was installed; run fc-cache -f and retry." >&2
+  exit 1
 fi
 
 # --- OpenAPI: pinned tools, the built service's document linted (Redocly) and turned into the client (Kiota) that

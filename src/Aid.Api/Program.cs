@@ -16,8 +16,21 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using System.Threading.RateLimiting;
 using Scalar.AspNetCore;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Aid.Api.Pages;
+using Aid.Api.Pages.SignIn;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.WebEncoders;
 
-var builder = WebApplication.CreateBuilder(args);
+// wwwroot (the pages' styles) is copied next to the built service, so it is found however the service is started.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    WebRootPath = Directory.Exists(Path.Combine(AppContext.BaseDirectory, "wwwroot")) ? Path.Combine(AppContext.BaseDirectory, "wwwroot") : null,
+});
 
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]) &&
     string.IsNullOrEmpty(builder.Configuration["URLS"]))
@@ -33,6 +46,8 @@ builder.Services.AddAidHealthChecks(); // /health, /health/live, /health/ready (
 builder.Services.AddAidTelemetry(builder.Configuration); // the Aid meter; OTLP export only with OTEL_EXPORTER_OTLP_ENDPOINT
 // "Request starting … ?q=<a donor's name>": request lines carry query strings, so they stay out of the log at any level.
 builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+// Routing and page execution lines (and appsettings.json is not read when the service runs from the repository root).
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 // "Hosting failed to start" would print the start-up exception's stack trace on the console; app.Run() rethrows it below,
 // where a known problem becomes one line (a refused key file, a full disk) and anything else still crashes with its trace.
 builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
@@ -63,6 +78,15 @@ builder.Services.AddHostedService<AuditSealerWorker>();
 builder.Services.AddRateLimiter(o =>
 {
     o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+    // Sign-in pages (password, code, enrolment, one-time links): per client address, GET and POST alike.
+    o.AddPolicy(SignInPages.RateLimitPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
+        http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+        _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = http.RequestServices.GetRequiredService<IOptions<SecuritySettings>>().Value.SignInsPerMinute,
+            Window = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+        }));
     o.AddPolicy(VerifyEndpoints.RateLimitPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
         http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
         _ => new FixedWindowRateLimiterOptions
@@ -78,9 +102,45 @@ builder.Services.AddOptions<ApiKeyAuthenticationOptions>().Configure<IOptions<Se
     o.FailuresPerMinute = security.Value.FailedAuthenticationsPerMinute);
 builder.Services.AddSingleton<FailedAuthenticationLimiter>();
 builder.Services.AddAidHttpHardening(); // security headers, response compression, 429 answers (Infrastructure/HttpHardening.cs)
-builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-    .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-builder.Services.AddAuthorizationBuilder().AddAidPolicies();
+// Two schemes, never mixed: the JSON API's policies accept only API keys, the pages' only the session cookie (PageSessions).
+// The default scheme follows the path, so a page's user is its session person everywhere (antiforgery tokens are bound to it).
+builder.Services.AddAuthentication(PageSessions.DefaultScheme)
+    .AddPolicyScheme(PageSessions.DefaultScheme, null, o => o.ForwardDefaultSelector = http =>
+        http.Request.Path.StartsWithSegments("/api") ? ApiKeyAuthenticationHandler.SchemeName : PageSessions.Scheme)
+    .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+    .AddPageSessions();
+builder.Services.AddAuthorizationBuilder().AddAidPolicies().AddPagePolicies();
+builder.Services.AddSingleton<SignInThrottle>();
+
+// The pages (Pages/, Razor Pages, server-rendered): same Mediator commands and queries as the API.
+builder.Services.AddRazorPages(o =>
+{
+    o.Conventions.AuthorizeFolder("/Account", PageSessions.PagePolicy);
+    o.Conventions.AuthorizeFolder("/Admin", PageSessions.PageAdminPolicy);
+    o.Conventions.ConfigureFilter(new PageSecurityHeaders());
+}).AddMvcOptions(o => PageBindingMessages.Apply(o.ModelBindingMessageProvider));
+builder.Services.AddAntiforgery(o =>
+{
+    o.Cookie.Name = "aid.antiforgery";
+    o.Cookie.SameSite = SameSiteMode.Strict;
+    o.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest;
+});
+// Session cookies, the sign-in step, antiforgery tokens: keyed from the key file, so every instance with it reads them.
+builder.Services.Replace(ServiceDescriptor.Singleton<IDataProtectionProvider, KeyRingDataProtection>());
+// ASP.NET's own key ring is then unused: without its start-up service it writes no key files into the user's home folder.
+foreach (var unused in builder.Services.Where(d => d.ServiceType == typeof(IHostedService)
+             && d.ImplementationType?.FullName == "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService").ToList())
+    builder.Services.Remove(unused);
+// Razor would write every Chinese character as &#x…; entities: let it write them as they are.
+builder.Services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
+builder.Services.Configure<RequestLocalizationOptions>(o =>
+{
+    o.SetDefaultCulture("zh-CN").AddSupportedCultures("zh-CN", "en").AddSupportedUICultures("zh-CN", "en");
+    o.FallBackToParentCultures = true;
+    o.FallBackToParentUICultures = true;
+    // The switch's cookie first, then the browser's languages; the query string is not a source.
+    o.RequestCultureProviders = [new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
+});
 
 // Every problem (thrown, or a bare status such as 404/401/405) gets its title in the caller's language.
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
@@ -145,6 +205,34 @@ if (args is ["seed-demo", ..])
     }
 }
 
+if (args is ["admin-link", ..])
+{
+    // A new one-time link for the first admin while no admin can sign in with a password (README, First start in a browser).
+    await using (app)
+    {
+        try
+        {
+            await app.Services.GetRequiredService<DatabaseInitializer>().StartingAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (KeyFileRefusedException.Find(e) is { } refused)
+        {
+            Console.Error.WriteLine($"Aid refuses to start: {refused.Message}");
+            return 1;
+        }
+        await using var scope = app.Services.CreateAsyncScope();
+        var link = await scope.ServiceProvider.GetRequiredService<Mediator.ISender>().Send(new Aid.Application.Users.IssueFirstAdminLink(), CancellationToken.None);
+        if (link is null)
+        {
+            Console.Error.WriteLine("Aid: an admin can already sign in with a password: they make password links for others at 用户管理 (Users).");
+            return 1;
+        }
+        var baseUrl = builder.Configuration["Aid:PublicBaseUrl"] is { Length: > 0 } configured ? configured.TrimEnd('/')
+            : (builder.Configuration["urls"] ?? "http://127.0.0.1:5080").Split(';')[0].Replace("://0.0.0.0", "://127.0.0.1").TrimEnd('/');
+        DatabaseInitializer.PrintAdminLink(baseUrl + link.Path, link.ExpiresAt);
+        return 0;
+    }
+}
+
 if (args is ["keys", ..])
 {
     // keys list | rotate | reencrypt, with every instance stopped (Infrastructure/KeyCommands.cs; README, Operations).
@@ -166,9 +254,12 @@ if (proxies.Count > 0)
 }
 
 app.UseAidHttpHardening();
+app.UseStaticFiles();
 app.UseExceptionHandler();
 app.UseJsonBodyLimit();
 app.UseStatusCodePages();
+// Pages in the reader's language; the JSON API keeps invariant formats (its problems follow Accept-Language on their own).
+app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api"), pages => pages.UseRequestLocalization());
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseQueryTextCheck();
@@ -178,6 +269,7 @@ app.MapOpenApi();
 app.MapScalarApiReference();
 app.MapHealth();
 app.MapApiKeys();
+app.MapUsers();
 app.MapProgrammes();
 app.MapDonors();
 app.MapPledges();
@@ -191,6 +283,7 @@ app.MapDisbursements();
 app.MapStatements();
 app.MapGoods();
 app.MapAudit();
+app.MapRazorPages();
 
 try
 {

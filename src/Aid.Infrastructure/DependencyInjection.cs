@@ -28,6 +28,7 @@ public static class DependencyInjection
         services.AddSingleton(sp => CjkFonts.Load(sp.GetRequiredService<IOptions<PdfSettings>>().Value.Fonts));
         services.AddSingleton<IReceiptRenderer, ReceiptPdf>();
         services.AddSingleton<IFieldCipher, FieldCipher>();
+        services.AddSingleton<IPasswords, Crypto.IdentityPasswords>();
         services.AddSingleton<Statements.StatementPdf>();
         services.AddSingleton<Statements.DonorStatementPdf>();
         services.AddSingleton<Statements.AuditPack>();

@@ -93,7 +93,8 @@ public sealed class MainScenarioTests(HostedApps apps) : IClassFixture<HostedApp
         }, cancellationToken: ct));
         Assert.Equal(studentId, sponsorship.StudentId);
 
-        // Four eyes: a grant requested with one manager key, approved and paid with a second one (both made through the client).
+        // Four eyes: a grant requested with one manager key and approved with a second one (both made through the client); the
+        // requester records the payment (the approver may not).
         var requester = app.Client(await ManagerKey(admin, programmeId, "项目经理 A", ct));
         var approver = app.Client(await ManagerKey(admin, programmeId, "项目经理 B", ct));
         var requested = Some(await requester.Api.V1.Disbursements.PostAsync(new()
@@ -107,7 +108,7 @@ public sealed class MainScenarioTests(HostedApps apps) : IClassFixture<HostedApp
         Assert.Equal(new Date(2022, 9, 1), requested.RequestedOn);
         var approved = await approver.Api.V1.Disbursements[disbursementId].Approve.PostAsync(cancellationToken: ct);
         Assert.Equal("approved", approved?.Status);
-        var paid = await approver.Api.V1.Disbursements[disbursementId].Pay.PostAsync(new()
+        var paid = await requester.Api.V1.Disbursements[disbursementId].Pay.PostAsync(new()
         {
             PayoutReference = "BOC-20220915-0001", EvidenceReference = "签收单-2022-秋-01", PaidOn = new Date(2022, 9, 15),
         }, cancellationToken: ct);
@@ -122,6 +123,39 @@ public sealed class MainScenarioTests(HostedApps apps) : IClassFixture<HostedApp
 
         // The auditors' annual programme statement.
         await AssertPdf(await v1.Programmes[programmeId].Statements.WithYearPdf(2022).GetAsync(cancellationToken: ct));
+    }
+
+    [Theory, ClassData(typeof(EngineRows))]
+    public async Task An_admin_invites_a_person_gives_them_a_key_and_they_read_their_own_account(Engine engine)
+    {
+        var app = await apps.For(engine);
+        var ct = TestContext.Current.CancellationToken;
+        var v1 = app.Client().Api.V1;
+        var programme = Some(await v1.Programmes.PostAsync(new()
+        {
+            Code = "ZP-" + Guid.NewGuid().ToString("N")[..8], Name = "青系镇坪，雏鹰伴翔", StartDate = new Date(2021, 9, 1), EndDate = new Date(2024, 8, 31),
+            AnnualStandard = "1000.00",
+        }, cancellationToken: ct));
+        var programmeId = Assert.NotNull(programme.Id);
+
+        var login = $"li.fuhe.{Guid.NewGuid():N}@example.cn";
+        var invitation = Some(await v1.Users.PostAsync(new()
+        {
+            Login = login, DisplayName = "李复核", Role = CreateUserRequest_role.Manager, ProgrammeIds = [programmeId], Language = CreateUserRequest_language.ZhCN,
+        }, cancellationToken: ct));
+        var userId = Assert.NotNull(invitation.User?.Id);
+        Assert.StartsWith(app.BaseUrl.TrimEnd('/') + "/signin/link/", invitation.PasswordLink?.Url);
+        Assert.True(invitation.PasswordLink?.ExpiresAt > DateTimeOffset.UtcNow);
+
+        var read = Some(await v1.Users[userId].GetAsync(cancellationToken: ct));
+        Assert.Equal((login, "李复核", "manager", false), (read.Login, read.DisplayName, read.Role, read.HasPassword));
+        Assert.Equal([programmeId], read.ProgrammeIds ?? []);
+
+        var key = Some(await v1.Users[userId].Keys.PostAsync(new() { Name = "李复核的密钥" }, cancellationToken: ct));
+        Assert.Equal(userId, key.UserId);
+        var own = app.Client(Assert.IsType<string>(key.Key)).Api.V1.Users.Me;
+        Assert.Equal(userId, (await own.GetAsync(cancellationToken: ct))?.Id);
+        Assert.Equal([key.Id], (await own.Keys.GetAsync(cancellationToken: ct))?.Items?.Select(k => k.Id) ?? []);
     }
 
     /// <summary>The value, asserted present (a response body the client could not read would be null).</summary>

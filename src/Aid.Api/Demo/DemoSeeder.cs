@@ -10,6 +10,7 @@ using Aid.Application.Programmes;
 using Aid.Application.Receipts;
 using Aid.Application.Sponsorships;
 using Aid.Application.Students;
+using Aid.Application.Users;
 using Mediator;
 
 namespace Aid.Api.Demo;
@@ -52,10 +53,11 @@ internal sealed class DemoSeeder(IServiceProvider services, ILogger<DemoSeeder> 
         var programme = await Send(null, new CreateProgramme("ZP-2021", "青系镇坪，雏鹰伴翔", "陕西省安康市镇坪县", "镇坪县教育体育和科技局", "CNY",
             new DateOnly(2021, 9, 1), new DateOnly(2024, 8, 31), Money.Parse("1000.00"), Money.Parse("360000.00")), ct);
         await Send(null, new UpdateProgramme(programme.Id, null, null, null, null, null, null, null, null, ProgrammeState.Active), ct);
-        var requesterKey = await Send(null, new CreateApiKey("项目经理（演示）", Role.Manager, [programme.Id], null), ct);
-        var approverKey = await Send(null, new CreateApiKey("复核经理（演示）", Role.Manager, [programme.Id], null), ct);
-        var requester = new Actor(requesterKey.Id, Roles.Manager, [programme.Id], null);
-        var approver = new Actor(approverKey.Id, Roles.Manager, [programme.Id], null);
+        var requesterKey = await Send(null, new CreateUserKey(await Person("manager1@demo.aid", "张经理（演示）", Role.Manager, [programme.Id], null, ct), "张经理的密钥"), ct);
+        var approverKey = await Send(null, new CreateUserKey(await Person("manager2@demo.aid", "李复核（演示）", Role.Manager, [programme.Id], null, ct), "李复核的密钥"), ct);
+        await Person("auditor@demo.aid", "王审计（演示）", Role.Auditor, [programme.Id], null, ct);
+        var requester = new Actor(requesterKey.Id, requesterKey.UserId, Roles.Manager, [programme.Id], null);
+        var approver = new Actor(approverKey.Id, approverKey.UserId, Roles.Manager, [programme.Id], null);
 
         var students = new List<StudentView>();
         for (var i = 0; i < 120; i++)
@@ -74,6 +76,9 @@ internal sealed class DemoSeeder(IServiceProvider services, ILogger<DemoSeeder> 
                 organisation ? Companies[(i / 10) % Companies.Length] + (i >= 120 ? $"（{i / 120 + 1}）" : "") : Name(random),
                 i % 13 == 5, i % 17 == 3 ? "en" : "zh-CN", null, null, null, null), ct));
         }
+
+        await Person("donor1@demo.aid", donors[0].Name, Role.Donor, [], donors[0].Id, ct);
+        await Person("donor2@demo.aid", donors[9].Name, Role.Donor, [], donors[9].Id, ct);
 
         // 结对: one donor per student for the three years.
         for (var i = 0; i < 100; i++)
@@ -149,10 +154,27 @@ internal sealed class DemoSeeder(IServiceProvider services, ILogger<DemoSeeder> 
         return $"""
             Loaded the demo programme 青系镇坪，雏鹰伴翔 (code ZP-2021, id {programme.Id}):
               120 students, 300 donors, {gifts.Count + 1} gifts, {paid} grants paid, annual receipts issued.
-            Keys for trying it out (shown once):
+            Sign in at /signin (password for everyone: {DemoPassword}):
+              manager1@demo.aid  张经理, manager: requests disbursements
+              manager2@demo.aid  李复核, manager: approves them (four eyes)
+              auditor@demo.aid   王审计, auditor (read-only)
+              donor1@demo.aid    {donors[0].Name}, donor (a sponsor)
+              donor2@demo.aid    {donors[9].Name}, donor (an organisation)
+            API keys of the two managers (shown once):
               manager  {requesterKey.Key}
               approver {approverKey.Key}
             """;
+    }
+
+    /// <summary>The one password of every demo person (printed by seed-demo; a demo database is not for real data).</summary>
+    public const string DemoPassword = "aid-demo-2026";
+
+    /// <summary>A demo person with <see cref="DemoPassword"/>, made as an admin would: created, then their password link used.</summary>
+    private async Task<Guid> Person(string login, string name, Role role, IReadOnlyList<Guid> programmes, Guid? donorId, CancellationToken ct)
+    {
+        var created = await Send(null, new CreateUser(login, name, role, programmes, donorId, "zh-CN"), ct);
+        await Send(null, new SetPasswordWithLink(created.PasswordLink.Token, null, DemoPassword), ct);
+        return created.User.Id;
     }
 
     private async Task<T> Send<T>(Actor? actor, ICommand<T> command, CancellationToken ct)

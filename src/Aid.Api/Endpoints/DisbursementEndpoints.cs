@@ -27,15 +27,15 @@ internal static class DisbursementEndpoints
 
         group.MapPost("/{id:guid}/approve", async (Guid id, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new ApproveDisbursement(id), ct)))
-            .Idempotent().RequireAuthorization(Policies.Staff).WithSummary("Approve (by a different key than the requester's)");
+            .Idempotent().RequireAuthorization(Policies.Staff).WithSummary("Approve (by a different person than the requester)");
 
         group.MapPost("/{id:guid}/reject", async (Guid id, ReasonRequest body, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new RejectDisbursement(id, body.Reason!), ct)))
-            .Idempotent().RequireAuthorization(Policies.Staff).WithSummary("Reject a requested or approved disbursement");
+            .Idempotent().RequireAuthorization(Policies.Staff).WithSummary("Reject a requested or approved disbursement (by a different person than the requester)");
 
         group.MapPost("/{id:guid}/pay", async (Guid id, PayDisbursementRequest body, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(body.ToCommand(id), ct)))
-            .Idempotent().RequireAuthorization(Policies.Staff).WithSummary("Record the payment (posts the ledger entry, funded oldest gifts first)");
+            .Idempotent().RequireAuthorization(Policies.Staff).WithSummary("Record the payment (posts the ledger entry, funded oldest gifts first; not by the approver)");
 
         group.MapPost("/{id:guid}/reverse", async (Guid id, ReasonRequest body, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new ReverseDisbursement(id, body.Reason!), ct)))

@@ -46,7 +46,7 @@ internal sealed class ApiKeyAuthenticationHandler(
 
         Context.Items[HttpActor.ItemKey] = actor;
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.NameIdentifier, actor.KeyId.ToString()), new Claim(ClaimTypes.Role, actor.Role)], SchemeName);
+            [new Claim(ClaimTypes.NameIdentifier, actor.UserId.ToString()), new Claim(ClaimTypes.Role, actor.Role)], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 

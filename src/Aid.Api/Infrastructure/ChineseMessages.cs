@@ -141,11 +141,31 @@ internal static class ChineseMessages
         ["Statement PDFs cannot be rendered: no CJK font is configured or installed."] = "无法生成报表 PDF：未配置或未安装中文（CJK）字体。",
 
         // API keys.
-        ["Managers and auditors are scoped to at least one programme."] = "经理和审计员的密钥必须至少限定一个项目。",
-        ["Only managers and auditors are scoped to programmes."] = "只有经理和审计员的密钥才能限定项目。",
+        ["Managers and auditors are scoped to at least one programme."] = "经理和审计员必须至少限定一个项目。",
+        ["Only managers and auditors are scoped to programmes."] = "只有经理和审计员才能限定项目。",
         ["A donor key needs the donorId it belongs to."] = "捐赠人密钥需要填写其所属捐赠人的 donorId。",
         ["Only donor keys have a donorId."] = "只有捐赠人密钥才有 donorId。",
         ["A key cannot revoke itself; use another admin key."] = "密钥不能吊销自身，请使用另一个管理员密钥。",
+
+        // People (users), their sign-in and their keys.
+        ["A donor needs the donorId of their donor record."] = "捐赠人用户需要填写其捐赠人记录的 donorId。",
+        ["Only donors have a donorId."] = "只有捐赠人用户才有 donorId。",
+        ["login must be an e-mail address."] = "login 必须是电子邮件地址。",
+        ["A person with this login already exists."] = "已有用户使用此登录名。",
+        ["You cannot disable yourself; ask another admin."] = "不能停用自己的账户，请联系另一位管理员。",
+        ["You cannot take away your own admin role; ask another admin."] = "不能取消自己的管理员角色，请联系另一位管理员。",
+        ["This is the only enabled admin: make another person admin first."] = "这是唯一启用中的管理员：请先将另一位用户设为管理员。",
+        ["The user is disabled: enable them before giving them a key."] = "该用户已停用：请先启用，再为其创建密钥。",
+        ["The user is disabled: enable them before sending a link."] = "该用户已停用：请先启用，再发送链接。",
+        ["Sign-in links are for donors; staff get a password link."] = "一次性登录链接只发给捐赠人；工作人员请发送设置密码链接。",
+        ["Enter a password."] = "请输入密码。",
+        ["The password cannot be your e-mail address."] = "密码不能与您的电子邮件地址相同。",
+        ["Choose the e-mail address you will sign in with."] = "请选择您登录时使用的电子邮件地址。",
+        ["Another person already signs in with this e-mail address."] = "已有其他用户使用此电子邮件地址登录。",
+        ["Two-step sign-in is already on; turn it off first to enrol a new device."] = "两步验证已开启；如需绑定新设备，请先关闭。",
+        ["Start the enrolment again: there is no pending secret."] = "请重新开始绑定：没有待确认的密钥。",
+        ["The code is not right: check the time on your phone and enter the current code."] = "验证码不正确：请检查手机时间，并输入当前的验证码。",
+        ["Your organisation requires two-step sign-in for staff: it cannot be turned off."] = "贵机构要求工作人员使用两步验证，无法关闭。",
 
         // Donors and programmes.
         ["Only organisations have an organisationCode."] = "只有机构才有 organisationCode。",
@@ -164,7 +184,10 @@ internal static class ChineseMessages
             "idNumber 须为 18 位居民身份证号码，且校验码正确（GB 11643）。",
         ["academicYear is two consecutive years, e.g. \"2021-2022\"."] = "academicYear 须为两个相邻的年份，例如 \"2021-2022\"。",
         ["The programme's unspent gifts do not cover this payment."] = "本项目尚未使用的捐赠不足以支付这笔款项。",
-        ["Four-eyes rule: the key that requested a disbursement cannot approve it."] = "双人复核规则：申请发放的密钥不能批准该发放。",
+        ["Four-eyes rule: the person who requested a disbursement cannot approve it."] = "双人复核规则：发放的申请人不能批准该发放。",
+        ["Four-eyes rule: the person who requested a disbursement cannot reject it; another manager decides."] =
+            "双人复核规则：发放的申请人不能驳回该发放，应由另一位经理决定。",
+        ["Four-eyes rule: the person who approved a disbursement cannot also record its payment."] = "双人复核规则：发放的批准人不能同时登记其支付。",
         ["Only managers and admins may see a student's full ID number."] = "只有经理和管理员可以查看学生的完整身份证号码。",
     };
 
@@ -182,6 +205,7 @@ internal static class ChineseMessages
         ["Sponsorship"] = "结对资助",
         ["Goods distribution"] = "物资分发",
         ["API key"] = "API 密钥",
+        ["User"] = "用户",
     };
 
     /// <summary>What a field of the wrong JSON type expects (<see cref="ExpectedValue.Describe"/>).</summary>
@@ -269,6 +293,10 @@ internal static class ChineseMessages
 
         // Amounts.
         new(@"^An amount has at most (\d+) integer digits\.$", "金额的整数部分最多 $1 位。", "An amount has at most 12 integer digits."),
+
+        // Passwords.
+        new(@"^The password must be at least (\d+) characters long\.$", "密码长度至少为 $1 个字符。", "The password must be at least 10 characters long."),
+        new(@"^The password must be at most (\d+) characters long\.$", "密码长度不能超过 $1 个字符。", "The password must be at most 128 characters long."),
 
         // Field rules with the field's name first.
         new(@"^(\S+) cannot be in the future\.$", "$1 不能晚于今天。", "paidOn cannot be in the future.", "consentDate cannot be in the future.",

@@ -1,5 +1,6 @@
 using Aid.Application.ApiKeys;
 using Aid.Application.Common;
+using Aid.Application.Users;
 using Aid.Infrastructure.Configuration;
 using Aid.Infrastructure.Crypto;
 using Aid.Infrastructure.Database;
@@ -19,6 +20,8 @@ internal sealed class DatabaseInitializer(
     IServiceProvider services, IConfiguration configuration, IOptions<DatabaseSettings> settings, ILogger<DatabaseInitializer> logger)
     : IHostedLifecycleService
 {
+    private Aid.Application.Users.OneTimeLink? _adminLink;
+
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
         var applied = await MigrateAsync(cancellationToken);
@@ -45,6 +48,7 @@ internal sealed class DatabaseInitializer(
         if (!result.Created && !string.IsNullOrWhiteSpace(configuredKey))
             logger.LogWarning("AID_BOOTSTRAP_ADMIN_KEY was ignored: the database already has API keys, and the variable only creates the first "
                               + "admin key of an empty database. Use an existing admin key (or create one with POST /api/v1/api-keys) and unset it.");
+        _adminLink = result.AdminLink;
         if (result.GeneratedKey is { } key)
         {
             // Printed once, to the console only (never to the log): it is the only copy.
@@ -90,7 +94,45 @@ internal sealed class DatabaseInitializer(
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>
+    /// Once the server listens: the console's address; on the start that created the first admin, their one-time link (valid a
+    /// day) to choose an e-mail and password; on later starts while no admin can sign in, how to get a new link. Printed to the
+    /// console only (never the log): the link is a credential.
+    /// </summary>
+    public async Task StartedAsync(CancellationToken cancellationToken)
+    {
+        if (ServerAddress() is not { } address) return; // no real server (tests in memory)
+        Console.WriteLine($"Aid is running: the console is at {address}/ (sign in at {address}/signin), the API at {address}/api/v1, its reference at {address}/scalar/");
+        if (_adminLink is { } link)
+            PrintAdminLink(address + link.Path, link.ExpiresAt);
+        else
+        {
+            await using var scope = services.CreateAsyncScope();
+            if (await scope.ServiceProvider.GetRequiredService<ISender>().Send(new NeedsFirstAdminLink(), cancellationToken))
+                Console.WriteLine("No admin can sign in with a password yet: run ./scripts/run.sh admin-link for a one-time link.");
+        }
+    }
+
+    /// <summary>The first admin's link, framed so it cannot be missed.</summary>
+    internal static void PrintAdminLink(string url, DateTimeOffset expiresAt)
+    {
+        Console.WriteLine();
+        Console.WriteLine("==================================================================");
+        Console.WriteLine(" No admin can sign in yet. Open this one-time link to choose the first");
+        Console.WriteLine($" admin's e-mail and password (valid until {expiresAt:yyyy-MM-dd HH:mm} UTC, once):");
+        Console.WriteLine($"   {url}");
+        Console.WriteLine("==================================================================");
+        Console.WriteLine();
+    }
+
+    /// <summary>The first address the server listens on, with a wildcard host shown as 127.0.0.1; null when there is no real server (tests).</summary>
+    private string? ServerAddress()
+    {
+        var addresses = services.GetService<Microsoft.AspNetCore.Hosting.Server.IServer>()?.Features
+            .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses;
+        var first = addresses?.FirstOrDefault();
+        return first?.Replace("://0.0.0.0", "://127.0.0.1").Replace("://[::]", "://127.0.0.1").Replace("://+", "://127.0.0.1").Replace("://*", "://127.0.0.1").TrimEnd('/');
+    }
     public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -34,7 +34,9 @@ internal static class OpenApiContract
         ("Disbursements", "Aid paid to students: requested, approved by a second person, paid; never beyond the balance."),
         ("Statements", "Annual programme statements (PDF, CSV, XLSX), audit packs and donor statements."),
         ("Audit", "The tamper-evident audit trail and its verification."),
-        ("API keys", "Keys for programs and people: roles admin, manager, auditor, donor, with programme/donor scope."),
+        ("API keys", "Keys for programs and people: roles admin, manager, auditor, donor, with programme/donor scope. Every key belongs to a person and acts with their role and scope."),
+        ("Users", "People's accounts (admins): roles and scopes as for API keys, one-time links to choose a password, disabling, further keys; "
+            + "everyone's own account and keys; the organisation's sign-in rules."),
         ("Verification", "Public verification of a receipt by number and code (no key)."),
         ("Health", "Liveness and readiness (no key)."),
     ];

@@ -41,12 +41,15 @@ internal sealed class SecuritySettings : Settings
 
     public int VerifyPerMinute { get; private set; } = 60;
     public int FailedAuthenticationsPerMinute { get; private set; } = 60;
+    /// <summary>Requests to the sign-in pages (password, code, one-time links) per client address and minute, per instance.</summary>
+    public int SignInsPerMinute { get; private set; } = 30;
     public IReadOnlyList<IPAddress> KnownProxies { get; private set; } = [];
 
     protected internal override void Read(IConfiguration configuration)
     {
         VerifyPerMinute = Int(configuration, "Aid:Security:VerifyPerMinute", 60, 1, MaxPerMinute);
         FailedAuthenticationsPerMinute = Int(configuration, "Aid:Security:FailedAuthenticationsPerMinute", 60, 1, MaxPerMinute);
+        SignInsPerMinute = Int(configuration, "Aid:Security:SignInsPerMinute", 30, 1, MaxPerMinute);
         var proxies = new List<IPAddress>();
         foreach (var (key, value) in List(configuration, "Aid:Security:KnownProxies"))
         {

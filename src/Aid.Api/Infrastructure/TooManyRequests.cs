@@ -18,7 +18,9 @@ internal static class TooManyRequests
 
     /// <summary>The rate limiter's rejections (the public /verify endpoint) in the same shape.</summary>
     public static IServiceCollection AddRateLimiterRejections(this IServiceCollection services) =>
-        services.Configure<RateLimiterOptions>(o => o.OnRejected = (rejected, _) => new ValueTask(WriteAsync(rejected.HttpContext,
+        services.Configure<RateLimiterOptions>(o => o.OnRejected = (rejected, ct) => rejected.HttpContext.Request.Path.StartsWithSegments("/signin")
+            ? Pages.SignIn.SignInPages.TooManyAsync(rejected.HttpContext, ct) // a page for people, in their language
+            : new ValueTask(WriteAsync(rejected.HttpContext,
             rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1),
             "Too many requests", "This address has sent too many requests to this endpoint: wait before trying again.")));
 }

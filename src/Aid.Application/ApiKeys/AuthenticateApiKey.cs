@@ -3,7 +3,10 @@ using Mediator;
 
 namespace Aid.Application.ApiKeys;
 
-/// <summary>Finds the live key whose hash matches the presented token; null when unknown or revoked.</summary>
+/// <summary>
+/// Finds the live key whose hash matches the presented token; null when unknown, revoked, or its person is disabled. The
+/// key acts as its person: their current role and scope.
+/// </summary>
 public sealed record AuthenticateApiKey(string Token) : IQuery<Actor?>;
 
 internal sealed class AuthenticateApiKeyHandler(IDbSession db) : IQueryHandler<AuthenticateApiKey, Actor?>
@@ -13,18 +16,21 @@ internal sealed class AuthenticateApiKeyHandler(IDbSession db) : IQueryHandler<A
         var key = await db.QuerySingleOrDefaultAsync<KeyRow>(KeySql, new { keyHash = ApiKeyToken.Hash(query.Token) }, ct);
         if (key is null) return null;
         var programmeIds = key.Role is Roles.Manager or Roles.Auditor
-            ? await db.QueryAsync<Guid>("SELECT programme_id FROM api_key_programmes WHERE api_key_id = @id", new { id = key.Id }, ct)
+            ? await db.QueryAsync<Guid>("SELECT programme_id FROM user_programmes WHERE user_id = @userId", new { userId = key.UserId }, ct)
             : [];
-        return new Actor(key.Id, key.Role, programmeIds, key.DonorId);
+        return new Actor(key.Id, key.UserId, key.Role, programmeIds.ToList(), key.DonorId);
     }
 
     private const string KeySql = """
-        SELECT id AS Id, role AS Role, donor_id AS DonorId FROM api_keys WHERE key_hash = @keyHash AND revoked_at IS NULL
+        SELECT k.id AS Id, u.id AS UserId, u.role AS Role, u.donor_id AS DonorId
+        FROM api_keys k JOIN users u ON u.id = k.user_id
+        WHERE k.key_hash = @keyHash AND k.revoked_at IS NULL AND u.disabled_at IS NULL
         """;
 
     private sealed class KeyRow
     {
         public required Guid Id { get; init; }
+        public required Guid UserId { get; init; }
         public required string Role { get; init; }
         public Guid? DonorId { get; init; }
     }

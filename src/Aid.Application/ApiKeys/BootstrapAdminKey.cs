@@ -5,12 +5,13 @@ using Mediator;
 namespace Aid.Application.ApiKeys;
 
 /// <summary>
-/// On an empty database, creates the first admin key: the configured one, or a new random one.
-/// Returns the key only when it was generated here (so the caller can print it once), else null.
+/// On an empty database, creates the first admin (a person) with their first key: the configured one, or a new random one,
+/// and a one-time link (valid a day) with which they choose their e-mail and password in a browser. Returns the key only when
+/// it was generated here, and the link, so the caller can print them once.
 /// </summary>
 public sealed record BootstrapAdminKey(string? ConfiguredKey) : ICommand<BootstrapResult>;
 
-public sealed record BootstrapResult(bool Created, string? GeneratedKey);
+public sealed record BootstrapResult(bool Created, string? GeneratedKey, Users.OneTimeLink? AdminLink = null);
 
 /// <summary>
 /// Whether the database has any API key. Asked at start before <see cref="BootstrapAdminKey"/>: a command always writes an
@@ -40,8 +41,10 @@ internal sealed class BootstrapAdminKeyHandler(IDbSession db, BusinessClock cloc
         }
 
         var token = string.IsNullOrWhiteSpace(command.ConfiguredKey) ? ApiKeyToken.Generate() : command.ConfiguredKey.Trim();
-        var created = await CreateApiKeyHandler.Insert(db, "bootstrap admin", Roles.Admin, [], null, token, clock.UtcNow(), "system", ct);
-        audit.Describe("api_key", created.Id, null, new { created.Name, created.Role, bootstrap = true });
-        return new BootstrapResult(true, string.IsNullOrWhiteSpace(command.ConfiguredKey) ? token : null);
+        var now = clock.UtcNow();
+        var created = await CreateApiKeyHandler.Insert(db, "bootstrap admin", Roles.Admin, [], null, token, now, "system", ct);
+        var link = await Users.UserLinkStore.IssueAsync(db, created.UserId, Users.LinkPurpose.Password, now, "system", ct, Users.IssueFirstAdminLinkHandler.Lifetime);
+        audit.Describe("api_key", created.Id, null, new { created.Name, created.Role, bootstrap = true, adminLinkExpiresAt = link.ExpiresAt });
+        return new BootstrapResult(true, string.IsNullOrWhiteSpace(command.ConfiguredKey) ? token : null, link);
     }
 }

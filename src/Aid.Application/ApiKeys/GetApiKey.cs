@@ -11,9 +11,6 @@ internal sealed class GetApiKeyHandler(IDbSession db) : IQueryHandler<GetApiKey,
     public async ValueTask<ApiKeyView?> Handle(GetApiKey query, CancellationToken ct)
     {
         var key = await db.QuerySingleOrDefaultAsync<ApiKeyRow>($"{ApiKeyRow.Select} WHERE id = @id", new { id = query.Id }, ct);
-        if (key is null) return null;
-        var programmeIds = await db.QueryAsync<Guid>(
-            "SELECT programme_id FROM api_key_programmes WHERE api_key_id = @id ORDER BY programme_id", new { id = query.Id }, ct);
-        return key.ToView(programmeIds);
+        return key is null ? null : (await ApiKeyRow.ViewsAsync(db, [key], ct))[0];
     }
 }

@@ -16,9 +16,11 @@ public sealed record ApiKeyView
     public Guid? DonorId { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? RevokedAt { get; init; }
+    /// <summary>The person the key belongs to; the key acts with their role and scope (shown here as they are now).</summary>
+    public Guid UserId { get; init; }
 }
 
-/// <summary>The api_keys row without the hash; its programmes are in api_key_programmes.</summary>
+/// <summary>The api_keys row without the hash, with its person's current role and donor; their programmes are in user_programmes.</summary>
 internal sealed class ApiKeyRow
 {
     public required Guid Id { get; init; }
@@ -27,16 +29,27 @@ internal sealed class ApiKeyRow
     public Guid? DonorId { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? RevokedAt { get; init; }
+    public required Guid UserId { get; init; }
 
     public const string Select = """
-        SELECT id AS Id, name AS Name, role AS Role, donor_id AS DonorId, created_at AS CreatedAt, revoked_at AS RevokedAt
+        SELECT id AS Id, name AS Name, (SELECT u.role FROM users u WHERE u.id = api_keys.user_id) AS Role,
+               (SELECT u.donor_id FROM users u WHERE u.id = api_keys.user_id) AS DonorId, created_at AS CreatedAt, revoked_at AS RevokedAt,
+               user_id AS UserId
         FROM api_keys
         """;
 
     public ApiKeyView ToView(IEnumerable<Guid> programmeIds) => new()
     {
         Id = Id, Name = Name, Role = Role, ProgrammeIds = programmeIds.ToList(), DonorId = DonorId, CreatedAt = CreatedAt, RevokedAt = RevokedAt,
+        UserId = UserId,
     };
+
+    /// <summary>Views of a page of keys, each with its person's programmes (managers and auditors).</summary>
+    public static async Task<IReadOnlyList<ApiKeyView>> ViewsAsync(IDbSession db, IReadOnlyList<ApiKeyRow> rows, CancellationToken ct)
+    {
+        var programmes = await Users.UserStore.ProgrammesAsync(db, rows.Select(k => k.UserId).ToList(), ct);
+        return rows.Select(k => k.ToView(k.Role is Roles.Manager or Roles.Auditor ? programmes[k.UserId] : [])).ToList();
+    }
 }
 
 public sealed class ListApiKeysValidator : AbstractValidator<ListApiKeys>
@@ -53,21 +66,6 @@ internal sealed class ListApiKeysHandler(IDbSession db) : IQueryHandler<ListApiK
         // Admins only (the endpoint's policy): no scope to apply.
         var rows = await new KeysetQuery(ApiKeyRow.Select, "id").ReadAsync<ApiKeyRow>(db, after, limit, ct);
         var page = Cursor.ToPage(rows, limit, k => k.Id);
-        var byKey = Enumerable.Empty<KeyProgramme>().ToLookup(s => s.ApiKeyId, s => s.ProgrammeId);
-        if (page.Items.Count > 0)
-        {
-            var ids = page.Items.Select(k => k.Id).ToList();
-            var scopes = await db.QueryAsync<KeyProgramme>(
-                $"SELECT api_key_id AS ApiKeyId, programme_id AS ProgrammeId FROM api_key_programmes WHERE {db.Dialect.InList("api_key_id", "ids")}",
-                new { ids = db.Dialect.IdList(ids) }, ct);
-            byKey = scopes.ToLookup(s => s.ApiKeyId, s => s.ProgrammeId);
-        }
-        return new Page<ApiKeyView>(page.Items.Select(k => k.ToView(byKey[k.Id])).ToList(), page.NextCursor);
-    }
-
-    private sealed class KeyProgramme
-    {
-        public required Guid ApiKeyId { get; init; }
-        public required Guid ProgrammeId { get; init; }
+        return new Page<ApiKeyView>(await ApiKeyRow.ViewsAsync(db, page.Items, ct), page.NextCursor);
     }
 }

@@ -10,10 +10,19 @@ public static class Roles
     public static readonly IReadOnlyList<string> All = [Admin, Manager, Auditor, Donor];
 }
 
-/// <summary>Who is calling: an API key with its role and scope.</summary>
-public sealed record Actor(Guid KeyId, string Role, IReadOnlyList<Guid> ProgrammeIds, Guid? DonorId)
+/// <summary>
+/// Who is calling: a person (<paramref name="UserId"/>) with the role and scope of their account, through one of their API
+/// keys (<paramref name="KeyId"/>) or a signed-in page session (no key).
+/// </summary>
+public sealed record Actor(Guid? KeyId, Guid UserId, string Role, IReadOnlyList<Guid> ProgrammeIds, Guid? DonorId)
 {
     public bool IsAdmin => Role == Roles.Admin;
+
+    /// <summary>
+    /// How the audit trail, requested_by/decided_by and idempotency owners name the caller: the key id as always, or
+    /// "user:&lt;id&gt;" for a page session. <see cref="People.UserOfAsync"/> maps either back to the person.
+    /// </summary>
+    public string AuditName => KeyId is { } key ? key.ToString() : People.SessionPrefix + UserId;
 }
 
 /// <summary>The caller of the current request; null for the system itself (start-up, seeding).</summary>
@@ -53,5 +62,5 @@ public sealed class AccessScope(ICurrentActor current)
             throw new NotFoundException("Donor", donorId);
     }
 
-    public string AuditActor => current.Actor?.KeyId.ToString() ?? "system";
+    public string AuditActor => current.Actor?.AuditName ?? "system";
 }

@@ -7,7 +7,8 @@ using Mediator;
 namespace Aid.Application.Disbursements;
 
 /// <summary>
-/// Four eyes: a different key than the one that asked approves. Approving commits the money, so it is refused when
+/// Four eyes: a different person than the one who asked approves (people, not keys: one person's second key or page
+/// session is still the same person, see <see cref="People"/>). Approving commits the money, so it is refused when
 /// the programme's available balance (held − committed) does not cover it — checked under the programme lock, so two
 /// approvals at the same moment cannot both take the last yuan.
 /// </summary>
@@ -16,7 +17,10 @@ public sealed record ApproveDisbursement(Guid Id) : ICommand<DisbursementView>, 
     [System.Text.Json.Serialization.JsonIgnore] public Auditing.EntityRef Changes => new("disbursement", Id);
 }
 
-/// <summary>Refuses a requested or approved (unpaid) disbursement; the reason is kept with it and in the audit trail.</summary>
+/// <summary>
+/// Refuses a requested or approved (unpaid) disbursement; the reason is kept with it and in the audit trail. Four eyes: the
+/// person who requested it cannot decide on it either way (a mistaken request is rejected by a colleague).
+/// </summary>
 public sealed record RejectDisbursement(Guid Id, string Reason) : ICommand<DisbursementView>, IIdempotentCommand, Pipeline.IChangesAuditedEntity
 {
     [System.Text.Json.Serialization.JsonIgnore] public Auditing.EntityRef Changes => new("disbursement", Id);
@@ -30,8 +34,8 @@ internal sealed class ApproveDisbursementHandler(IDbSession db, BusinessClock cl
         var disbursement = await DisbursementLoader.LockAsync(db, scope, command.Id, ct);
         if (disbursement.State != DisbursementStatus.Requested)
             throw new ConflictException($"The disbursement is {disbursement.Status}; only a requested one can be approved.");
-        if (disbursement.RequestedBy == scope.AuditActor)
-            throw new ForbiddenException("Four-eyes rule: the key that requested a disbursement cannot approve it.");
+        if (await People.IsSamePersonAsync(db, disbursement.RequestedBy, scope.Actor, ct))
+            throw new ForbiddenException("Four-eyes rule: the person who requested a disbursement cannot approve it.");
         await DisbursementLoader.EnsurePayableStudentAsync(db, clock, disbursement.StudentId, ct);
         await ProgrammeFunds.EnsureAvailableAsync(db, disbursement.ProgrammeId, disbursement.Amount, null, ct);
 
@@ -50,6 +54,8 @@ internal sealed class RejectDisbursementHandler(IDbSession db, BusinessClock clo
         var disbursement = await DisbursementLoader.LockAsync(db, scope, command.Id, ct);
         if (disbursement.State is not (DisbursementStatus.Requested or DisbursementStatus.Approved))
             throw new ConflictException($"The disbursement is {disbursement.Status}; only a requested or approved (unpaid) one can be rejected.");
+        if (await People.IsSamePersonAsync(db, disbursement.RequestedBy, scope.Actor, ct))
+            throw new ForbiddenException("Four-eyes rule: the person who requested a disbursement cannot reject it; another manager decides.");
         await db.ExecuteAsync("""
             UPDATE disbursements SET status = 'rejected', decided_at = @now, decided_by = @by, rejection_reason = @reason WHERE id = @id
             """, new { id = disbursement.Id, now = clock.UtcNow(), by = scope.AuditActor, reason = command.Reason }, ct);

@@ -10,7 +10,8 @@ namespace Aid.Application.Disbursements;
 
 /// <summary>
 /// Records that an approved disbursement was paid: Dr aid paid / Cr cash at bank, funded from the programme's gifts
-/// oldest unspent money first (stored, so donors and auditors can trace every payout to the gifts behind it).
+/// oldest unspent money first (stored, so donors and auditors can trace every payout to the gifts behind it). Four eyes:
+/// the approver does not also record the payment (the requester may).
 /// </summary>
 public sealed record PayDisbursement(Guid Id, string PayoutReference, string EvidenceReference, DateOnly PaidOn) : ICommand<DisbursementView>, IIdempotentCommand, Pipeline.IChangesAuditedEntity
 {
@@ -32,6 +33,8 @@ internal sealed class PayDisbursementHandler(IDbSession db, BusinessClock clock,
         var disbursement = await DisbursementLoader.LockAsync(db, scope, command.Id, ct);
         if (disbursement.State != DisbursementStatus.Approved)
             throw new ConflictException($"The disbursement is {disbursement.Status}; only an approved one can be paid.");
+        if (await People.IsSamePersonAsync(db, disbursement.DecidedBy, scope.Actor, ct))
+            throw new ForbiddenException("Four-eyes rule: the person who approved a disbursement cannot also record its payment.");
         await EnsureNotPaidBefore(disbursement, ct);
         EnsureNotBeforeRequested(disbursement, command.PaidOn);
         var programme = await ProgrammeRow.FindAsync(db, disbursement.ProgrammeId, ct) ?? throw new NotFoundException("Programme", disbursement.ProgrammeId);

@@ -166,6 +166,19 @@ public sealed class KeyRotation(IDbSession db, KeyRing ring, DateTimeOffset now,
             if (responses % 5000 == 0) output.WriteLine($"  idempotent responses: {responses} read, {responsesChanged} re-encrypted…");
         }
         output.WriteLine($"  idempotent responses: {responses} read, {responsesChanged} re-encrypted ({firstEncrypted} of them stored in clear before).");
+
+        // People's TOTP secrets (a handful of rows: one pass).
+        var totpChanged = 0;
+        foreach (var u in await db.QueryAsync<TotpSecrets>(
+                     "SELECT id AS Id, totp_secret AS Secret, totp_pending_secret AS Pending FROM users WHERE totp_secret IS NOT NULL OR totp_pending_secret IS NOT NULL", null, ct))
+        {
+            var secret = Current(cipher, u.Secret);
+            var pending = Current(cipher, u.Pending);
+            if (ReferenceEquals(secret, u.Secret) && ReferenceEquals(pending, u.Pending)) continue;
+            await db.ExecuteAsync("UPDATE users SET totp_secret = @secret, totp_pending_secret = @pending WHERE id = @id", new { id = u.Id, secret, pending }, ct);
+            totpChanged++;
+        }
+        output.WriteLine($"  two-step sign-in secrets: {totpChanged} re-encrypted.");
         return new Counts(students, studentsChanged, fingerprints, responses, responsesChanged, firstEncrypted);
     }
 
@@ -190,6 +203,13 @@ public sealed class KeyRotation(IDbSession db, KeyRing ring, DateTimeOffset now,
         """;
 
     private const string UpdateResponseSql = "UPDATE idempotency_keys SET response = @response WHERE owner = @owner AND idempotency_key = @key";
+
+    private sealed class TotpSecrets
+    {
+        public required Guid Id { get; init; }
+        public string? Secret { get; init; }
+        public string? Pending { get; init; }
+    }
 
     private sealed class StudentSecrets
     {

@@ -112,6 +112,30 @@ public sealed class OpenApiConformanceTests(EngineApps apps) : IClassFixture<Eng
         await admin.Get($"/api/v1/api-keys/{spare.Id()}").Expect(HttpStatusCode.OK);
         await admin.Send(HttpMethod.Delete, $"/api/v1/api-keys/{spare.Id()}").Expect(HttpStatusCode.NoContent);
 
+        // Users: a person invited with a one-time link, scoped, given a key, reset, disabled and enabled; their own account and keys
+        var login = $"li.fuhe.{Guid.NewGuid():N}@example.cn";
+        var invited = await admin.PostJson("/api/v1/users", new { login, displayName = "李复核", role = "manager", programmeIds = new[] { p }, language = "zh-CN" })
+            .Expect(HttpStatusCode.Created);
+        var u = invited.GetProperty("user").Id();
+        await admin.Get("/api/v1/users?limit=10").Expect(HttpStatusCode.OK);
+        await admin.Get($"/api/v1/users/{u}").Expect(HttpStatusCode.OK);
+        await admin.PutJson($"/api/v1/users/{u}/scope", new { role = "auditor", programmeIds = new[] { p } }).Expect(HttpStatusCode.OK);
+        var personKey = await admin.PostJson($"/api/v1/users/{u}/keys", new { name = "李复核的密钥" }).Expect(HttpStatusCode.Created);
+        await admin.PostJson($"/api/v1/users/{u}/password-reset", new { }).Expect(HttpStatusCode.OK);
+        await admin.PostJson($"/api/v1/users/{u}/disable", new { }).Expect(HttpStatusCode.OK);
+        await admin.PostJson($"/api/v1/users/{u}/enable", new { }).Expect(HttpStatusCode.OK);
+        var person = recorder.Client(app, personKey.Str("key"));
+        await person.Get("/api/v1/users/me").Expect(HttpStatusCode.OK);
+        await person.Get("/api/v1/users/me/keys").Expect(HttpStatusCode.OK);
+        await person.Send(HttpMethod.Delete, $"/api/v1/users/me/keys/{personKey.Id()}").Expect(HttpStatusCode.NoContent);
+        await admin.Get("/api/v1/security-policy").Expect(HttpStatusCode.OK);
+        await admin.PutJson("/api/v1/security-policy", new { staffTotpRequired = false }).Expect(HttpStatusCode.OK);
+        await admin.PostJson("/api/v1/users", new { login = login.ToUpperInvariant(), displayName = "李复核", role = "auditor", programmeIds = new[] { p } })
+            .Expect(HttpStatusCode.Conflict);
+        await admin.PostJson("/api/v1/users", new { login = "not an e-mail", displayName = "李复核", role = "donor" }).Expect(HttpStatusCode.BadRequest);
+        await person.Get("/api/v1/users/me").Expect(HttpStatusCode.Unauthorized);
+        await auditor.Get("/api/v1/users").Expect(HttpStatusCode.Forbidden);
+
         // Pledges
         object Pledge(string total, int count) => new { donorId = d, programmeId = p, total, frequency = "yearly", count, firstDueDate = Today };
         var pledge = await admin.PostJson("/api/v1/pledges", Pledge("3000.00", 3)).Expect(HttpStatusCode.Created);
@@ -215,7 +239,7 @@ public sealed class OpenApiConformanceTests(EngineApps apps) : IClassFixture<Eng
         Assert.Contains("amount", (await requester.PostJson("/api/v1/disbursements", Request("0", "冬季")).Expect(HttpStatusCode.BadRequest)).ErrorFields());
         await admin.Get($"/api/v1/students/{s}?reveal=guardianPhone").Expect(HttpStatusCode.BadRequest);
         foreach (var unknown in new[] { "programmes/{0}", "programmes/{0}/balance", "donors/{0}", "pledges/{0}", "gifts/{0}", "receipts/AID-1999-999999",
-                     "receipt-runs/{0}", "students/{0}", "disbursements/{0}" })
+                     "receipt-runs/{0}", "students/{0}", "disbursements/{0}", "users/{0}" })
             await admin.Get("/api/v1/" + string.Format(unknown, Guid.CreateVersion7())).Expect(HttpStatusCode.NotFound);
         await admin.File($"/api/v1/receipt-runs/{Guid.CreateVersion7()}/receipts.zip", HttpStatusCode.NotFound);
         await admin.PostJson($"/api/v1/gifts/{Guid.CreateVersion7()}/reverse", new { reason = "x" }).Expect(HttpStatusCode.NotFound);
@@ -231,6 +255,9 @@ internal static class ConformanceHttp
 {
     public static Task<HttpResponseMessage> Send(this HttpClient client, HttpMethod method, string url) =>
         client.SendAsync(new HttpRequestMessage(method, url), TestContext.Current.CancellationToken);
+
+    public static Task<HttpResponseMessage> PutJson(this HttpClient client, string url, object body) =>
+        client.PutAsJsonAsync(url, body, TestContext.Current.CancellationToken);
 
     /// <summary>Downloads a file and checks the status only: its content type and body are checked against the document.</summary>
     public static async Task File(this HttpClient client, string url, HttpStatusCode status = HttpStatusCode.OK)

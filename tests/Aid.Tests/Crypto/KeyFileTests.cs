@@ -1,3 +1,5 @@
+using Aid.Application.Users;
+using Aid.Tests.Pages;
 using System.Security.Cryptography;
 using System.Text;
 using Aid.Application.Common;
@@ -156,6 +158,9 @@ public sealed class KeyFileTests
         var donorBody = new { kind = "person", name = "旧缓存的捐赠人", language = "zh-CN" };
         var donorKey = Guid.NewGuid().ToString();
         var donor = await admin.PostJson("/api/v1/donors", donorBody, donorKey).Expect(HttpStatusCode.Created);
+        var person = await app.PersonAsync("manager", [programme]); // with two-step sign-in: its secret is encrypted too
+        var enrolment = await app.SendAsync(new BeginTotpEnrolment(person.Id));
+        await app.SendAsync(new ConfirmTotpEnrolment(person.Id, Accounts.TotpCode(enrolment.Secret)));
 
         var keyFile = app.Factory.Services.GetRequiredService<KeyRing>().KeyFile;
         var oldMaster = await File.ReadAllBytesAsync(keyFile, ct);
@@ -208,6 +213,8 @@ public sealed class KeyFileTests
             var responses = (await connection.QueryAsync<string>("SELECT response FROM idempotency_keys WHERE response IS NOT NULL")).ToList();
             Assert.Equal(2, responses.Count);
             Assert.All(responses, r => Assert.StartsWith($"enc:v2:{newId}:", r));
+            Assert.Contains("two-step sign-in secrets: 1 re-encrypted.", rotate.Stdout);
+            Assert.StartsWith($"v2:{newId}:", await connection.QuerySingleAsync<string>("SELECT totp_secret FROM users WHERE totp_secret IS NOT NULL"));
         }
 
         await using (var list = ServiceProcess.Start(On(app, keyFile), "keys", "list"))

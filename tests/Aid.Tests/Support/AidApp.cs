@@ -5,18 +5,25 @@ using Aid.Infrastructure.Database;
 using Aid.Tests.SqlServer;
 using Dapper;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Aid.Tests.Support;
 
-/// <summary>The real service (WebApplicationFactory) on a real, empty database of one engine; one per test class and engine (see <see cref="EngineApps"/>).</summary>
-public sealed class AidApp(Engine engine, Action<IWebHostBuilder>? configure = null) : IAsyncDisposable
+/// <summary>
+/// The real service (WebApplicationFactory) on a real, empty database of one engine; one per test class and engine (see <see cref="EngineApps"/>).
+/// In-memory TestServer by default; with <paramref name="kestrel"/> on real Kestrel at 127.0.0.1 on a free port (<see cref="BaseAddress"/>),
+/// which a browser or another process can reach (see <see cref="KestrelEngineApps"/>). <see cref="Client"/> works in both modes.
+/// </summary>
+public sealed class AidApp(Engine engine, Action<IWebHostBuilder>? configure = null, bool kestrel = false) : IAsyncDisposable
 {
     private WebApplicationFactory<Program>? _factory;
     private TestDatabase? _database;
     private string? _label;
+    private Uri? _baseAddress;
 
     private readonly string _secrets = Directory.CreateTempSubdirectory("aid-keys-").FullName;
 
@@ -28,13 +35,23 @@ public sealed class AidApp(Engine engine, Action<IWebHostBuilder>? configure = n
 
     public WebApplicationFactory<Program> Factory => _factory ?? throw new InvalidOperationException("Not started.");
 
+    /// <summary>Whether the app listens on a real socket (Kestrel) rather than in memory (TestServer).</summary>
+    public bool OnKestrel => kestrel;
+
+    /// <summary>
+    /// Where the app listens, e.g. <c>http://127.0.0.1:41234/</c>: Kestrel mode only (a TestServer app is not on any socket).
+    /// A restart listens on a new port, so read it again after <see cref="RestartAsync"/>.
+    /// </summary>
+    public Uri BaseAddress => _baseAddress ?? throw new InvalidOperationException(_factory is null ? "Not started."
+        : "This app runs on the in-memory TestServer, which no browser can reach: use KestrelEngineApps (or new AidApp(..., kestrel: true)).");
+
     /// <summary>Creates the database and starts the service on it.</summary>
     public async Task StartAsync()
     {
         _label = $"{TestContext.Current.TestClass?.TestClassName ?? "?"} on {engine}";
         _database = await TestDatabase.CreateAsync(engine);
         _factory = CreateFactory();
-        _factory.Server.PreserveExecutionContext = true;
+        StartServer(_factory);
     }
 
     /// <summary>Stops the service (as a crash or deploy would, mid-work) and starts a new one on the same database and key.</summary>
@@ -42,7 +59,21 @@ public sealed class AidApp(Engine engine, Action<IWebHostBuilder>? configure = n
     {
         await Factory.DisposeAsync();
         _factory = CreateFactory();
-        _factory.Server.PreserveExecutionContext = true;
+        StartServer(_factory);
+    }
+
+    private void StartServer(WebApplicationFactory<Program> factory)
+    {
+        if (!kestrel)
+        {
+            factory.Server.PreserveExecutionContext = true; // creating the server starts the host
+            return;
+        }
+        factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        factory.StartServer();
+        var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+        var address = addresses?.FirstOrDefault() ?? throw new InvalidOperationException("Kestrel started without an address.");
+        _baseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
     }
 
     private WebApplicationFactory<Program> CreateFactory() =>
@@ -53,6 +84,7 @@ public sealed class AidApp(Engine engine, Action<IWebHostBuilder>? configure = n
             builder.UseSetting("AID_BOOTSTRAP_ADMIN_KEY", AdminKey);
             builder.UseSetting("Aid:Security:FailedAuthenticationsPerMinute", "1000");
             builder.UseSetting("Aid:Security:VerifyPerMinute", "100000");
+            builder.UseSetting("Aid:Security:SignInsPerMinute", "100000");
             builder.UseSetting("Aid:Crypto:KeyFile", Path.Combine(_secrets, "aid.key"));
             builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
             // Every statement the service sends in any test is also rendered for SQL Server and parsed as T-SQL.

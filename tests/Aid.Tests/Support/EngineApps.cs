@@ -15,6 +15,9 @@ public class EngineApps : IAsyncLifetime
     /// <summary>Extra configuration for every app of this fixture, applied before start.</summary>
     protected virtual void Configure(IWebHostBuilder builder) { }
 
+    /// <summary>Whether this fixture's apps listen on real Kestrel (a loopback port) instead of the in-memory TestServer.</summary>
+    protected virtual bool OnKestrel => false;
+
     /// <summary>The started app on <paramref name="engine"/>; skips the test when that engine's server is not configured.</summary>
     public Task<AidApp> For(Engine engine)
     {
@@ -24,7 +27,7 @@ public class EngineApps : IAsyncLifetime
 
     private async Task<AidApp> StartAsync(Engine engine)
     {
-        var app = new AidApp(engine, Configure);
+        var app = new AidApp(engine, Configure, OnKestrel);
         try
         {
             await app.StartAsync();
@@ -54,4 +57,13 @@ public class EngineApps : IAsyncLifetime
         GC.SuppressFinalize(this);
         if (failures.Count > 0) throw new AggregateException("Stopping the apps failed.", failures);
     }
+}
+
+/// <summary>
+/// Class fixture like <see cref="EngineApps"/> whose apps run on real Kestrel at 127.0.0.1 on a free port
+/// (<see cref="AidApp.BaseAddress"/>), for browser tests; <see cref="AidApp.Client"/> still works, over the socket.
+/// </summary>
+public class KestrelEngineApps : EngineApps
+{
+    protected override bool OnKestrel => true;
 }

@@ -1,0 +1,6 @@
+namespace Aid.Api.Pages;
+
+public sealed class ForbiddenModel : AidPageModel
+{
+    public void OnGet() { }
+}

@@ -1,0 +1,52 @@
+using Aid.Api.Infrastructure;
+using Aid.Application.ApiKeys;
+using Aid.Application.Common;
+using Aid.Application.Users;
+using Aid.Tests.Support;
+using Mediator;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Aid.Tests.Pages;
+
+/// <summary>People for page tests, made as an admin would (CreateUser, then the password link used), through the app's own Mediator.</summary>
+internal static class Accounts
+{
+    public const string Password = "长城-long-enough-1";
+
+    public static async Task<UserView> PersonAsync(this AidApp app, string role = "manager", IReadOnlyList<Guid>? programmes = null, Guid? donorId = null,
+        string? login = null)
+    {
+        login ??= $"{role}-{Guid.NewGuid():N}@example.org";
+        var created = await app.SendAsync(new CreateUser(login, $"测试{PageText(role)}", Codes.Parse<Role>(role), programmes ?? [], donorId, "zh-CN"));
+        await app.SendAsync(new SetPasswordWithLink(created.PasswordLink.Token, null, Password));
+        return created.User;
+    }
+
+    /// <summary>Sends a message as the system (no caller), as the start-up work and the demo seeder do.</summary>
+    public static async Task<T> SendAsync<T>(this AidApp app, ICommand<T> command, Actor? actor = null)
+    {
+        HttpActor.Override.Value = actor;
+        try
+        {
+            await using var scope = app.Factory.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<ISender>().Send(command, TestContext.Current.CancellationToken);
+        }
+        finally
+        {
+            HttpActor.Override.Value = null;
+        }
+    }
+
+    /// <summary>The admin actor of the app's bootstrap key (admins may disable people, issue links…).</summary>
+    public static async Task<Actor> AdminActorAsync(this AidApp app)
+    {
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<ISender>().Send(new AuthenticateApiKey(app.AdminKey), TestContext.Current.CancellationToken))!;
+    }
+
+    /// <summary>The code an authenticator app shows for the secret as the page printed it (groups of four), at the given step offset.</summary>
+    public static string TotpCode(string printedSecret, int stepsFromNow = 0) =>
+        Totp.Code(Totp.FromBase32(printedSecret.Replace(" ", "")), Totp.StepAt(DateTimeOffset.UtcNow) + stepsFromNow);
+
+    private static string PageText(string role) => role switch { "admin" => "管理员", "manager" => "经理", "auditor" => "审计", _ => "捐赠人" };
+}
