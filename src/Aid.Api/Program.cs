@@ -185,15 +185,7 @@ if (args is ["seed-demo", ..])
     // Migrations and the bootstrap key first, exactly as at start-up; then the demo through the normal commands.
     await using (app)
     {
-        try
-        {
-            await app.Services.GetRequiredService<DatabaseInitializer>().StartingAsync(CancellationToken.None);
-        }
-        catch (Exception e) when (KeyFileRefusedException.Find(e) is { } refused)
-        {
-            Console.Error.WriteLine($"Aid refuses to start: {refused.Message}");
-            return 1;
-        }
+        if (!await DatabaseInitializer.PrepareForCommandAsync(app.Services)) return 1;
         var seeder = app.Services.GetRequiredService<DemoSeeder>();
         if (!await seeder.IsEmptyAsync(CancellationToken.None))
         {
@@ -210,26 +202,8 @@ if (args is ["admin-link", ..])
     // A new one-time link for the first admin while no admin can sign in with a password (README, First start in a browser).
     await using (app)
     {
-        try
-        {
-            await app.Services.GetRequiredService<DatabaseInitializer>().StartingAsync(CancellationToken.None);
-        }
-        catch (Exception e) when (KeyFileRefusedException.Find(e) is { } refused)
-        {
-            Console.Error.WriteLine($"Aid refuses to start: {refused.Message}");
-            return 1;
-        }
-        await using var scope = app.Services.CreateAsyncScope();
-        var link = await scope.ServiceProvider.GetRequiredService<Mediator.ISender>().Send(new Aid.Application.Users.IssueFirstAdminLink(), CancellationToken.None);
-        if (link is null)
-        {
-            Console.Error.WriteLine("Aid: an admin can already sign in with a password: they make password links for others at 用户管理 (Users).");
-            return 1;
-        }
-        var baseUrl = builder.Configuration["Aid:PublicBaseUrl"] is { Length: > 0 } configured ? configured.TrimEnd('/')
-            : (builder.Configuration["urls"] ?? "http://127.0.0.1:5080").Split(';')[0].Replace("://0.0.0.0", "://127.0.0.1").TrimEnd('/');
-        DatabaseInitializer.PrintAdminLink(baseUrl + link.Path, link.ExpiresAt);
-        return 0;
+        if (!await DatabaseInitializer.PrepareForCommandAsync(app.Services)) return 1;
+        return await DatabaseInitializer.PrintNewAdminLinkAsync(app.Services, builder.Configuration);
     }
 }
 

@@ -113,6 +113,40 @@ internal sealed class DatabaseInitializer(
         }
     }
 
+    /// <summary>
+    /// The start-up work (migrations, key file, bootstrap) before a command-line verb (seed-demo, admin-link); false, with the
+    /// one line said, when the key file is refused.
+    /// </summary>
+    internal static async Task<bool> PrepareForCommandAsync(IServiceProvider services)
+    {
+        try
+        {
+            await services.GetRequiredService<DatabaseInitializer>().StartingAsync(CancellationToken.None);
+            return true;
+        }
+        catch (Exception e) when (KeyFileRefusedException.Find(e) is { } refused)
+        {
+            Console.Error.WriteLine($"Aid refuses to start: {refused.Message}");
+            return false;
+        }
+    }
+
+    /// <summary><c>admin-link</c>: a new one-time link for the first admin while no admin has a password (exit code 1 otherwise).</summary>
+    internal static async Task<int> PrintNewAdminLinkAsync(IServiceProvider services, IConfiguration configuration)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var link = await scope.ServiceProvider.GetRequiredService<ISender>().Send(new IssueFirstAdminLink(), CancellationToken.None);
+        if (link is null)
+        {
+            Console.Error.WriteLine("Aid: an admin can already sign in with a password: they make password links for others at 用户管理 (Users).");
+            return 1;
+        }
+        var baseUrl = configuration["Aid:PublicBaseUrl"] is { Length: > 0 } configured ? configured.TrimEnd('/')
+            : (configuration["urls"] ?? "http://127.0.0.1:5080").Split(';')[0].Replace("://0.0.0.0", "://127.0.0.1").TrimEnd('/');
+        PrintAdminLink(baseUrl + link.Path, link.ExpiresAt);
+        return 0;
+    }
+
     /// <summary>The first admin's link, framed so it cannot be missed.</summary>
     internal static void PrintAdminLink(string url, DateTimeOffset expiresAt)
     {
