@@ -117,6 +117,7 @@ builder.Services.AddRazorPages(o =>
 {
     o.Conventions.AuthorizeFolder("/Account", PageSessions.PagePolicy);
     o.Conventions.AuthorizeFolder("/Admin", PageSessions.PageAdminPolicy);
+    o.Conventions.AuthorizeFolder("/Console", PageSessions.PageStaffPolicy);
     o.Conventions.ConfigureFilter(new PageSecurityHeaders());
 }).AddMvcOptions(o => PageBindingMessages.Apply(o.ModelBindingMessageProvider));
 builder.Services.AddAntiforgery(o =>

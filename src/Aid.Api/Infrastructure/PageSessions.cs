@@ -25,6 +25,8 @@ internal static class PageSessions
     public const string StepScheme = "SignInStep";
     public const string PagePolicy = "page";
     public const string PageAdminPolicy = "page-admin";
+    /// <summary>The staff console (/console): admins and managers; auditors get their own read-only area.</summary>
+    public const string PageStaffPolicy = "page-staff";
     public static readonly TimeSpan Idle = TimeSpan.FromHours(8);
     public static readonly TimeSpan Absolute = TimeSpan.FromHours(12);
 
@@ -64,7 +66,8 @@ internal static class PageSessions
 
     public static AuthorizationBuilder AddPagePolicies(this AuthorizationBuilder builder) => builder
         .AddPolicy(PagePolicy, p => p.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser())
-        .AddPolicy(PageAdminPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireRole(Aid.Application.Common.Roles.Admin));
+        .AddPolicy(PageAdminPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireRole(Aid.Application.Common.Roles.Admin))
+        .AddPolicy(PageStaffPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireRole(Aid.Application.Common.Roles.Admin, Aid.Application.Common.Roles.Manager));
 
     /// <summary>Starts a session for a person who passed every step.</summary>
     public static Task SignInAsync(HttpContext http, SignedInUser user) => IssueAsync(http, user, DateTimeOffset.UtcNow.ToUnixTimeSeconds());

@@ -4,12 +4,13 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Aid.Api.Pages;
 
-/// <summary>The home address: the signed-in person's account (the consoles will start here), else sign-in.</summary>
+/// <summary>The home address: the console for admins and managers, the account page for others (their areas come later), else sign-in.</summary>
 public sealed class IndexModel : AidPageModel
 {
     public async Task<IActionResult> OnGetAsync()
     {
         var session = await HttpContext.AuthenticateAsync(PageSessions.Scheme);
-        return session.Succeeded ? RedirectToPage("/Account/Index") : RedirectToPage("/SignIn/Index");
+        if (!session.Succeeded) return RedirectToPage("/SignIn/Index");
+        return Actor?.Role is "admin" or "manager" ? RedirectToPage("/Console/Index") : RedirectToPage("/Account/Index");
     }
 }
