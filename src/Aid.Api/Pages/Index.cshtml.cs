@@ -4,13 +4,13 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Aid.Api.Pages;
 
-/// <summary>The home address: the console for admins and managers, the account page for others (their areas come later), else sign-in.</summary>
+/// <summary>The home address: the signed-in person's account (the console is one link away for staff), else sign-in.</summary>
 public sealed class IndexModel : AidPageModel
 {
     public async Task<IActionResult> OnGetAsync()
     {
         var session = await HttpContext.AuthenticateAsync(PageSessions.Scheme);
         if (!session.Succeeded) return RedirectToPage("/SignIn/Index");
-        return Actor?.Role is "admin" or "manager" ? RedirectToPage("/Console/Index") : RedirectToPage("/Account/Index");
+        return RedirectToPage("/Account/Index");
     }
 }

@@ -36,7 +36,8 @@ public sealed class ConsolePageTests(KestrelEngineApps apps, BrowserFixture brow
         await page.GetByLabel("电子邮箱").FillAsync(person.Login!);
         await page.GetByLabel("密码").FillAsync(Accounts.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("/console$")); // managers start in the console
+        await page.GetByRole(AriaRole.Link, new() { Name = "工作台" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/console$"));
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "青系镇坪，雏鹰伴翔" })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "别的项目" })).ToHaveCountAsync(0);
         if (engine == Engine.Sqlite) await page.AssertAccessibleAsync();
