@@ -52,7 +52,7 @@ public static class PageText
         "approved" => T("已批准", "Approved"),
         "paid" => T("已支付", "Paid"),
         "rejected" => T("已驳回", "Rejected"),
-        "reversed" => T("已冲回", "Reversed"),
+        "reversed" => T("已冲销", "Reversed"),
         _ => status,
     };
 

@@ -67,6 +67,9 @@ public sealed class BrowserFixture : IAsyncDisposable
             Timeout = 30_000,
         });
         LaunchTime = watch.Elapsed;
+        // Generous waits: they cost nothing when a test passes, and on two cores shared with the rest of the suite a page can
+        // take several seconds to answer; a real failure still ends the test, with its screenshot and trace.
+        Assertions.SetDefaultExpectTimeout(15_000);
         return browser;
     }
 

@@ -51,7 +51,7 @@ public sealed class BrowserSession : IAsyncDisposable
         });
         try
         {
-            context.SetDefaultTimeout(10_000);
+            context.SetDefaultTimeout(20_000);
             var test = TestContext.Current.Test;
             await context.Tracing.StartAsync(new TracingStartOptions
             {

@@ -4,6 +4,10 @@ using Aid.Application.Common;
 using Aid.Application.Users;
 using Aid.Tests.Support;
 using Mediator;
+using IPage = Microsoft.Playwright.IPage;
+using AriaRole = Microsoft.Playwright.AriaRole;
+using System.Text.RegularExpressions;
+using static Microsoft.Playwright.Assertions;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Aid.Tests.Pages;
@@ -12,6 +16,22 @@ namespace Aid.Tests.Pages;
 internal static class Accounts
 {
     public const string Password = "长城-long-enough-1";
+
+    /// <summary>Signs <paramref name="page"/> in through the sign-in page as a person made by <see cref="PersonAsync"/>; lands on /account.</summary>
+    public static async Task SignInAsync(this IPage page, string login)
+    {
+        await page.SignInWithAsync(login, Password);
+        await Expect(page).ToHaveURLAsync(new Regex("/account$"));
+    }
+
+    /// <summary>Fills and sends the sign-in form, whatever the outcome (a wrong password, a lock-out).</summary>
+    public static async Task SignInWithAsync(this IPage page, string login, string password)
+    {
+        await page.GotoAsync("/signin");
+        await page.GetByLabel("电子邮箱").FillAsync(login);
+        await page.GetByLabel("密码").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+    }
 
     public static async Task<UserView> PersonAsync(this AidApp app, string role = "manager", IReadOnlyList<Guid>? programmes = null, Guid? donorId = null,
         string? login = null)

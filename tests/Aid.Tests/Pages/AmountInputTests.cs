@@ -1,5 +1,5 @@
 using System.Globalization;
-using Aid.Api.Pages.Console.Gifts;
+using Aid.Api.Pages;
 using Aid.Application.Common;
 
 namespace Aid.Tests.Pages;

@@ -32,10 +32,7 @@ public sealed class ConsolePageTests(KestrelEngineApps apps, BrowserFixture brow
 
         await using var session = await browser.NewSessionAsync(app);
         var page = session.Page;
-        await page.GotoAsync("/signin");
-        await page.GetByLabel("电子邮箱").FillAsync(person.Login!);
-        await page.GetByLabel("密码").FillAsync(Accounts.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+        await page.SignInAsync(person.Login!);
         await page.GetByRole(AriaRole.Link, new() { Name = "工作台" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/console$"));
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "青系镇坪，雏鹰伴翔" })).ToBeVisibleAsync();
@@ -72,11 +69,7 @@ public sealed class ConsolePageTests(KestrelEngineApps apps, BrowserFixture brow
 
         await using var session = await browser.NewSessionAsync(app);
         var page = session.Page;
-        await page.GotoAsync("/signin");
-        await page.GetByLabel("电子邮箱").FillAsync(auditor.Login!);
-        await page.GetByLabel("密码").FillAsync(Accounts.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("/account$"));
+        await page.SignInAsync(auditor.Login!);
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "工作台" })).ToHaveCountAsync(0);
         await page.GotoAsync("/console");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "您没有权限查看此页面" })).ToBeVisibleAsync();

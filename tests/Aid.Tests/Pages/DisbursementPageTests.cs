@@ -12,15 +12,6 @@ namespace Aid.Tests.Pages;
 /// </summary>
 public sealed class DisbursementPageTests(KestrelEngineApps apps, BrowserFixture browser) : IClassFixture<KestrelEngineApps>
 {
-    private static async Task SignInAsync(IPage page, string login)
-    {
-        await page.GotoAsync("/signin");
-        await page.GetByLabel("电子邮箱").FillAsync(login);
-        await page.GetByLabel("密码").FillAsync(Accounts.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("/account$"));
-    }
-
     [Theory, ClassData(typeof(EngineMatrix))]
     public async Task A_request_is_approved_by_a_second_manager_and_paid_by_someone_other_than_the_approver(Engine engine)
     {
@@ -34,7 +25,7 @@ public sealed class DisbursementPageTests(KestrelEngineApps apps, BrowserFixture
 
         await using var first = await browser.NewSessionAsync(app);
         var page = first.Page;
-        await SignInAsync(page, requester.Login!);
+        await page.SignInAsync(requester.Login!);
         await page.GotoAsync($"/console/{programme}/disbursements");
         await Expect(page.GetByText("这里还没有记录。")).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "申请资助" }).ClickAsync();
@@ -55,7 +46,7 @@ public sealed class DisbursementPageTests(KestrelEngineApps apps, BrowserFixture
 
         await using var second = await browser.NewSessionAsync(app);
         var other = second.Page;
-        await SignInAsync(other, approver.Login!);
+        await other.SignInAsync(approver.Login!);
         await other.GotoAsync($"/console/{programme}/disbursements?status=requested");
         await other.GetByRole(AriaRole.Link, new() { Name = student.Str("code") }).ClickAsync();
         await other.GetByRole(AriaRole.Button, new() { Name = "批准" }).ClickAsync();

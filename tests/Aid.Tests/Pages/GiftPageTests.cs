@@ -13,15 +13,6 @@ namespace Aid.Tests.Pages;
 /// </summary>
 public sealed class GiftPageTests(KestrelEngineApps apps, BrowserFixture browser) : IClassFixture<KestrelEngineApps>
 {
-    private static async Task SignInAsync(IPage page, string login)
-    {
-        await page.GotoAsync("/signin");
-        await page.GetByLabel("电子邮箱").FillAsync(login);
-        await page.GetByLabel("密码").FillAsync(Accounts.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("/account$"));
-    }
-
     private static string UniqueName() => "蒋晟晖-" + Guid.NewGuid().ToString("N")[..6];
 
     [Theory, ClassData(typeof(EngineMatrix))]
@@ -36,7 +27,7 @@ public sealed class GiftPageTests(KestrelEngineApps apps, BrowserFixture browser
         await using var session = await browser.NewSessionAsync(app);
         var page = session.Page;
         var axe = engine == Engine.Sqlite; // the pages do not depend on the engine
-        await SignInAsync(page, person.Login!);
+        await page.SignInAsync(person.Login!);
 
         // The empty list says what to do next.
         await page.GotoAsync($"/console/{programme}/gifts");
@@ -82,23 +73,23 @@ public sealed class GiftPageTests(KestrelEngineApps apps, BrowserFixture browser
 
         // Reverse: a reason, then the confirmation, then back to the gift with a flash.
         await row.GetByRole(AriaRole.Link, new() { Name = "查看" }).ClickAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "下一步：确认冲回" }).ClickAsync();
-        await Expect(page.Locator("#Reason-error")).ToContainTextAsync("请写明冲回的原因");
-        await Expect(page.GetByLabel("冲回原因")).ToHaveAttributeAsync("aria-invalid", "true");
-        await page.GetByLabel("冲回原因").FillAsync("银行退汇");
-        await page.GetByRole(AriaRole.Button, new() { Name = "下一步：确认冲回" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "确认冲回这笔捐赠？" })).ToBeVisibleAsync();
-        await Expect(page.Locator(".gift-confirm")).ToContainTextAsync($"您将冲回 {donorName}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "下一步：确认冲销" }).ClickAsync();
+        await Expect(page.Locator("#Reason-error")).ToContainTextAsync("请写明冲销的原因");
+        await Expect(page.GetByLabel("冲销原因")).ToHaveAttributeAsync("aria-invalid", "true");
+        await page.GetByLabel("冲销原因").FillAsync("银行退汇");
+        await page.GetByRole(AriaRole.Button, new() { Name = "下一步：确认冲销" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "确认冲销这笔捐赠？" })).ToBeVisibleAsync();
+        await Expect(page.Locator(".gift-confirm")).ToContainTextAsync($"您将冲销 {donorName}");
         Assert.Equal("0.00", (await admin.Balance(programme)).Str("reversed")); // nothing happened yet
         if (axe) await page.AssertAccessibleAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "确认冲回" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("已冲回这笔捐赠");
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("已冲回");
-        await Expect(page.GetByRole(AriaRole.Region, new() { Name = "冲回记录" })).ToContainTextAsync("银行退汇");
-        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "下一步：确认冲回" })).ToHaveCountAsync(0);
+        await page.GetByRole(AriaRole.Button, new() { Name = "确认冲销" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("已冲销这笔捐赠");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("已冲销");
+        await Expect(page.GetByRole(AriaRole.Region, new() { Name = "冲销记录" })).ToContainTextAsync("银行退汇");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "下一步：确认冲销" })).ToHaveCountAsync(0);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "返回捐赠记录" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = reference })).ToContainTextAsync("已冲回");
+        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = reference })).ToContainTextAsync("已冲销");
 
         var balance = await admin.Balance(programme);
         Assert.Equal("0.00", balance.Str("cashBalance"));
@@ -118,7 +109,7 @@ public sealed class GiftPageTests(KestrelEngineApps apps, BrowserFixture browser
         var person = await app.PersonAsync("manager", [programme]);
         await using var session = await browser.NewSessionAsync(app);
         var page = session.Page;
-        await SignInAsync(page, person.Login!);
+        await page.SignInAsync(person.Login!);
 
         // From a donor's page: the donor is chosen already.
         await page.GotoAsync($"/console/{programme}/gifts/new?donorId={donor}");

@@ -12,14 +12,6 @@ namespace Aid.Tests.Pages;
 /// </summary>
 public sealed class SignInPageTests(KestrelEngineApps apps, BrowserFixture browser) : IClassFixture<KestrelEngineApps>
 {
-    private static async Task SignInAsync(IPage page, string login, string password = Accounts.Password)
-    {
-        await page.GotoAsync("/signin");
-        await page.GetByLabel("电子邮箱").FillAsync(login);
-        await page.GetByLabel("密码").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
-    }
-
     [Theory, ClassData(typeof(EngineMatrix))]
     public async Task A_person_signs_in_with_a_password_sees_their_account_and_signs_out(Engine engine)
     {
@@ -33,7 +25,7 @@ public sealed class SignInPageTests(KestrelEngineApps apps, BrowserFixture brows
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "登录" })).ToBeVisibleAsync();
         await page.AssertAccessibleAsync();
 
-        await SignInAsync(page, person.Login!);
+        await page.SignInWithAsync(person.Login!, Accounts.Password);
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account$"));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = person.DisplayName })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Row, new() { Name = "角色 项目经理" })).ToBeVisibleAsync();
@@ -53,7 +45,7 @@ public sealed class SignInPageTests(KestrelEngineApps apps, BrowserFixture brows
         var person = await app.PersonAsync("auditor", [(await app.Admin().CreateProgramme()).Id()]);
         await using var session = await browser.NewSessionAsync(app);
         var page = session.Page;
-        await SignInAsync(page, person.Login!);
+        await page.SignInWithAsync(person.Login!, Accounts.Password);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "开启两步验证" }).ClickAsync();
         await page.GetByLabel("输入密码以开始设置").FillAsync("not my password");
@@ -70,7 +62,7 @@ public sealed class SignInPageTests(KestrelEngineApps apps, BrowserFixture brows
         await Expect(page.GetByRole(AriaRole.Row, new() { Name = "两步验证 已开启" })).ToBeVisibleAsync();
 
         await page.GetByRole(AriaRole.Button, new() { Name = "退出" }).ClickAsync();
-        await SignInAsync(page, person.Login!);
+        await page.SignInWithAsync(person.Login!, Accounts.Password);
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/signin/code$"));
         await page.AssertAccessibleAsync();
         await page.GetByLabel("6 位验证码").FillAsync(Accounts.TotpCode(secret, -10)); // five minutes old
@@ -93,25 +85,25 @@ public sealed class SignInPageTests(KestrelEngineApps apps, BrowserFixture brows
         await using var session = await browser.NewSessionAsync(app);
         var page = session.Page;
 
-        await SignInAsync(page, person.Login!, "wrong password 1");
+        await page.SignInWithAsync(person.Login!, "wrong password 1");
         await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("电子邮箱或密码不正确。");
         await page.AssertAccessibleAsync();
-        for (var i = 2; i <= SignInRules.MaxFailures; i++) await SignInAsync(page, person.Login!, $"wrong password {i}");
+        for (var i = 2; i <= SignInRules.MaxFailures; i++) await page.SignInWithAsync(person.Login!, $"wrong password {i}");
         var locked = "登录失败次数过多，此账户已暂时锁定。请 15 分钟后再试，或请管理员为您解锁。";
         await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync(locked);
-        await SignInAsync(page, person.Login!); // the right password, while locked
+        await page.SignInWithAsync(person.Login!, Accounts.Password); // the right password, while locked
         await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync(locked);
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/signin$"));
 
         // A login nobody has: the same answers after the same number of tries (nothing tells which logins exist).
-        for (var i = 1; i < SignInRules.MaxFailures; i++) await SignInAsync(page, "nobody@example.org", $"guess {i}");
+        for (var i = 1; i < SignInRules.MaxFailures; i++) await page.SignInWithAsync("nobody@example.org", $"guess {i}");
         await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("电子邮箱或密码不正确。");
-        await SignInAsync(page, "nobody@example.org", "guess 5");
+        await page.SignInWithAsync("nobody@example.org", "guess 5");
         await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync(locked);
 
         // An admin unlocks: the right password works again.
         await app.SendAsync(new EnableUser(person.Id), await app.AdminActorAsync());
-        await SignInAsync(page, person.Login!);
+        await page.SignInWithAsync(person.Login!, Accounts.Password);
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account$"));
     }
 
@@ -122,13 +114,13 @@ public sealed class SignInPageTests(KestrelEngineApps apps, BrowserFixture brows
         var person = await app.PersonAsync("manager", [(await app.Admin().CreateProgramme()).Id()]);
         await using var session = await browser.NewSessionAsync(app);
         var page = session.Page;
-        await SignInAsync(page, person.Login!);
+        await page.SignInWithAsync(person.Login!, Accounts.Password);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = person.DisplayName })).ToBeVisibleAsync();
 
         await app.SendAsync(new DisableUser(person.Id), await app.AdminActorAsync());
         await page.ReloadAsync();
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/signin\\?ReturnUrl=%2Faccount"));
-        await SignInAsync(page, person.Login!);
+        await page.SignInWithAsync(person.Login!, Accounts.Password);
         await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("电子邮箱或密码不正确。");
     }
 

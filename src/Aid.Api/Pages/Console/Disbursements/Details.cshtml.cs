@@ -48,9 +48,9 @@ public sealed class DisbursementDetailsModel(BusinessClock clock) : AidPageModel
 
     public Task<IActionResult> OnPostReverseAsync(Guid programmeId, Guid disbursementId)
     {
-        if (string.IsNullOrWhiteSpace(Reason)) ModelState.AddModelError(nameof(Reason), PageText.T("请填写冲回原因。", "Give the reason."));
+        if (string.IsNullOrWhiteSpace(Reason)) ModelState.AddModelError(nameof(Reason), PageText.T("请填写冲销原因。", "Give the reason."));
         if (!Confirmed) ModelState.AddModelError(nameof(Confirmed), PageText.T("请勾选确认。", "Tick the confirmation."));
-        return ActAsync(programmeId, disbursementId, () => new ReverseDisbursement(disbursementId, Reason!.Trim()), PageText.T("已冲回。", "Reversed."));
+        return ActAsync(programmeId, disbursementId, () => new ReverseDisbursement(disbursementId, Reason!.Trim()), PageText.T("已冲销。", "Reversed."));
     }
 
     private async Task<IActionResult> ActAsync(Guid programmeId, Guid disbursementId, Func<Mediator.ICommand<DisbursementView>> command, string done)

@@ -56,9 +56,9 @@ public sealed class GiftDetailsModel(IdempotencyKey idempotency) : AidPageModel
         {
             var reversed = await Sender.Send(new ReverseGift(giftId, reason, ConfirmShortfall), HttpContext.RequestAborted);
             Flash = reversed.UnfundedDisbursements is { Count: > 0 } unfunded
-                ? PageText.T($"已冲回这笔捐赠。有 {unfunded.Count} 笔已批准的资助现在没有资金来源，请在资助页面处理。",
+                ? PageText.T($"已冲销这笔捐赠。有 {unfunded.Count} 笔已批准的资助现在没有资金来源，请在资助页面处理。",
                     $"The gift is reversed. {unfunded.Count} approved disbursement(s) now have no money behind them: see the disbursements.")
-                : PageText.T("已冲回这笔捐赠：已记入冲回分录，项目余额已相应减少。", "The gift is reversed: a reversing entry is booked and the programme's balance is reduced.");
+                : PageText.T("已冲销这笔捐赠：已记入冲销分录，项目余额已相应减少。", "The gift is reversed: a reversing entry is booked and the programme's balance is reduced.");
             return Redirect($"/console/{programmeId}/gifts/{giftId}");
         }
         catch (ConflictException e) when (e.Details.TryGetValue("shortfall", out var shortfall))
@@ -92,7 +92,7 @@ public sealed class GiftDetailsModel(IdempotencyKey idempotency) : AidPageModel
     {
         var reason = Reason?.Trim();
         if (string.IsNullOrEmpty(reason))
-            ModelState.AddModelError(nameof(Reason), PageText.T("请写明冲回的原因，例如“银行退汇”或“误登记到本项目”。", "Say why, e.g. 'returned by the bank' or 'recorded in the wrong programme'."));
+            ModelState.AddModelError(nameof(Reason), PageText.T("请写明冲销的原因，例如“银行退汇”或“误登记到本项目”。", "Say why, e.g. 'returned by the bank' or 'recorded in the wrong programme'."));
         else if (reason.Length > 500 || TextRule.Problem(reason) is not null)
             ModelState.AddModelError(nameof(Reason), PageText.T("原因最多 500 个字符，且不能含控制字符。", "A reason has at most 500 characters and no control characters."));
         else

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Aid.Application.Common;
 
-namespace Aid.Api.Pages.Console.Gifts;
+namespace Aid.Api.Pages;
 
 /// <summary>What is wrong with an amount or a quantity as typed (None when it was understood).</summary>
 public enum InputProblem { None, Missing, NotANumber, Negative, Zero, Decimals, Grouping, TooLarge }
@@ -50,7 +50,7 @@ public static class AmountInput
     public static string AmountMessage(InputProblem problem) => problem switch
     {
         InputProblem.Missing => PageText.T("请填写金额，例如 1000 或 1,000.50。", "Enter the amount, e.g. 1000 or 1,000.50."),
-        InputProblem.Negative => PageText.T("金额不能是负数。要撤销一笔捐赠，请打开它并选择“冲回”。", "An amount cannot be negative. To undo a gift, open it and reverse it."),
+        InputProblem.Negative => PageText.T("金额不能是负数。要更正已记录的款项，请打开那条记录并选择“冲销”。", "An amount cannot be negative. To correct a recorded amount, open its record and reverse it."),
         InputProblem.Zero => PageText.T("金额必须大于零。", "The amount must be more than zero."),
         InputProblem.Decimals => PageText.T("金额最多两位小数（精确到分），例如 1000.50。", "An amount has at most two decimals, e.g. 1000.50."),
         InputProblem.Grouping => PageText.T("逗号只能用作千位分隔符，例如 1,000.50；小数点请用“.”。", "A comma only separates thousands, e.g. 1,000.50; decimals follow a dot."),
