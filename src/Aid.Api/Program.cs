@@ -232,7 +232,10 @@ app.UseAidHttpHardening();
 app.UseStaticFiles();
 app.UseExceptionHandler();
 app.UseJsonBodyLimit();
-app.UseStatusCodePages();
+// An error status with no body: a page in the person's language for browsers on page addresses, ProblemDetails for programs.
+app.UseWhen(StatusPages.ForPeople, people => people.UseStatusCodePagesWithReExecute("/status/{0}"));
+app.UseWhen(http => !StatusPages.ForPeople(http), programs => programs.UseStatusCodePages());
+app.UseRouting(); // after the status pages, so a re-executed request is routed to its page
 // Pages in the reader's language; the JSON API keeps invariant formats (its problems follow Accept-Language on their own).
 app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api"), pages => pages.UseRequestLocalization());
 app.UseAuthentication();

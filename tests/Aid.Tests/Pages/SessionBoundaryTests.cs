@@ -88,6 +88,37 @@ public sealed partial class SessionBoundaryTests(EngineApps apps) : IClassFixtur
         var policy = await app.Admin().Get("/api/v1/security-policy").Expect(HttpStatusCode.OK);
         Assert.False(policy.GetProperty("staffTotpRequired").GetBoolean());
     }
+
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task A_browser_gets_a_page_for_an_unknown_address_or_a_stale_form_and_a_program_gets_ProblemDetails(Engine engine)
+    {
+        var app = await apps.For(engine);
+        var browser = await SignedInAsync(app);
+        browser.DefaultRequestHeaders.Accept.ParseAdd("text/html");
+        browser.DefaultRequestHeaders.AcceptLanguage.ParseAdd("zh-CN");
+
+        var missing = await browser.GetAsync($"/console/{Guid.NewGuid()}", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("text/html", missing.Content.Headers.ContentType?.MediaType);
+        var page = await missing.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Contains("找不到这个页面", page);
+        Assert.Contains("href=\"/console\"", page); // a way on for staff
+
+        var stale = await browser.PostAsync("/account/password", new FormUrlEncodedContent(new Dictionary<string, string> { ["NewPassword"] = "x" }),
+            TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, stale.StatusCode);
+        Assert.Contains("页面可能已过期", await stale.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+
+        // Programs: the API's unknown address answers ProblemDetails even to a client that also accepts HTML; so does a page
+        // address asked for without HTML in Accept.
+        var api = await browser.GetAsync("/api/v1/nothing-here", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NotFound, api.StatusCode);
+        Assert.NotEqual("text/html", api.Content.Headers.ContentType?.MediaType);
+        var plain = app.Factory.CreateClient(new() { AllowAutoRedirect = false });
+        var noHtml = await plain.GetAsync("/nothing-here", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NotFound, noHtml.StatusCode);
+        Assert.NotEqual("text/html", noHtml.Content.Headers.ContentType?.MediaType);
+    }
 }
 
 /// <summary>The sign-in pages are rate-limited per client address: past the limit a page (not a JSON problem) says to wait.</summary>
