@@ -42,6 +42,21 @@ public static class StudentRules
     /// <summary>6124**********1234: first four and last four only.</summary>
     public static string MaskIdNumber(string id) => id.Length < 8 ? new string('*', id.Length) : id[..4] + new string('*', id.Length - 8) + id[^4..];
 
+    /// <summary>13912345678 → 139****5678: the first three and last four characters, the digits between starred (spaces and dashes stay).</summary>
+    public static string MaskPhone(string phone)
+    {
+        var p = phone.Trim();
+        if (p.Length < 8) return new string('*', p.Length);
+        return p[..3] + string.Concat(p[3..^4].Select(c => char.IsAsciiDigit(c) ? '*' : c)) + p[^4..];
+    }
+
+    /// <summary>镇坪县城关镇新华街1号 → 镇坪县城关镇****: the first six characters (county and town), the rest hidden, its length too.</summary>
+    public static string MaskAddress(string address)
+    {
+        var runes = address.Trim().EnumerateRunes().Select(r => r.ToString()).ToList();
+        return runes.Count <= 6 ? "****" : string.Concat(runes.Take(6)) + "****";
+    }
+
     /// <summary>蒋晟晖 → 蒋*晖; 李四 → 李*.</summary>
     public static string MaskName(string name)
     {

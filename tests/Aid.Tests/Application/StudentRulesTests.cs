@@ -45,6 +45,21 @@ public sealed class StudentRulesTests
         Assert.Equal("娜", StudentRules.GivenNameInitial("欧阳娜娜"));
     }
 
+    [Theory]
+    [InlineData("13912345678", "139****5678")]
+    [InlineData("+86 139-1234-5678", "+86 ***-****-5678")]
+    [InlineData("0915-8812345", "091*-***2345")]
+    [InlineData("1234567", "*******")]
+    public void A_phone_keeps_its_first_three_and_last_four_characters(string phone, string masked) =>
+        Assert.Equal(masked, StudentRules.MaskPhone(phone));
+
+    [Theory]
+    [InlineData("镇坪县城关镇新华街1号", "镇坪县城关镇****")]
+    [InlineData("镇坪县城关镇新华街1号3单元502室", "镇坪县城关镇****")] // the length is hidden too
+    [InlineData("城关镇", "****")]
+    public void An_address_keeps_its_county_and_town_only(string address, string masked) =>
+        Assert.Equal(masked, StudentRules.MaskAddress(address));
+
     [Fact]
     public void Age_counts_whole_years()
     {
