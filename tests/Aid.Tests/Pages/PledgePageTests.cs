@@ -187,6 +187,17 @@ public sealed class PledgePageTests(KestrelEngineApps apps, BrowserFixture brows
         await Expect(page.GetByRole(AriaRole.Region, new() { Name = "分期" }).GetByRole(AriaRole.Row).Nth(1)).ToContainTextAsync("逾期");
         Assert.Empty(session.PageErrors); // nothing refused by the CSP
 
+        // The overdue money arrives: recorded from the pledge's page, it counts against the pledge and the instalment is paid.
+        await page.GetByRole(AriaRole.Link, new() { Name = "登记一笔到账（计入这笔认捐）" }).ClickAsync();
+        await Expect(page.Locator(".gift-pledge-note")).ToContainTextAsync("尚未到账 ¥1,100.00");
+        await page.Locator("#Amount").FillAsync("200");
+        await page.Locator("#Reference").FillAsync("BANK-PLEDGE-" + Guid.NewGuid().ToString("N")[..8]);
+        await page.GetByRole(AriaRole.Button, new() { Name = "登记捐赠" }).ClickAsync();
+        await Expect(page.Locator(".alert-ok")).ToContainTextAsync("¥200.00");
+        Assert.Equal("300.00", (await admin.Get($"/api/v1/pledges/{pledge}").Expect(HttpStatusCode.OK)).Str("paid"));
+        await page.GotoAsync($"/console/{programme}");
+        await Expect(section).ToContainTextAsync("没有逾期的认捐分期。");
+
         // Another programme's pages and a pledge that is not there are not found.
         Assert.Equal(404, (await page.GotoAsync($"/console/{other}/pledges"))!.Status);
         Assert.Equal(404, (await page.GotoAsync($"/console/{other}/pledges/new"))!.Status);

@@ -2,6 +2,7 @@ using Aid.Api.Endpoints;
 using Aid.Application.Common;
 using Aid.Application.Donors;
 using Aid.Application.Gifts;
+using Aid.Application.Pledges;
 using Aid.Application.Pipeline;
 using Aid.Application.Programmes;
 using FluentValidation;
@@ -41,12 +42,17 @@ public sealed class NewGiftModel(BusinessClock clock, IdempotencyKey idempotency
     [BindProperty] public string? Unit { get; set; }
     [BindProperty] public string? ValuationBasis { get; set; }
     [BindProperty] public string? Value { get; set; }
+    [BindProperty] public string? PledgeId { get; set; }
 
-    public async Task<IActionResult> OnGetAsync(Guid programmeId, string? kind, string? q, string? donorId)
+    /// <summary>The open pledge this gift pays towards (the form was opened from the pledge's page), or null.</summary>
+    public PledgeView? Pledge { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid programmeId, string? kind, string? q, string? donorId, string? pledgeId)
     {
         Programme = await Sender.Send(new GetProgramme(programmeId), HttpContext.RequestAborted);
         if (Programme is null) return NotFound();
-        (Kind, Q, DonorId) = (kind == "in_kind" ? "in_kind" : "cash", q?.Trim(), donorId?.Trim());
+        (Kind, Q, DonorId, PledgeId) = (kind == "in_kind" ? "in_kind" : "cash", q?.Trim(), donorId?.Trim(), pledgeId?.Trim());
+        if (!await LoadPledgeAsync()) return Page();
         (ReceivedOn, Method, ValuationBasis) = (clock.Today().ToString("yyyy-MM-dd"), PaymentMethod.BankTransfer.Code(), Basis.Invoice.Code());
         FormKey = Guid.NewGuid().ToString();
         await LoadDonorsAsync();
@@ -59,6 +65,11 @@ public sealed class NewGiftModel(BusinessClock clock, IdempotencyKey idempotency
         if (Programme is null) return NotFound();
         Kind = Kind == "in_kind" ? "in_kind" : "cash";
         if (!Guid.TryParse(FormKey, out _)) FormKey = Guid.NewGuid().ToString(); // a form from elsewhere: it gets a key now
+        if (!await LoadPledgeAsync())
+        {
+            await LoadDonorsAsync();
+            return Page();
+        }
 
         var command = Read();
         if (command is not null && await RecordAsync(command) is { } gift)
@@ -104,7 +115,7 @@ public sealed class NewGiftModel(BusinessClock clock, IdempotencyKey idempotency
         var request = new RecordGiftRequest
         {
             ProgrammeId = programme.Id, DonorId = donorId == default ? null : donorId, ReceivedOn = receivedOn == default ? null : receivedOn,
-            Kind = Kind, Reference = reference,
+            Kind = Kind, Reference = reference, PledgeId = Pledge?.Id,
         };
         if (!InKind)
         {
@@ -234,6 +245,25 @@ public sealed class NewGiftModel(BusinessClock clock, IdempotencyKey idempotency
     private string? DonorChoicesName(Guid id) => DonorChoices.FirstOrDefault(d => d.Id == id)?.Name;
 
     /// <summary>The donors matching the name searched for (one is chosen at once), and the chosen one when it is not among them.</summary>
+    /// <summary>
+    /// The pledge named by the form, which must be an open pledge of this programme: it fixes the donor and the kind (pledges are
+    /// paid in money). False, with a message, when it is not one.
+    /// </summary>
+    private async Task<bool> LoadPledgeAsync()
+    {
+        if (string.IsNullOrEmpty(PledgeId)) return true;
+        var pledge = Guid.TryParse(PledgeId, out var id) ? await Sender.Send(new GetPledge(id), HttpContext.RequestAborted) : null;
+        if (pledge is null || pledge.ProgrammeId != Programme!.Id || pledge.Status != "open")
+        {
+            ModelState.AddModelError("", PageText.T("这笔认捐不存在或已结束，不能再计入捐赠。请从认捐页面重新进入。",
+                "That pledge does not exist or is closed: nothing more can be counted against it. Open it again from the pledges page."));
+            PledgeId = null;
+            return false;
+        }
+        (Pledge, DonorId, Kind) = (pledge, pledge.DonorId.ToString(), "cash");
+        return true;
+    }
+
     private async Task LoadDonorsAsync()
     {
         var ct = HttpContext.RequestAborted;
