@@ -27,6 +27,7 @@ public static class DependencyInjection
         services.AddSingleton<IKeyRing>(sp => sp.GetRequiredService<KeyRing>());
         services.AddSingleton(sp => CjkFonts.Load(sp.GetRequiredService<IOptions<PdfSettings>>().Value.Fonts));
         services.AddSingleton<IReceiptRenderer, ReceiptPdf>();
+        services.AddSingleton<Aid.Application.Batches.IBatchDocuments, BatchDocuments>();
         services.AddSingleton<IFieldCipher, FieldCipher>();
         services.AddSingleton<IPasswords, Crypto.IdentityPasswords>();
         services.AddSingleton<Statements.StatementPdf>();

@@ -189,6 +189,21 @@ internal static class ChineseMessages
             "双人复核规则：发放的申请人不能驳回该发放，应由另一位经理决定。",
         ["Four-eyes rule: the person who approved a disbursement cannot also record its payment."] = "双人复核规则：发放的批准人不能同时登记其支付。",
         ["Only managers and admins may see a student's full ID number."] = "只有经理和管理员可以查看学生的完整身份证号码。",
+        ["Only managers and admins may see a student's guardian phone and address."] = "只有经理和管理员可以查看学生监护人的电话和家庭住址。",
+        // Batches per school and term.
+        ["A programme has 1 to 6 terms."] = "每个项目设 1 至 6 个学期。",
+        ["A term needs a name."] = "学期名称不能为空。",
+        ["A term's name is at most 20 characters of ordinary text."] = "学期名称最多 20 个字符，且只能是普通文本。",
+        ["Each term is named only once."] = "学期名称不能重复。",
+        ["Choose a school."] = "请选择学校。",
+        ["Four-eyes rule: the person who created a batch cannot approve it."] = "双人复核规则：批次的创建人不能批准该批次。",
+        ["Four-eyes rule: the person who approved a batch cannot also record its payment."] = "双人复核规则：批次的批准人不能同时登记其支付。",
+        ["No line of this batch is waiting for approval."] = "该批次没有待批准的发放。",
+        ["No line of this batch is approved and waiting for payment."] = "该批次没有已批准、待支付的发放。",
+        ["Enter the payout reference."] = "请填写付款流水号。",
+        ["The payout reference is at most 100 characters of ordinary text."] = "付款流水号最多 100 个字符，且只能是普通文本。",
+        ["The evidence reference is at most 100 characters of ordinary text."] = "凭证编号最多 100 个字符，且只能是普通文本。",
+        ["Signature sheets cannot be rendered: no CJK font is configured or installed."] = "无法生成签领表：未配置或未安装中文字体。",
     };
 
     /// <summary>The resources a 404 names ("Gift '…' was not found.").</summary>
@@ -206,6 +221,7 @@ internal static class ChineseMessages
         ["Goods distribution"] = "物资分发",
         ["API key"] = "API 密钥",
         ["User"] = "用户",
+        ["Batch"] = "发放批次",
     };
 
     /// <summary>What a field of the wrong JSON type expects (<see cref="ExpectedValue.Describe"/>).</summary>
@@ -352,6 +368,22 @@ internal static class ChineseMessages
         new(@"^The gift already has receipt (.+)\.$", "这笔捐赠已有收据 $1。", "The gift already has receipt AID-2024-000001."),
         new(@"^The donor has no gifts in (\d+) that still need a receipt\.$", "该捐赠人在 $1 年没有尚需开具收据的捐赠。",
             "The donor has no gifts in 2024 that still need a receipt."),
+        // Audit verification problems (VerifyAuditTrail), shown on the console's audit trail page.
+        new(@"^Row (\S+) differs from its digest in audit record (\d+) \(changed behind the service's back\)\.$",
+            "数据行 $1 与第 $2 条审计记录中的摘要不符（有人绕过系统改动了它）。",
+            "Row gifts/0190a5c2-7b1e-7d3f-8a11-2f4c5d6e7f80 differs from its digest in audit record 12 (changed behind the service's back)."),
+        new(@"^Row (\S+) is accounted for by no audit record \(added behind the service's back\)\.$",
+            "数据行 $1 没有任何审计记录为它作证（有人绕过系统添加了它）。",
+            "Row gifts/0190a5c2-7b1e-7d3f-8a11-2f4c5d6e7f80 is accounted for by no audit record (added behind the service's back)."),
+        new(@"^Row (\S+), digested by audit record (\d+), is gone \(deleted behind the service's back\)\.$",
+            "第 $2 条审计记录记载的数据行 $1 不见了（有人绕过系统删除了它）。",
+            "Row gifts/0190a5c2-7b1e-7d3f-8a11-2f4c5d6e7f80, digested by audit record 12, is gone (deleted behind the service's back)."),
+        new(@"^Record (\d+): its content does not match its hash \(the record was changed\)\.$",
+            "第 $1 条记录：内容与它的哈希不符（记录被改动过）。", "Record 12: its content does not match its hash (the record was changed)."),
+        new(@"^Record (\d+), sealed into chain (\S+) at position (\d+), is missing \(deleted\)\.$",
+            "第 $1 条记录（封存在链 $2 的第 $3 位）不见了（被删除）。", "Record 12, sealed into chain org at position 7, is missing (deleted)."),
+        new(@"^Journal entry (\S+) does not balance: its postings do not sum to zero\.$",
+            "分录 $1 不平衡：各笔过账合计不为零。", "Journal entry 0190a5c2-7b1e-7d3f-8a11-2f4c5d6e7f80 does not balance: its postings do not sum to zero."),
         new(@"^Student (.+) has withdrawn and cannot be paid\.$", "学生 $1 已退学，不能向其发放资助。", "Student S-0001 has withdrawn and cannot be paid."),
         new(@"^Student (.+) has withdrawn\.$", "学生 $1 已退学。", "Student S-0001 has withdrawn."),
         new(@"^Student (.+) is under (\d+): record the guardian's consent \(date and evidence\) first\.$",
@@ -390,6 +422,23 @@ internal static class ChineseMessages
         new(@"^paidOn (\S+) is before the disbursement was requested on (\S+): money is not paid before it is requested\.$",
             "paidOn $1 早于该发放的申请日期（$2）：款项不能在申请之前支付。",
             "paidOn 2022-09-15 is before the disbursement was requested on 2022-09-20: money is not paid before it is requested."),
+        // Batches per school and term.
+        new(@"^Student (\S+) already has a disbursement for (\S+) (.+) \(status (\S+)\): one per student, academic year and term\.$",
+            "学生 $1 在 $2 $3 已有一笔发放（状态 $4）：每名学生每个学年的每个学期只能有一笔发放。",
+            "Student ZP-2021-0001 already has a disbursement for 2022-2023 秋季学期 (status requested): one per student, academic year and term."),
+        new(@"^The programme's terms are (.+); choose one of them\.$", "本项目的学期为 $1，请从中选择一个。",
+            "The programme's terms are 秋季学期, 春季学期; choose one of them."),
+        new(@"^(.+) already has a batch for (\S+) (.+); open it instead of creating another\.$", "$1 在 $2 $3 已有发放批次；请打开该批次，不要重复创建。",
+            "镇坪县中学 already has a batch for 2022-2023 秋季学期; open it instead of creating another."),
+        new(@"^No student of (.+) is waiting for a disbursement for (\S+) (.+): none is sponsored that year, or each already has one\.$",
+            "$1 没有在 $2 $3 待发放的学生：该学年没有受资助的学生，或每人都已有发放。",
+            "No student of 镇坪县中学 is waiting for a disbursement for 2022-2023 秋季学期: none is sponsored that year, or each already has one."),
+        new(@"^Insufficient balance to approve the batch: (\S+) is available \((\S+) held, (\S+) committed\), (\S+) needed, (\S+) short\.$",
+            "余额不足，无法批准该批次：可用 $1（持有 $2，已承诺 $3），需要 $4，缺少 $5。",
+            "Insufficient balance to approve the batch: 1000.00 is available (1000.00 held, 0.00 committed), 1500.00 needed, 500.00 short."),
+        new(@"^Insufficient balance to pay the batch: (\S+) is available \((\S+) held, (\S+) committed to older approvals\), (\S+) needed, (\S+) short\. Nothing was paid\.$",
+            "余额不足，无法支付该批次：可用 $1（持有 $2，已承诺给更早批准的发放 $3），需要 $4，缺少 $5。未支付任何款项。",
+            "Insufficient balance to pay the batch: 600.00 is available (600.00 held, 0.00 committed to older approvals), 1000.00 needed, 400.00 short. Nothing was paid."),
     ];
 
     private static string AccountName(string account) => account switch

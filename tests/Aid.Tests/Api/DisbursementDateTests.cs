@@ -30,11 +30,14 @@ public sealed class DisbursementDateTests(EngineApps apps) : IClassFixture<Engin
         return new Setup(programme, requester, approver, student.Id());
     }
 
+    private static int _term;
+
+    /// <summary>A request for a term of its own: a student has one live disbursement per academic year and term.</summary>
     private static Dictionary<string, object?> Request(Setup s, string? requestedOn = null)
     {
         var body = new Dictionary<string, object?>
         {
-            ["programmeId"] = s.Programme, ["studentId"] = s.Student, ["academicYear"] = "2022-2023", ["term"] = "秋季学期", ["purpose"] = "助学金",
+            ["programmeId"] = s.Programme, ["studentId"] = s.Student, ["academicYear"] = "2022-2023", ["term"] = $"第{Interlocked.Increment(ref _term)}期", ["purpose"] = "助学金",
             ["amount"] = "500.00", ["channel"] = "bank_card", ["reference"] = "ZP-2022-AUTUMN",
         };
         if (requestedOn is not null) body["requestedOn"] = requestedOn;

@@ -42,11 +42,11 @@ public sealed class StatementTests(EngineApps apps) : IClassFixture<EngineApps>
         var id = IdNumbers.Make(new DateOnly(2008, 5, 5));
         var student = await admin.Register(pid, "保密学生", birthDate: new DateOnly(2008, 5, 5), idNumber: id);
         var approver = app.Client(await admin.CreateKey("manager", [pid]));
-        foreach (var (paidOn, amount) in new[] { ($"{ThisYear - 1}-03-15", "500.00"), ($"{ThisYear - 1}-10-15", "750.50") })
+        foreach (var (paidOn, amount, term) in new[] { ($"{ThisYear - 1}-03-15", "500.00", "春季学期"), ($"{ThisYear - 1}-10-15", "750.50", "秋季学期") })
         {
             var d = await admin.PostJson("/api/v1/disbursements", new
             {
-                programmeId = pid, studentId = student.Id(), academicYear = $"{ThisYear - 2}-{ThisYear - 1}", term = "学期", purpose = "助学金", amount,
+                programmeId = pid, studentId = student.Id(), academicYear = $"{ThisYear - 2}-{ThisYear - 1}", term, purpose = "助学金", amount,
                 channel = "bank_card", requestedOn = paidOn, // last year's payments, entered now
             }).Expect(HttpStatusCode.Created);
             await approver.PostJson($"/api/v1/disbursements/{d.Id()}/approve", new { }).Expect(HttpStatusCode.OK);

@@ -4,7 +4,6 @@ namespace Aid.Api.Pages.Console.Disbursements;
 public static class DisbursementText
 {
     public static readonly string[] Channels = ["bank_card", "aid_card", "school_account"];
-    public static readonly string[] Terms = ["秋季学期", "春季学期"];
 
     public static string Channel(string code) => code switch
     {

@@ -1,4 +1,4 @@
-using Aid.Api.Pages.Console.Gifts;
+using Aid.Application.Batches;
 using Aid.Application.Common;
 using Aid.Application.Disbursements;
 using Aid.Application.Pipeline;
@@ -19,19 +19,21 @@ public sealed class NewDisbursementModel(BusinessClock clock) : AidPageModel
     [BindProperty] public Guid FormId { get; set; } = Guid.NewGuid();
     [BindProperty] public Guid? StudentId { get; set; }
     [BindProperty] public string? AcademicYear { get; set; }
-    [BindProperty] public string Term { get; set; } = DisbursementText.Terms[0];
+    public IReadOnlyList<string> Terms { get; private set; } = [];
+    [BindProperty] public string? Term { get; set; }
     [BindProperty] public string? Purpose { get; set; }
     [BindProperty] public string? Amount { get; set; }
     [BindProperty] public string Channel { get; set; } = DisbursementText.Channels[0];
     [BindProperty] public string? Reference { get; set; }
     [BindProperty] public string? RequestedOn { get; set; }
 
-    public async Task<IActionResult> OnGetAsync(Guid programmeId)
+    public async Task<IActionResult> OnGetAsync(Guid programmeId, Guid? studentId)
     {
         if (!await LoadAsync(programmeId)) return NotFound();
+        if (studentId is { } chosen && Students.Any(s => s.Id == chosen)) StudentId = chosen; // opened from the student's page
         var today = clock.Today();
         AcademicYear = today.Month >= 8 ? $"{today.Year}-{today.Year + 1}" : $"{today.Year - 1}-{today.Year}";
-        Term = today.Month is >= 2 and <= 7 ? DisbursementText.Terms[1] : DisbursementText.Terms[0];
+        Term = Terms[today.Month is >= 2 and <= 7 && Terms.Count > 1 ? 1 : 0];
         Purpose = PageText.T("助学金", "Grant");
         RequestedOn = today.ToString("yyyy-MM-dd");
         return Page();
@@ -53,7 +55,7 @@ public sealed class NewDisbursementModel(BusinessClock clock) : AidPageModel
         if (!ModelState.IsValid) return Page();
 
         HttpContext.RequestServices.GetRequiredService<IdempotencyKey>().Set("page-form:" + FormId);
-        var created = await TrySendAsync(new RequestDisbursement(programmeId, StudentId!.Value, AcademicYear?.Trim() ?? "", Term, Purpose?.Trim() ?? "",
+        var created = await TrySendAsync(new RequestDisbursement(programmeId, StudentId!.Value, AcademicYear?.Trim() ?? "", Term ?? "", Purpose?.Trim() ?? "",
                 Money.Parse(amount), channel, string.IsNullOrWhiteSpace(Reference) ? null : Reference.Trim(), requestedOn),
             ("studentId", nameof(StudentId)), ("academicYear", nameof(AcademicYear)), ("term", nameof(Term)), ("purpose", nameof(Purpose)),
             ("amount", nameof(Amount)), ("reference", nameof(Reference)), ("requestedOn", nameof(RequestedOn)));
@@ -67,6 +69,7 @@ public sealed class NewDisbursementModel(BusinessClock clock) : AidPageModel
         Programme = await Sender.Send(new GetProgramme(programmeId), HttpContext.RequestAborted);
         if (Programme is null) return false;
         Students = (await Sender.Send(new ListStudents(programmeId, null, "active", 500, null), HttpContext.RequestAborted)).Items;
+        Terms = (await Sender.Send(new GetProgrammeTerms(programmeId), HttpContext.RequestAborted))?.Names ?? [];
         return true;
     }
 }

@@ -1,0 +1,33 @@
+-- Batches per school and term. A programme keeps its own list of terms (programme_terms, in order; none means the default
+-- 秋季学期, 春季学期). A batch is one request per sponsored student of a school for an academic year and term, decided and
+-- paid together; its disbursements carry batch_id. One school, year and term has at most one batch.
+--
+-- One live disbursement per student, academic year and term: a rejected or reversed one does not count, so a new request
+-- can replace it.
+
+CREATE TABLE programme_terms (
+    programme_id uuid NOT NULL REFERENCES programmes (id),
+    position     int  NOT NULL CHECK (position >= 1),
+    name         text NOT NULL,
+    PRIMARY KEY (programme_id, position),
+    UNIQUE (programme_id, name)
+);
+
+CREATE TABLE disbursement_batches (
+    id            uuid        NOT NULL PRIMARY KEY,
+    programme_id  uuid        NOT NULL REFERENCES programmes (id),
+    academic_year text        NOT NULL,
+    term          text        NOT NULL,
+    school        text        NOT NULL,
+    channel       text        NOT NULL CHECK (channel IN ('bank_card', 'aid_card', 'school_account')),
+    requested_on  date        NOT NULL,
+    created_at    timestamptz NOT NULL,
+    created_by    text        NOT NULL,
+    UNIQUE (programme_id, academic_year, term, school)
+);
+
+ALTER TABLE disbursements ADD COLUMN batch_id uuid REFERENCES disbursement_batches (id);
+CREATE INDEX ix_disbursements_batch ON disbursements (batch_id);
+
+CREATE UNIQUE INDEX ux_disbursements_live_term ON disbursements (student_id, academic_year, term)
+    WHERE status NOT IN ('rejected', 'reversed');
