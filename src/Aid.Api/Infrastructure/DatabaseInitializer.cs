@@ -26,6 +26,11 @@ internal sealed class DatabaseInitializer(
     {
         var applied = await MigrateAsync(cancellationToken);
         await CheckKeyFileAsync(cancellationToken);
+        await using (var fill = services.CreateAsyncScope()) // pinyin initials of donors from before 0011 or an older instance
+        {
+            var filled = await Aid.Application.Donors.DonorNameInitials.FillMissingAsync(fill.ServiceProvider.GetRequiredService<IDbSession>(), cancellationToken);
+            if (filled > 0) logger.LogInformation("Donor search: filled in the pinyin initials of {Donors} donors", filled);
+        }
 
         await using var scope = services.CreateAsyncScope();
         var sender = scope.ServiceProvider.GetRequiredService<ISender>();

@@ -49,10 +49,10 @@ internal sealed class CreateDonorHandler(IDbSession db, BusinessClock clock, Acc
             CreatedAt = clock.UtcNow(),
         };
         await db.ExecuteAsync("""
-            INSERT INTO donors (id, kind, name, anonymous, language, email, phone, address, organisation_code, created_at, created_by)
-            VALUES (@Id, @Kind, @Name, @Anonymous, @Language, @Email, @Phone, @Address, @OrganisationCode, @CreatedAt, @createdBy)
+            INSERT INTO donors (id, kind, name, anonymous, language, email, phone, address, organisation_code, created_at, created_by, name_initials)
+            VALUES (@Id, @Kind, @Name, @Anonymous, @Language, @Email, @Phone, @Address, @OrganisationCode, @CreatedAt, @createdBy, @nameInitials)
             """, new { donor.Id, donor.Kind, donor.Name, donor.Anonymous, donor.Language, donor.Email, donor.Phone, donor.Address,
-                donor.OrganisationCode, donor.CreatedAt, createdBy = scope.AuditActor }, ct);
+                donor.OrganisationCode, donor.CreatedAt, createdBy = scope.AuditActor, nameInitials = DonorNameInitials.Of(donor.Kind, donor.Name) }, ct);
         // Contact details stay out of the audit trail: ids and non-personal facts only.
         audit.Describe("donor", donor.Id, null, new { donor.Kind, donor.Anonymous, donor.Language });
         return donor.ToView();

@@ -52,9 +52,10 @@ internal sealed class UpdateDonorHandler(IDbSession db, AccessScope scope, Preco
         };
         await db.ExecuteAsync("""
             UPDATE donors SET name = @Name, anonymous = @Anonymous, language = @Language, email = @Email, phone = @Phone,
-                address = @Address, organisation_code = @OrganisationCode
+                address = @Address, organisation_code = @OrganisationCode, name_initials = @nameInitials
             WHERE id = @Id
-            """, new { updated.Id, updated.Name, updated.Anonymous, updated.Language, updated.Email, updated.Phone, updated.Address, updated.OrganisationCode }, ct);
+            """, new { updated.Id, updated.Name, updated.Anonymous, updated.Language, updated.Email, updated.Phone, updated.Address, updated.OrganisationCode,
+                nameInitials = DonorNameInitials.Of(updated.Kind, updated.Name) }, ct);
         audit.Describe("donor", updated.Id, null, new
         {
             fields = new[]
