@@ -9,7 +9,7 @@ namespace Aid.Api.Pages;
 /// </summary>
 internal sealed class PageSecurityHeaders : IPageFilter
 {
-    public const string Policy = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; " +
+    public const string Policy = "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' data:; form-action 'self'; " +
                                  "frame-ancestors 'none'; base-uri 'none'";
 
     public void OnPageHandlerSelected(PageHandlerSelectedContext context) { }
