@@ -38,9 +38,13 @@ public sealed class StatusModel : AidPageModel
                     "The page may have expired (for example after signing in or out). Go back, reload and try again; nothing was saved.")),
             405 => (PageText.T("不支持的操作", "Not supported"),
                 PageText.T("这个地址不能这样使用。请从页面上的链接或按钮进入。", "This address cannot be used that way. Use the links and buttons on the pages.")),
-            _ => (PageText.T("出错了", "Something went wrong"),
-                PageText.T("服务暂时无法完成这个请求，没有保存任何更改。请稍后再试；问题持续时请联系管理员。",
-                    "The service could not complete this request and nothing was changed. Try again later; tell your admin if it goes on.")),
+            403 => (PageText.T("无权访问", "Not allowed"),
+                PageText.T("这个操作只对特定角色开放。如需使用，请联系本机构的管理员。", "This is for other roles. Ask your organisation's admin if you need it.")),
+            >= 500 => (PageText.T("出错了", "Something went wrong"),
+                PageText.T("服务暂时无法完成这个请求，更改可能没有保存。请先查看相关记录，再决定是否重试；问题持续时请联系管理员。",
+                    "The service could not complete this request; the change may not have been saved. Check the records before trying again; tell your admin if it goes on.")),
+            _ => (PageText.T("请求无法完成", "The request could not be completed"),
+                PageText.T("这个请求没有完成。请返回上一页，刷新后再试一次。", "This request was not completed. Go back, reload and try again.")),
         };
     }
 }

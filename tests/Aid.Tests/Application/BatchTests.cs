@@ -190,6 +190,14 @@ public sealed class BatchTests(EngineApps apps) : IClassFixture<EngineApps>
             Assert.Contains("unique", violation.Message, StringComparison.OrdinalIgnoreCase);
         }
 
+        // A term that standing disbursements use keeps its name (renamed, its students would look unpaid and be paid again);
+        // an unused term may go.
+        var rename = await Assert.ThrowsAsync<ConflictException>(() => Send<ProgrammeTermsView>(s, s.Zhang, new SetProgrammeTerms(s.Programme, ["秋季", "春季学期"])));
+        Assert.Contains("cannot be renamed or removed", rename.Message);
+        Assert.Equal(["秋季学期", "春季学期"], (await Send<ProgrammeTermsView?>(s, s.Zhang, new GetProgrammeTerms(s.Programme)))!.Names);
+        Assert.Equal(["秋季学期"], (await Send<ProgrammeTermsView>(s, s.Zhang, new SetProgrammeTerms(s.Programme, ["秋季学期"]))).Names);
+        await Send<ProgrammeTermsView>(s, s.Zhang, new SetProgrammeTerms(s.Programme, ["秋季学期", "春季学期"]));
+
         // The list: newest first, one page at a time, counted by status.
         await Student(s, "钱三中", "1000.00", school: "镇坪县第三中学");
         var third = await Send<BatchView>(s, s.Li, Create(s, school: "镇坪县第三中学"));

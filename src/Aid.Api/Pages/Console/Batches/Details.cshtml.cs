@@ -22,6 +22,12 @@ public sealed class BatchDetailsModel(BusinessClock clock) : AidPageModel
     [BindProperty] public string? PayoutReference { get; set; }
     [BindProperty] public string? PaidOn { get; set; }
 
+    /// <summary>
+    /// Made by the signed-in person through this same way in (a page session): the page offers no approval it would refuse. A
+    /// person's API key has another name in the records; the application still refuses that person either way.
+    /// </summary>
+    public bool MadeByMe => Actor is not null && Batch?.Summary.CreatedBy == Actor.AuditName;
+
     public IEnumerable<BatchLineView> Open => Batch!.Lines.Where(l => l.Status is "requested" or "approved");
 
     public async Task<IActionResult> OnGetAsync(Guid programmeId, Guid batchId)

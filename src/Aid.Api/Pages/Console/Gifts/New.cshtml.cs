@@ -47,6 +47,9 @@ public sealed class NewGiftModel(BusinessClock clock, IdempotencyKey idempotency
     /// <summary>The open pledge this gift pays towards (the form was opened from the pledge's page), or null.</summary>
     public PledgeView? Pledge { get; private set; }
 
+    /// <summary>The form named a pledge that cannot take money (closed, elsewhere): no form is offered, so nothing is recorded without it.</summary>
+    public bool PledgeRefused { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(Guid programmeId, string? kind, string? q, string? donorId, string? pledgeId)
     {
         Programme = await Sender.Send(new GetProgramme(programmeId), HttpContext.RequestAborted);
@@ -244,7 +247,6 @@ public sealed class NewGiftModel(BusinessClock clock, IdempotencyKey idempotency
 
     private string? DonorChoicesName(Guid id) => DonorChoices.FirstOrDefault(d => d.Id == id)?.Name;
 
-    /// <summary>The donors matching the name searched for (one is chosen at once), and the chosen one when it is not among them.</summary>
     /// <summary>
     /// The pledge named by the form, which must be an open pledge of this programme: it fixes the donor and the kind (pledges are
     /// paid in money). False, with a message, when it is not one.
@@ -257,13 +259,14 @@ public sealed class NewGiftModel(BusinessClock clock, IdempotencyKey idempotency
         {
             ModelState.AddModelError("", PageText.T("这笔认捐不存在或已结束，不能再计入捐赠。请从认捐页面重新进入。",
                 "That pledge does not exist or is closed: nothing more can be counted against it. Open it again from the pledges page."));
-            PledgeId = null;
+            (PledgeId, PledgeRefused) = (null, true);
             return false;
         }
         (Pledge, DonorId, Kind) = (pledge, pledge.DonorId.ToString(), "cash");
         return true;
     }
 
+    /// <summary>The donors matching the name searched for (one is chosen at once), and the chosen one when it is not among them.</summary>
     private async Task LoadDonorsAsync()
     {
         var ct = HttpContext.RequestAborted;

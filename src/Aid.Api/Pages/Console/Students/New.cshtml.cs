@@ -56,7 +56,7 @@ public sealed class NewStudentModel(BusinessClock clock, IdempotencyKey idempote
         if (!Guid.TryParse(FormKey, out _)) FormKey = Guid.NewGuid().ToString();
         if (Read() is { } command && await RegisterAsync(command) is { } student)
         {
-            Flash = PageText.T($"已登记学生 {student.Name}，编号 {student.Code}。", $"{student.Name} is registered as {student.Code}.");
+            Flash = PageText.T($"已登记学生，编号 {student.Code}。", $"The student is registered as {student.Code}.");
             return Redirect($"/console/{programmeId}/students/{student.Id}");
         }
         return Page();
