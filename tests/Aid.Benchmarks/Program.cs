@@ -122,6 +122,7 @@ public static class BenchmarkProgram
         });
 
         await Run("P6", () => Measures.P6(settings));
+        await Run("C1", () => ConsolePages.Run(settings));
 
         var table = new StringBuilder();
         table.AppendLine("| measure | what | Aid | baseline | ratio | target | pass | notes |");
