@@ -66,6 +66,10 @@ public sealed class BatchPageTests(KestrelEngineApps apps, BrowserFixture browse
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "批准 2 名学生" })).ToHaveCountAsync(0);
         await Expect(page.Locator("table tbody").Last.GetByText("待审批")).ToHaveCountAsync(2);
 
+        // The dashboard shows the batch waiting for a second person, as one line.
+        await page.GotoAsync($"/console/{programme}");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "批次：镇坪县中学 2026-2027 秋季学期" })).ToBeVisibleAsync();
+
         // The same school and term again: the preview says it exists and offers no button.
         await page.GotoAsync($"/console/{programme}/batches/new?AcademicYear=2026-2027&Term={Uri.EscapeDataString("秋季学期")}&School={Uri.EscapeDataString("镇坪县中学")}");
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("已经创建过");

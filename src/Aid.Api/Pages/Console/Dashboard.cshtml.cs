@@ -1,3 +1,4 @@
+using Aid.Application.Batches;
 using Aid.Application.Common;
 using Aid.Application.Disbursements;
 using Aid.Application.Pledges;
@@ -21,6 +22,9 @@ public sealed class DashboardModel(BusinessClock clock) : AidPageModel
     public IReadOnlyList<MonthlyFlow> Flows { get; private set; } = [];
     public OverdueInstalments? Overdue { get; private set; }
     public IReadOnlyList<DisbursementView> Waiting { get; private set; } = [];
+
+    /// <summary>Batches with lines still waiting for a second person (from the newest batches).</summary>
+    public IReadOnlyList<BatchSummaryView> WaitingBatches { get; private set; } = [];
     public bool MoreWaiting { get; private set; }
     public int Year { get; private set; }
     public int ReceiptsThisYear { get; private set; }
@@ -36,6 +40,7 @@ public sealed class DashboardModel(BusinessClock clock) : AidPageModel
         Overdue = await Sender.Send(new ListOverdueInstalments(programmeId, OverdueShown), ct);
         var waiting = await Sender.Send(new ListDisbursements(programmeId, null, "requested", 10, null), ct);
         (Waiting, MoreWaiting) = (waiting.Items, waiting.NextCursor is not null);
+        WaitingBatches = (await Sender.Send(new ListBatches(programmeId, Limit: 25), ct)).Items.Where(batch => batch.Requested > 0).ToList();
         Year = clock.Today().Year;
         var receipts = await Sender.Send(new ListReceipts(null, Year, programmeId, ReceiptPage, null), ct);
         (ReceiptsThisYear, MoreReceipts) = (receipts.Items.Count, receipts.NextCursor is not null);
