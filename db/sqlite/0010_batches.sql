@@ -29,5 +29,17 @@ CREATE TABLE disbursement_batches (
 ALTER TABLE disbursements ADD COLUMN batch_id TEXT REFERENCES disbursement_batches (id);
 CREATE INDEX ix_disbursements_batch ON disbursements (batch_id);
 
+-- Before this rule, a student could hold two live disbursements for one year and term (a grant and a supplement, say).
+-- Those records stand as they are: every later one of such a group names the first in term_duplicate_of and stays outside
+-- the rule; everything recorded from now on is inside it. (Corrections are by reversal only: nothing here changes a record's
+-- money, status or audit digest.)
+ALTER TABLE disbursements ADD COLUMN term_duplicate_of TEXT;
+UPDATE disbursements SET term_duplicate_of = (SELECT o.id FROM disbursements o
+     WHERE o.student_id = disbursements.student_id AND o.academic_year = disbursements.academic_year AND o.term = disbursements.term
+       AND o.status NOT IN ('rejected', 'reversed') AND o.id < disbursements.id ORDER BY o.id LIMIT 1)
+WHERE status NOT IN ('rejected', 'reversed') AND (SELECT o.id FROM disbursements o
+     WHERE o.student_id = disbursements.student_id AND o.academic_year = disbursements.academic_year AND o.term = disbursements.term
+       AND o.status NOT IN ('rejected', 'reversed') AND o.id < disbursements.id ORDER BY o.id LIMIT 1) IS NOT NULL;
+
 CREATE UNIQUE INDEX ux_disbursements_live_term ON disbursements (student_id, academic_year, term)
-    WHERE status NOT IN ('rejected', 'reversed');
+    WHERE status NOT IN ('rejected', 'reversed') AND term_duplicate_of IS NULL;

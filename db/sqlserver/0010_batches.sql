@@ -30,5 +30,18 @@ ALTER TABLE disbursements ADD batch_id CHAR(36) COLLATE Latin1_General_BIN2 NULL
 GO
 CREATE INDEX ix_disbursements_batch ON disbursements (batch_id);
 
+-- Before this rule, a student could hold two live disbursements for one year and term (a grant and a supplement, say).
+-- Those records stand as they are: every later one of such a group names the first in term_duplicate_of and stays outside
+-- the rule; everything recorded from now on is inside it. (Corrections are by reversal only: nothing here changes a record's
+-- money, status or audit digest.)
+ALTER TABLE disbursements ADD term_duplicate_of CHAR(36) COLLATE Latin1_General_BIN2 NULL;
+GO
+UPDATE disbursements SET term_duplicate_of = (SELECT TOP 1 o.id FROM disbursements o
+     WHERE o.student_id = disbursements.student_id AND o.academic_year = disbursements.academic_year AND o.term = disbursements.term
+       AND o.status <> 'rejected' AND o.status <> 'reversed' AND o.id < disbursements.id ORDER BY o.id)
+WHERE status <> 'rejected' AND status <> 'reversed' AND (SELECT TOP 1 o.id FROM disbursements o
+     WHERE o.student_id = disbursements.student_id AND o.academic_year = disbursements.academic_year AND o.term = disbursements.term
+       AND o.status <> 'rejected' AND o.status <> 'reversed' AND o.id < disbursements.id ORDER BY o.id) IS NOT NULL;
+
 CREATE UNIQUE INDEX ux_disbursements_live_term ON disbursements (student_id, academic_year, term)
-    WHERE status <> 'rejected' AND status <> 'reversed';
+    WHERE status <> 'rejected' AND status <> 'reversed' AND term_duplicate_of IS NULL;

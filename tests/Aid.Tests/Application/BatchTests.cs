@@ -1,10 +1,12 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using Aid.Api.Infrastructure;
 using Aid.Application.Batches;
 using Aid.Application.Common;
 using Aid.Application.Disbursements;
 using Aid.Application.Pipeline;
 using Aid.Application.Programmes;
+using Aid.Infrastructure.Database;
 using Aid.Tests.Pages;
 using Aid.Tests.Support;
 using Dapper;
@@ -209,6 +211,47 @@ public sealed class BatchTests(EngineApps apps) : IClassFixture<EngineApps>
         Assert.Equal((2, 1, 1, "300.00"), (listed.Lines, listed.Requested, listed.Rejected, listed.Total));
         Assert.Null(second.NextCursor);
         Assert.Equal([batch.Summary.Id], (await Send<Page<BatchSummaryView>>(s, s.Zhang, new ListBatches(s.Programme, School: School))).Items.Select(i => i.Id));
+    }
+
+    /// <summary>
+    /// A database from before the rule may hold two live disbursements for one student, year and term: migration 0010 keeps
+    /// them (the later one names the first in term_duplicate_of, outside the unique index) instead of refusing to start, and
+    /// the rule holds for everything after. The migration's own statements, as shipped for the engine, are run again here.
+    /// </summary>
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Migration_0010_keeps_live_duplicates_from_before_the_rule_and_enforces_it_afterwards(Engine engine)
+    {
+        var s = await Prepare(await apps.For(engine));
+        var a = await Student(s, "蒋晟晖", "1000.00");
+        Task<DisbursementView> Request(string term) => Send<DisbursementView>(s, s.Zhang,
+            new RequestDisbursement(s.Programme, a.Id, Year, term, "助学金", 10000, DisbursementChannel.BankCard, null, RequestedOn));
+        var first = await Request("秋季学期");
+        var later = await Request("秋季学期补助");
+
+        var folder = engine switch { Engine.Sqlite => "sqlite", Engine.Postgres => "postgres", _ => "sqlserver" };
+        var script = MigrationRunner.Embedded(folder).Single(m => m.Id == "0010").Sql;
+        var fill = Regex.Match(script, @"UPDATE disbursements SET term_duplicate_of[^;]+;").Value;
+        var index = Regex.Match(script, @"CREATE UNIQUE INDEX ux_disbursements_live_term[^;]+;").Value;
+        Assert.Contains("term_duplicate_of IS NULL", index);
+        var id = engine == Engine.Postgres ? "CAST(@id AS uuid)" : "@id";
+        await using (var connection = await s.App.OpenDatabaseAsync())
+        {
+            // The database as it was before the rule: the second request for the same term.
+            await connection.ExecuteAsync("DROP INDEX ux_disbursements_live_term");
+            await connection.ExecuteAsync($"UPDATE disbursements SET term = '秋季学期' WHERE id = {id}", new { id = later.Id.ToString() });
+            Assert.True(await connection.ExecuteAsync(fill) >= 1);
+            await connection.ExecuteAsync(index); // the index builds over the old rows
+            var marks = (await connection.QueryAsync<(string Id, string? Of)>(
+                "SELECT CAST(id AS TEXT), CAST(term_duplicate_of AS TEXT) FROM disbursements WHERE CAST(student_id AS TEXT) = @student",
+                new { student = a.Id.ToString() })).ToDictionary(r => r.Id, r => r.Of);
+            Assert.Null(marks[first.Id.ToString()]);
+            Assert.Equal(first.Id.ToString(), marks[later.Id.ToString()]);
+        }
+        // Both old records stand, and a third for the term is refused.
+        Assert.Equal("requested", (await Send<DisbursementView?>(s, s.Li, new GetDisbursement(later.Id)))!.Status);
+        var third = await Assert.ThrowsAsync<ConflictException>(() => Send<DisbursementView>(s, s.Zhang,
+            new RequestDisbursement(s.Programme, a.Id, Year, "秋季学期", "助学金", 10000, DisbursementChannel.BankCard, null, RequestedOn)));
+        Assert.Contains("already has a disbursement", third.Message);
     }
 
     [Theory, ClassData(typeof(EngineMatrix))]
