@@ -16,7 +16,8 @@ public sealed class BatchDetailsModel(BusinessClock clock) : AidPageModel
 {
     public ProgrammeView? Programme { get; private set; }
     public BatchView? Batch { get; private set; }
-    [BindProperty] public Guid FormId { get; set; } = Guid.NewGuid();
+    /// <summary>Each form on the page carries its own key (made as it is shown): a lost answer resent is one action, another action is another.</summary>
+    [BindProperty] public Guid FormId { get; set; } = Guid.NewGuid(); // a post without one acts once, under a key of its own
     [BindProperty] public Guid? LineId { get; set; }
     [BindProperty] public string? Reason { get; set; }
     [BindProperty] public string? PayoutReference { get; set; }

@@ -14,7 +14,6 @@ public sealed class GiftsIndexModel : AidPageModel
 {
     public const int PageSize = 25;
     public const string DefaultSort = "-receivedOn";
-    private const int DonorChoiceLimit = 10;
 
     public ProgrammeView? Programme { get; private set; }
     public IReadOnlyList<GiftView> Gifts { get; private set; } = [];
@@ -53,7 +52,8 @@ public sealed class GiftsIndexModel : AidPageModel
         var toDate = ReadDate(To, "to");
         if (fromDate is { } f && toDate is { } t && t < f)
             ModelState.AddModelError("to", PageText.T("结束日期不能早于开始日期。", "The end date cannot be before the start date."));
-        await ReadDonorAsync(donorId, ct);
+        var filter = await DonorFilter.ReadAsync(Sender, ModelState, donorId, Donor, ct);
+        (ChosenDonor, Donor, DonorChoices, MoreDonorChoices) = (filter.Chosen, filter.Name, filter.Choices, filter.MoreChoices);
         if (!ModelState.IsValid || DonorChoices.Count > 0) return Page();
 
         Page<GiftView> page;
@@ -109,37 +109,4 @@ public sealed class GiftsIndexModel : AidPageModel
         return null;
     }
 
-    /// <summary>A donor chosen by id (a link), or found by the name typed: one match filters, several are offered to pick from.</summary>
-    private async Task ReadDonorAsync(string? donorId, CancellationToken ct)
-    {
-        if (!string.IsNullOrWhiteSpace(donorId))
-        {
-            if (Guid.TryParse(donorId.Trim(), out var id) && await Sender.Send(new GetDonor(id), ct) is { } chosen)
-            {
-                ChosenDonor = chosen;
-                Donor = chosen.Name;
-            }
-            else ModelState.AddModelError("donor", PageText.T("找不到这位捐赠人，请按名字查找。", "This donor was not found: search by name."));
-            return;
-        }
-        if (string.IsNullOrEmpty(Donor)) return;
-        if (Donor.Length > 100 || TextRule.Problem(Donor) is not null)
-        {
-            ModelState.AddModelError("donor", PageText.T("请输入捐赠人名字中的几个字（最多 100 个字符）。", "Type part of the donor's name (at most 100 characters)."));
-            return;
-        }
-        var found = await Sender.Send(new ListDonors(Donor, null, DonorChoiceLimit, null), ct);
-        switch (found.Items.Count)
-        {
-            case 0:
-                ModelState.AddModelError("donor", PageText.T($"没有名字包含“{Donor}”的捐赠人。", $"No donor's name contains '{Donor}'."));
-                break;
-            case 1 when found.NextCursor is null:
-                ChosenDonor = found.Items[0];
-                break;
-            default:
-                (DonorChoices, MoreDonorChoices) = (found.Items, found.NextCursor is not null);
-                break;
-        }
-    }
 }

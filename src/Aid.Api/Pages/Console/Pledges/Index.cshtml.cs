@@ -13,7 +13,6 @@ namespace Aid.Api.Pages.Console.Pledges;
 public sealed class PledgesIndexModel : AidPageModel
 {
     public const int PageSize = 25;
-    private const int DonorChoiceLimit = 10;
 
     public ProgrammeView? Programme { get; private set; }
     public IReadOnlyList<PledgeListItem> Pledges { get; private set; } = [];
@@ -41,7 +40,8 @@ public sealed class PledgesIndexModel : AidPageModel
 
         (Donor, Cursor) = (donor?.Trim(), cursor);
         Status = status is { Length: > 0 } && PledgeText.Statuses.Contains(status) ? status : null;
-        await ReadDonorAsync(donorId, ct);
+        var filter = await DonorFilter.ReadAsync(Sender, ModelState, donorId, Donor, ct);
+        (ChosenDonor, Donor, DonorChoices, MoreDonorChoices) = (filter.Chosen, filter.Name, filter.Choices, filter.MoreChoices);
         if (!ModelState.IsValid || DonorChoices.Count > 0) return Page();
 
         Page<PledgeListItem> page;
@@ -71,37 +71,4 @@ public sealed class PledgesIndexModel : AidPageModel
         return $"/console/{Programme!.Id}/pledges{QueryString.Create(query)}";
     }
 
-    /// <summary>A donor chosen by id (a link), or found by the name typed: one match filters, several are offered to pick from.</summary>
-    private async Task ReadDonorAsync(string? donorId, CancellationToken ct)
-    {
-        if (!string.IsNullOrWhiteSpace(donorId))
-        {
-            if (Guid.TryParse(donorId.Trim(), out var id) && await Sender.Send(new GetDonor(id), ct) is { } chosen)
-            {
-                ChosenDonor = chosen;
-                Donor = chosen.Name;
-            }
-            else ModelState.AddModelError("donor", PageText.T("找不到这位捐赠人，请按名字查找。", "This donor was not found: search by name."));
-            return;
-        }
-        if (string.IsNullOrEmpty(Donor)) return;
-        if (Donor.Length > 100 || TextRule.Problem(Donor) is not null)
-        {
-            ModelState.AddModelError("donor", PageText.T("请输入捐赠人名字中的几个字（最多 100 个字符）。", "Type part of the donor's name (at most 100 characters)."));
-            return;
-        }
-        var found = await Sender.Send(new ListDonors(Donor, null, DonorChoiceLimit, null), ct);
-        switch (found.Items.Count)
-        {
-            case 0:
-                ModelState.AddModelError("donor", PageText.T($"没有名字包含“{Donor}”的捐赠人。", $"No donor's name contains '{Donor}'."));
-                break;
-            case 1 when found.NextCursor is null:
-                ChosenDonor = found.Items[0];
-                break;
-            default:
-                (DonorChoices, MoreDonorChoices) = (found.Items, found.NextCursor is not null);
-                break;
-        }
-    }
 }

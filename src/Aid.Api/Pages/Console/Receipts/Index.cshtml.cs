@@ -14,7 +14,6 @@ namespace Aid.Api.Pages.Console.Receipts;
 public sealed class ReceiptsIndexModel : AidPageModel
 {
     public const int PageSize = 25;
-    private const int DonorChoiceLimit = 10;
 
     public ProgrammeView? Programme { get; private set; }
     public IReadOnlyList<ReceiptView> Receipts { get; private set; } = [];
@@ -46,7 +45,8 @@ public sealed class ReceiptsIndexModel : AidPageModel
             if (int.TryParse(Year, System.Globalization.NumberStyles.None, null, out var y) && y is >= 2000 and <= 2100) yearNumber = y;
             else ModelState.AddModelError("year", PageText.T("请输入四位数的年份，例如 2025。", "Enter a four-digit year, e.g. 2025."));
         }
-        await ReadDonorAsync(donorId, ct);
+        var filter = await DonorFilter.ReadAsync(Sender, ModelState, donorId, Donor, ct);
+        (ChosenDonor, Donor, DonorChoices, MoreDonorChoices) = (filter.Chosen, filter.Name, filter.Choices, filter.MoreChoices);
         if (!ModelState.IsValid || DonorChoices.Count > 0) return Page();
 
         Page<ReceiptView> page;
@@ -83,36 +83,4 @@ public sealed class ReceiptsIndexModel : AidPageModel
 
     public string DonorName(Guid id) => Donors.TryGetValue(id, out var donor) ? donor.Name : PageText.T("（未知捐赠人）", "(unknown donor)");
 
-    private async Task ReadDonorAsync(string? donorId, CancellationToken ct)
-    {
-        if (!string.IsNullOrWhiteSpace(donorId))
-        {
-            if (Guid.TryParse(donorId.Trim(), out var id) && await Sender.Send(new GetDonor(id), ct) is { } chosen)
-            {
-                ChosenDonor = chosen;
-                Donor = chosen.Name;
-            }
-            else ModelState.AddModelError("donor", PageText.T("找不到这位捐赠人，请按名字查找。", "This donor was not found: search by name."));
-            return;
-        }
-        if (string.IsNullOrEmpty(Donor)) return;
-        if (Donor.Length > 100 || TextRule.Problem(Donor) is not null)
-        {
-            ModelState.AddModelError("donor", PageText.T("请输入捐赠人名字中的几个字（最多 100 个字符）。", "Type part of the donor's name (at most 100 characters)."));
-            return;
-        }
-        var found = await Sender.Send(new ListDonors(Donor, null, DonorChoiceLimit, null), ct);
-        switch (found.Items.Count)
-        {
-            case 0:
-                ModelState.AddModelError("donor", PageText.T($"没有名字包含“{Donor}”的捐赠人。", $"No donor's name contains '{Donor}'."));
-                break;
-            case 1 when found.NextCursor is null:
-                ChosenDonor = found.Items[0];
-                break;
-            default:
-                (DonorChoices, MoreDonorChoices) = (found.Items, found.NextCursor is not null);
-                break;
-        }
-    }
 }
