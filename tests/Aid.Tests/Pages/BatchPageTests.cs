@@ -105,6 +105,17 @@ public sealed class BatchPageTests(KestrelEngineApps apps, BrowserFixture browse
         Assert.Equal(3, rows.Length); // the header and two students
         Assert.All(students, code => Assert.Contains(rows, r => r.Contains(code) && r.Contains("500.00")));
 
+        // The terms: one that paid disbursements stand on cannot be renamed; an empty list is refused beside the fields.
+        await page.GotoAsync($"/console/{programme}/batches/terms");
+        await page.Locator("#Names_0").FillAsync("秋季");
+        await page.GetByRole(AriaRole.Button, new() { Name = "保存" }).ClickAsync();
+        await Expect(page.Locator(".alert-error")).ToContainTextAsync("不能改名或删除");
+        await page.Locator("#Names_0").FillAsync("");
+        await page.Locator("#Names_1").FillAsync("");
+        await page.GetByRole(AriaRole.Button, new() { Name = "保存" }).ClickAsync();
+        await Expect(page.Locator("[id='Names-error']")).ToHaveTextAsync("每个项目设 1 至 6 个学期。");
+        if (axe) await page.AssertAccessibleAsync();
+
         // The list shows the batch as paid.
         await page.GotoAsync($"/console/{programme}/batches");
         await Expect(page.Locator("table tbody tr")).ToHaveCountAsync(1);

@@ -28,7 +28,7 @@ public sealed class TermsModel : AidPageModel
         if (!await LoadAsync(programmeId)) return NotFound();
         var names = Names.Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n!.Trim()).ToList();
         HttpContext.RequestServices.GetRequiredService<IdempotencyKey>().Set("page-form:" + FormId);
-        if (await TrySendAsync(new SetProgrammeTerms(programmeId, names), ("names", "")) is null) return Page();
+        if (await TrySendAsync(new SetProgrammeTerms(programmeId, names), ("names", nameof(Names))) is null) return Page();
         Flash = PageText.T("学期设置已保存。", "The terms are saved.");
         return Redirect($"/console/{programmeId}/batches/terms");
     }
