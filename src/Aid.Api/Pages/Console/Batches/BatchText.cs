@@ -7,8 +7,8 @@ public static class BatchText
 {
     public static string Basis(BatchAmountBasis basis) => basis switch
     {
-        BatchAmountBasis.AnnualStandard => PageText.T("按项目年度资助标准", "The programme's annual standard"),
-        _ => PageText.T("按结对资助的年度金额", "Each sponsorship's annual amount"),
+        BatchAmountBasis.AnnualStandard => PageText.T("项目年度标准", "Annual standard"),
+        _ => PageText.T("结对资助金额", "Sponsorship amounts"),
     };
 
     /// <summary>The academic year a date falls in: from August on, the year that starts then ("2026-2027").</summary>
