@@ -128,6 +128,7 @@ public sealed class SignInPageTests(KestrelEngineApps apps, BrowserFixture brows
     public async Task The_first_admin_sets_up_by_the_one_time_link_then_adds_a_person_on_the_users_page(Engine engine)
     {
         var app = await apps.For(engine);
+        await app.Admin().CreateProgramme(); // the new person is scoped to a programme (whatever order this class's tests run in)
         var admin = await app.AdminActorAsync();
         var link = await app.SendAsync(new IssueUserLink(admin.UserId, LinkPurpose.Password), admin);
         await using var session = await browser.NewSessionAsync(app);
