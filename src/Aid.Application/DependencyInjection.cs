@@ -26,6 +26,8 @@ public static class DependencyInjection
         services.AddScoped<Ledger.Journal>();
         services.AddScoped<Pledges.PledgeCloser>();
         services.AddScoped<Receipts.ReceiptIssuer>();
+        services.AddScoped<Email.EmailOutbox>();
+        services.AddScoped<Receipts.ReceiptEmails>();
 
         foreach (var type in typeof(DependencyInjection).Assembly.GetTypes().Where(t => t is { IsAbstract: false, IsGenericTypeDefinition: false }))
         foreach (var contract in type.GetInterfaces().Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IValidator<>)))

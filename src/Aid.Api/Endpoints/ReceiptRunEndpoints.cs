@@ -38,7 +38,7 @@ internal static class ReceiptRunEndpoints
                     var entry = zip.CreateEntry($"{receipt.Number}.pdf", CompressionLevel.Fastest);
                     entry.LastWriteTime = receipt.IssuedAt;
                     await using var pdf = entry.Open();
-                    await pdf.WriteAsync(renderer.Render(receipt, ReceiptMark.Original), ct);
+                    await pdf.WriteAsync(renderer.Render(receipt.Content, receipt.Mark), ct);
                 }
             });
             return TypedResults.File(file, "application/zip", $"receipt-run-{id}.zip");

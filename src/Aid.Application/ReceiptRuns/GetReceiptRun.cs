@@ -15,20 +15,15 @@ internal sealed class GetReceiptRunHandler(IDbSession db, AccessScope scope, Bus
 }
 
 /// <summary>The receipts a run issued, in number order (for the ZIP download), streamed as their snapshots.</summary>
-public sealed record ListRunReceipts(Guid RunId) : IQuery<Func<IAsyncEnumerable<Receipts.ReceiptContent>>?>;
+/// <summary>The receipts a run issued, for its ZIP: copies (the originals are the donors'), void ones marked void.</summary>
+public sealed record ListRunReceipts(Guid RunId) : IQuery<Func<IAsyncEnumerable<Receipts.StoredReceipt>>?>;
 
-internal sealed class ListRunReceiptsHandler(IDbSession db, AccessScope scope) : IQueryHandler<ListRunReceipts, Func<IAsyncEnumerable<Receipts.ReceiptContent>>?>
+internal sealed class ListRunReceiptsHandler(IDbSession db, AccessScope scope) : IQueryHandler<ListRunReceipts, Func<IAsyncEnumerable<Receipts.StoredReceipt>>?>
 {
-    public async ValueTask<Func<IAsyncEnumerable<Receipts.ReceiptContent>>?> Handle(ListRunReceipts query, CancellationToken ct)
+    public async ValueTask<Func<IAsyncEnumerable<Receipts.StoredReceipt>>?> Handle(ListRunReceipts query, CancellationToken ct)
     {
         var programmeId = await db.QuerySingleOrDefaultAsync<Guid?>("SELECT programme_id FROM receipt_runs WHERE id = @id", new { id = query.RunId }, ct);
         if (programmeId is null || !scope.CanSeeProgramme(programmeId.Value)) return null;
-        return () => Contents(query.RunId);
-    }
-
-    private async IAsyncEnumerable<Receipts.ReceiptContent> Contents(Guid runId)
-    {
-        await foreach (var json in db.StreamAsync<string>("SELECT content FROM receipts WHERE run_id = @runId ORDER BY year, sequence", new { runId }, default))
-            yield return Receipts.ReceiptContent.FromJson(json);
+        return () => Receipts.StoredReceipt.StreamAsync(db, "run_id = @runId", new { runId = query.RunId });
     }
 }

@@ -42,14 +42,14 @@ internal sealed class ProcessReceiptRunChunkHandler(IDbSession db, BusinessClock
                 prepared.Add(await issuer.PrepareAsync(donor.Key, donor.Select(g => g.GiftId).ToList(), "annual", null, run.Id, ct));
             }
         }
-        var hashes = new string[prepared.Count];
+        var pdfs = new byte[prepared.Count][];
         await Parallel.ForAsync(0, prepared.Count, ct, (i, _) =>
         {
-            hashes[i] = issuer.RenderHash(prepared[i].Content);
+            pdfs[i] = issuer.RenderOriginal(prepared[i].Content);
             return ValueTask.CompletedTask;
         });
         for (var i = 0; i < prepared.Count; i++)
-            await issuer.CompleteAsync(prepared[i], hashes[i], ct);
+            await issuer.CompleteAsync(prepared[i], pdfs[i], ct);
         var issued = prepared.Count;
 
         var finished = issued == 0;

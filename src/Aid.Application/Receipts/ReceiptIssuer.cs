@@ -17,7 +17,7 @@ internal sealed record PreparedReceipt(Guid Id, ReceiptContent Content, int Year
 
 public sealed class ReceiptIssuer(
     IDbSession db, BusinessClock clock, AccessScope scope, ReceiptSettings settings, IKeyRing keys, IReceiptRenderer renderer, IRequestBaseUrl baseUrl,
-    Auditing.AuditRecorder audit, Auditing.AuditedRows audited)
+    Auditing.AuditRecorder audit, Auditing.AuditedRows audited, ReceiptEmails emails)
 {
     private byte[]? _key;
 
@@ -39,7 +39,7 @@ public sealed class ReceiptIssuer(
     internal async Task<ReceiptRow> IssueAsync(Guid donorId, IReadOnlyList<Guid> giftIds, string kind, Guid? replaces, Guid? runId, CancellationToken ct)
     {
         var prepared = await PrepareAsync(donorId, giftIds, kind, replaces, runId, ct);
-        return await CompleteAsync(prepared, RenderHash(prepared.Content), ct);
+        return await CompleteAsync(prepared, RenderOriginal(prepared.Content), ct);
     }
 
     /// <summary>
@@ -89,12 +89,16 @@ public sealed class ReceiptIssuer(
             donorId, programmes.Count == 1 ? programmes[0] : null, total, replaces, runId, lines.Select(l => l.GiftId).ToList());
     }
 
-    /// <summary>SHA-256 of the original PDF; safe to call from several threads at once.</summary>
-    internal string RenderHash(ReceiptContent content) => Convert.ToHexStringLower(SHA256.HashData(renderer.Render(content, ReceiptMark.Original)));
+    /// <summary>The original PDF (hashed into the receipt, attached to its e-mail); safe to call from several threads at once.</summary>
+    internal byte[] RenderOriginal(ReceiptContent content) => renderer.Render(content, ReceiptMark.Original);
 
-    /// <summary>The second half of issuing: stores the receipt, its gifts and the current-receipt links.</summary>
-    internal async Task<ReceiptRow> CompleteAsync(PreparedReceipt p, string pdfSha256, CancellationToken ct)
+    /// <summary>
+    /// The second half of issuing: stores the receipt, its gifts and the current-receipt links, and queues the donor's e-mail
+    /// with <paramref name="originalPdf"/> attached (in this transaction: no receipt without its message, no message without it).
+    /// </summary>
+    internal async Task<ReceiptRow> CompleteAsync(PreparedReceipt p, byte[] originalPdf, CancellationToken ct)
     {
+        var pdfSha256 = Convert.ToHexStringLower(SHA256.HashData(originalPdf));
         await db.ExecuteAsync("""
             INSERT INTO receipts (id, number, prefix, year, sequence, kind, donor_id, programme_id, currency, total, issued_on, issued_at, issued_by,
                                   content, verification_code, pdf_sha256, status, replaces_id, run_id)
@@ -112,15 +116,22 @@ public sealed class ReceiptIssuer(
             await db.ExecuteAsync("INSERT INTO current_gift_receipts (gift_id, receipt_id) VALUES (@giftId, @id)", new { id = p.Id, giftId }, ct);
         }
         audit.Covers("receipt", p.Id);
+        VoidNotice? replaced = null;
         if (p.Replaces is not null)
         {
             await db.ExecuteAsync("UPDATE receipts SET replaced_by_id = @id WHERE id = @replaces", new { id = p.Id, replaces = p.Replaces }, ct);
             audit.Covers("receipt", p.Replaces.Value);
+            var old = (await ReceiptRow.FindAsync(db, p.Replaces.Value, ct))!;
+            replaced = new VoidNotice(old.Number, old.VoidReason ?? "");
         }
+        await emails.IssuedAsync(p.Id, p.DonorId, p.Content, originalPdf, replaced, ct);
         return (await ReceiptRow.FindAsync(db, p.Id, ct))!;
     }
 
-    /// <summary>Marks a valid receipt void (number kept) and frees its gifts for a new receipt.</summary>
+    /// <summary>
+    /// Marks a valid receipt void (number kept) and frees its gifts for a new receipt. The donor is told by
+    /// <see cref="NotifyVoidedAsync"/>, or by the replacement's message when one is issued in the same transaction.
+    /// </summary>
     internal async Task VoidAsync(ReceiptRow receipt, string reason, CancellationToken ct)
     {
         if (receipt.Status != ReceiptStatus.Valid)
@@ -132,6 +143,10 @@ public sealed class ReceiptIssuer(
         await db.ExecuteAsync("DELETE FROM current_gift_receipts WHERE receipt_id = @id", new { id = receipt.Id }, ct);
         audit.Covers("receipt", receipt.Id);
     }
+
+    /// <summary>E-mails the donor that <paramref name="receipt"/> is void and nothing replaces it (yet).</summary>
+    internal Task NotifyVoidedAsync(ReceiptRow receipt, string reason, CancellationToken ct) =>
+        emails.VoidedAsync(receipt.Id, receipt.DonorId, ReceiptContent.FromJson(receipt.Content), reason, ct);
 
     /// <summary>The gifts of a (void) receipt that can still be receipted again.</summary>
     internal Task<IReadOnlyList<Guid>> ReissuableGiftsAsync(Guid receiptId, CancellationToken ct) =>
@@ -147,9 +162,14 @@ public sealed class ReceiptIssuer(
         var receiptId = await db.QuerySingleOrDefaultAsync<Guid?>("SELECT receipt_id FROM current_gift_receipts WHERE gift_id = @giftId", new { giftId }, ct);
         if (receiptId is null) return null;
         var receipt = (await ReceiptRow.FindAsync(db, receiptId.Value, ct))!;
-        await VoidAsync(receipt, $"捐赠已冲销 Gift reversed: {reason}", ct);
+        var voidReason = $"捐赠已冲销 Gift reversed: {reason}";
+        await VoidAsync(receipt, voidReason, ct);
         var rest = await ReissuableGiftsAsync(receipt.Id, ct);
-        if (rest.Count == 0 || !renderer.Available) return (receipt.Number, null);
+        if (rest.Count == 0 || !renderer.Available)
+        {
+            await NotifyVoidedAsync(receipt, voidReason, ct);
+            return (receipt.Number, null);
+        }
         var reissued = await IssueAsync(receipt.DonorId, rest, receipt.Kind, receipt.Id, null, ct);
         return (receipt.Number, reissued.Number);
     }

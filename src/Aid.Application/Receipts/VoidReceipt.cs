@@ -26,6 +26,10 @@ internal sealed class VoidReceiptHandler(IDbSession db, AccessScope scope, Recei
             if (gifts.Count == 0) throw new ConflictException("None of the receipt's gifts can be receipted again (all reversed).");
             reissued = (await issuer.IssueAsync(receipt.DonorId, gifts, receipt.Kind, receipt.Id, null, ct)).Number;
         }
+        else
+        {
+            await issuer.NotifyVoidedAsync(receipt, command.Reason, ct);
+        }
         audit.Describe("receipt", receipt.Id, receipt.ProgrammeId, new { receipt.Number, voided = true, reason = command.Reason, reissuedAs = reissued });
         return await (await ReceiptRow.FindAsync(db, receipt.Id, ct))!.ToViewAsync(db, ct);
     }

@@ -38,23 +38,18 @@ internal sealed class GetAuditTrailExportHandler(IDbSession db, AccessScope scop
 }
 
 /// <summary>The receipts of a programme issued in a year, in number order, streamed as their snapshots.</summary>
-public sealed record GetProgrammeReceiptContents(Guid ProgrammeId, int Year) : IQuery<Func<IAsyncEnumerable<ReceiptContent>>?>;
+/// <summary>The year's receipts of a programme for the audit pack: copies, and void ones marked void.</summary>
+public sealed record GetProgrammeReceiptContents(Guid ProgrammeId, int Year) : IQuery<Func<IAsyncEnumerable<StoredReceipt>>?>;
 
 internal sealed class GetProgrammeReceiptContentsHandler(IDbSession db, AccessScope scope)
-    : IQueryHandler<GetProgrammeReceiptContents, Func<IAsyncEnumerable<ReceiptContent>>?>
+    : IQueryHandler<GetProgrammeReceiptContents, Func<IAsyncEnumerable<StoredReceipt>>?>
 {
-    public ValueTask<Func<IAsyncEnumerable<ReceiptContent>>?> Handle(GetProgrammeReceiptContents query, CancellationToken ct)
+    public ValueTask<Func<IAsyncEnumerable<StoredReceipt>>?> Handle(GetProgrammeReceiptContents query, CancellationToken ct)
     {
-        if (!scope.CanSeeProgramme(query.ProgrammeId)) return ValueTask.FromResult<Func<IAsyncEnumerable<ReceiptContent>>?>(null);
+        if (!scope.CanSeeProgramme(query.ProgrammeId)) return ValueTask.FromResult<Func<IAsyncEnumerable<StoredReceipt>>?>(null);
         var p = new { programmeId = query.ProgrammeId, from = new DateOnly(query.Year, 1, 1), to = new DateOnly(query.Year, 12, 31) };
-        return ValueTask.FromResult<Func<IAsyncEnumerable<ReceiptContent>>?>(() => Contents(p));
-    }
-
-    private async IAsyncEnumerable<ReceiptContent> Contents(object p)
-    {
-        await foreach (var json in db.StreamAsync<string>(
-            "SELECT content FROM receipts WHERE programme_id = @programmeId AND issued_on >= @from AND issued_on <= @to ORDER BY year, sequence", p, default))
-            yield return ReceiptContent.FromJson(json);
+        return ValueTask.FromResult<Func<IAsyncEnumerable<StoredReceipt>>?>(() => StoredReceipt.StreamAsync(db,
+            "programme_id = @programmeId AND issued_on >= @from AND issued_on <= @to", p));
     }
 }
 

@@ -15,7 +15,7 @@ namespace Aid.Infrastructure.Statements;
 /// </summary>
 public sealed class AuditPack(StatementPdf statementPdf, IReceiptRenderer receipts)
 {
-    public async Task WriteAsync(ProgrammeStatement statement, StatementRegister auditTrail, Func<IAsyncEnumerable<ReceiptContent>> receiptContents,
+    public async Task WriteAsync(ProgrammeStatement statement, StatementRegister auditTrail, Func<IAsyncEnumerable<StoredReceipt>> receiptContents,
         AuditPackChain chain, AuditVerification verification, Stream output, CancellationToken ct)
     {
         var manifest = new StringBuilder();
@@ -51,7 +51,7 @@ public sealed class AuditPack(StatementPdf statementPdf, IReceiptRenderer receip
             await Add("audit/public-keys.pem", Encoding.UTF8.GetBytes(string.Concat(chain.PublicKeys.Select(k => $"# key id {k.KeyId}\n{k.Pem}\n"))));
             await Add("audit/VERIFY.txt", Encoding.UTF8.GetBytes(OfflineCheck));
             await foreach (var receipt in receiptContents().WithCancellation(ct))
-                await Add($"receipts/{receipt.Number}.pdf", receipts.Render(receipt, ReceiptMark.Original));
+                await Add($"receipts/{receipt.Number}.pdf", receipts.Render(receipt.Content, receipt.Mark));
 
             manifest.Append('\n');
             foreach (var c in verification.Chains)

@@ -24,7 +24,10 @@ public sealed class ReceiptApiTests(EngineApps apps) : IClassFixture<EngineApps>
         Assert.Equal("人民币壹拾万柒仟元零伍角叁分", receipt.Str("totalInWords"));
         Assert.Equal("107000.53", receipt.Str("total"));
 
-        var original = await admin.Bytes($"/api/v1/receipts/{number}/pdf");
+        // A manager's download first: a copy — the original is the donor's (this donor has no e-mail address: nothing was sent).
+        Assert.Contains("副本COPY", Pdf.Text(await admin.Bytes($"/api/v1/receipts/{number}/pdf")));
+        var donorClient = app.Client(await admin.CreateKey("donor", donorId: donor));
+        var original = await donorClient.Bytes($"/api/v1/receipts/{number}/pdf");
         var text = Pdf.Text(original);
         Assert.Contains("刘䶮", text);
         Assert.Contains("青系镇坪，雏鹰伴翔", text);
@@ -40,9 +43,69 @@ public sealed class ReceiptApiTests(EngineApps apps) : IClassFixture<EngineApps>
         // The stored hash is of the original; re-rendering the snapshot gives the same bytes.
         Assert.Equal(receipt.Str("pdfSha256"), Convert.ToHexStringLower(SHA256.HashData(original)));
 
-        var copy = await admin.Bytes($"/api/v1/receipts/{number}/pdf");
+        var copy = await donorClient.Bytes($"/api/v1/receipts/{number}/pdf");
         Assert.Contains("副本COPY", Pdf.Text(copy));
-        Assert.Equal(2, (await admin.Get($"/api/v1/receipts/{number}").Expect(HttpStatusCode.OK)).GetProperty("downloads").GetInt64());
+        Assert.Equal(3, (await admin.Get($"/api/v1/receipts/{number}").Expect(HttpStatusCode.OK)).GetProperty("downloads").GetInt64());
+    }
+
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Six_concurrent_first_downloads_by_the_donor_give_one_original_and_each_is_audited(Engine engine)
+    {
+        var app = await apps.For(engine);
+        var admin = app.Admin();
+        var (programme, donor) = await admin.ProgrammeAndDonor("欧阳原件");
+        var gift = await admin.Give(MoneyScenario.Cash(programme, donor, "66.00", receivedOn: Today));
+        var number = (await admin.PostJson("/api/v1/receipts", new { giftId = gift.Id() }).Expect(HttpStatusCode.Created)).Str("number");
+        var donorClient = app.Client(await admin.CreateKey("donor", donorId: donor));
+
+        var texts = await Task.WhenAll(Enumerable.Range(0, 6).Select(async _ => Pdf.Text(await donorClient.Bytes($"/api/v1/receipts/{number}/pdf"))));
+        Assert.Equal(1, texts.Count(t => !t.Contains("副本")));
+        Assert.Equal(5, texts.Count(t => t.Contains("副本COPY")));
+        await using var connection = await app.OpenDatabaseAsync();
+        var marks = (await connection.QueryAsync<string>(
+            "SELECT a.summary FROM audit_log a JOIN receipts r ON CAST(r.id AS TEXT) = a.entity_id WHERE r.number = @number AND a.summary LIKE '%downloaded%'",
+            new { number })).ToList();
+        Assert.Equal(6, marks.Count);
+        Assert.Single(marks, m => m.Contains("\"mark\":\"original\""));
+    }
+
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task A_receipt_for_a_donor_with_an_address_is_emailed_as_the_original_so_every_download_is_a_copy(Engine engine)
+    {
+        var app = await apps.For(engine);
+        var admin = app.Admin();
+        var programme = await admin.CreateProgramme();
+        var donor = (await admin.PostJson("/api/v1/donors", new { kind = "person", name = "邮寄原件", email = "yuanjian@example.cn", language = "zh-CN" })
+            .Expect(HttpStatusCode.Created)).Id();
+        var gift = await admin.Give(MoneyScenario.Cash(programme.Id(), donor, "88.00", receivedOn: Today));
+        var receipt = await admin.PostJson("/api/v1/receipts", new { giftId = gift.Id() }).Expect(HttpStatusCode.Created);
+        var number = receipt.Str("number");
+
+        await using (var connection = await app.OpenDatabaseAsync())
+        {
+            var queued = Assert.Single(await connection.QueryAsync<(string Kind, string To, string Subject, byte[] Attachment)>(
+                "SELECT o.kind, o.to_address, o.subject, o.attachment FROM email_outbox o JOIN receipts r ON r.id = o.receipt_id WHERE r.number = @number",
+                new { number }));
+            Assert.Equal(("receipt", "yuanjian@example.cn"), (queued.Kind, queued.To));
+            Assert.Contains("捐赠收据", queued.Subject);
+            Assert.Equal(receipt.Str("pdfSha256"), Convert.ToHexStringLower(SHA256.HashData(queued.Attachment))); // the original itself
+            Assert.DoesNotContain("副本", Pdf.Text(queued.Attachment));
+        }
+        var donorClient = app.Client(await admin.CreateKey("donor", donorId: donor));
+        Assert.Contains("副本COPY", Pdf.Text(await donorClient.Bytes($"/api/v1/receipts/{number}/pdf")));
+
+        // Void with reissue: one message announces both, with the new receipt attached.
+        var reissued = (await admin.PostJson($"/api/v1/receipts/{number}/void", new { reason = "抬头有误", reissue = true }).Expect(HttpStatusCode.OK))
+            .Str("replacedBy");
+        await using (var connection = await app.OpenDatabaseAsync())
+        {
+            var notice = Assert.Single(await connection.QueryAsync<(string Kind, string Subject, string Body)>(
+                "SELECT o.kind, o.subject, o.body FROM email_outbox o JOIN receipts r ON r.id = o.receipt_id WHERE r.number = @reissued", new { reissued }));
+            Assert.Equal("receipt-void", notice.Kind);
+            Assert.Contains(number, notice.Subject);
+            Assert.Contains(reissued, notice.Subject);
+            Assert.Contains("抬头有误", notice.Body);
+        }
     }
 
     [Theory, ClassData(typeof(EngineMatrix))]

@@ -63,6 +63,7 @@ public sealed class ReceiptRunTests(SlowRunApps apps) : IClassFixture<SlowRunApp
         using var pdf = new MemoryStream();
         await entry.Open().CopyToAsync(pdf, TestContext.Current.CancellationToken);
         Assert.Contains(entry.Name.Replace(".pdf", ""), Pdf.Text(pdf.ToArray()));
+        Assert.Contains("副本COPY", Pdf.Text(pdf.ToArray())); // the originals are the donors'
     }
 
     [Theory, ClassData(typeof(EngineMatrix))]

@@ -97,9 +97,14 @@ public sealed class StatementTests(EngineApps apps) : IClassFixture<EngineApps>
         var admin = app.Admin();
         var (programme, donor) = await admin.ProgrammeAndDonor("匿名测试");
         var gift = await admin.Give(MoneyScenario.Cash(programme, donor, "321.00", receivedOn: Today));
-        await admin.PostJson("/api/v1/receipts", new { giftId = gift.Id() }).Expect(HttpStatusCode.Created);
+        var voided = (await admin.PostJson("/api/v1/receipts", new { giftId = gift.Id() }).Expect(HttpStatusCode.Created)).Str("number");
+        var reissued = (await admin.PostJson($"/api/v1/receipts/{voided}/void", new { reason = "金额写错", reissue = true }).Expect(HttpStatusCode.OK))
+            .Str("replacedBy");
         var zip = await admin.Bytes($"/api/v1/programmes/{programme}/audit-pack/{ThisYear}.zip", "application/zip");
         using var archive = new ZipArchive(new MemoryStream(zip));
+        // The pack never carries an original (that is the donor's): the void receipt marked void, the valid one a copy.
+        Assert.Contains("已作废VOID", Pdf.Text(await EntryBytes(archive, $"receipts/{voided}.pdf")));
+        Assert.Contains("副本COPY", Pdf.Text(await EntryBytes(archive, $"receipts/{reissued}.pdf")));
         var manifest = new StreamReader(archive.GetEntry("MANIFEST.txt")!.Open()).ReadToEnd();
         var listed = manifest.Split('\n').Where(l => l.Length > 66 && l[64] == ' ').ToDictionary(l => l[66..], l => l[..64]);
         Assert.Contains(listed.Keys, k => k.StartsWith("receipts/") && k.EndsWith(".pdf"));
@@ -161,5 +166,13 @@ public sealed class StatementTests(EngineApps apps) : IClassFixture<EngineApps>
         using var all = new MemoryStream();
         foreach (var entry in archive.Entries) entry.Open().CopyTo(all);
         return all.ToArray();
+    }
+
+    private static async Task<byte[]> EntryBytes(ZipArchive archive, string name)
+    {
+        using var bytes = new MemoryStream();
+        await using var entry = archive.GetEntry(name)!.Open();
+        await entry.CopyToAsync(bytes, TestContext.Current.CancellationToken);
+        return bytes.ToArray();
     }
 }

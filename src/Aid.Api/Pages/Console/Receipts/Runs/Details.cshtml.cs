@@ -57,7 +57,7 @@ public sealed class ReceiptRunDetailsModel(IReceiptRenderer renderer) : AidPageM
                 var entry = zip.CreateEntry($"{receipt.Number}.pdf", CompressionLevel.Fastest);
                 entry.LastWriteTime = receipt.IssuedAt;
                 await using var pdf = entry.Open();
-                await pdf.WriteAsync(renderer.Render(receipt, ReceiptMark.Original), ct);
+                await pdf.WriteAsync(renderer.Render(receipt.Content, receipt.Mark), ct);
             }
         });
         return File(file, "application/zip", $"receipt-run-{Run!.Year}-{runId}.zip");
