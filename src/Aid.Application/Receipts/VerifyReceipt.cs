@@ -18,9 +18,17 @@ public sealed record ReceiptVerification(string Status, string? Number, string? 
 
 /// <summary>
 /// The public answer, and — for the server's log only, never for the caller — what of the stored receipt disagreed with
-/// its signed snapshot: a column name, no values (so no personal data).
+/// its signed snapshot: a column name, no values (so no personal data). <see cref="Details"/> is for the public page only,
+/// and only with a "valid" or "void" answer: never part of the JSON answer.
 /// </summary>
-public sealed record ReceiptCheck(ReceiptVerification Answer, string? Disagreement);
+public sealed record ReceiptCheck(ReceiptVerification Answer, string? Disagreement, ReceiptPageDetails? Details = null);
+
+/// <summary>
+/// What the public verification page adds to a confirmed answer, all of it printed on the receipt itself or about the receipt
+/// (never about the donor): the receipt's language, the issuer as printed, the amount in Chinese capitals (大写), the void
+/// receipt it replaces, and — for a void receipt — the number of the receipt that replaced it.
+/// </summary>
+public sealed record ReceiptPageDetails(string Language, ReceiptIssuerInfo Issuer, string TotalInWords, string? Replaces, string? ReplacedBy);
 
 internal sealed class VerifyReceiptHandler(IDbSession db, IKeyRing keys, Auditing.AuditedRows audited) : IQueryHandler<VerifyReceipt, ReceiptCheck>
 {
@@ -36,8 +44,9 @@ internal sealed class VerifyReceiptHandler(IDbSession db, IKeyRing keys, Auditin
         var receipt = await db.QuerySingleOrDefaultAsync<Row>("""
             SELECT r.id AS Id, r.number AS Number, r.prefix AS Prefix, r.year AS Year, r.sequence AS Sequence, r.kind AS Kind,
                    r.status AS Status, CASE WHEN r.voided_at IS NULL THEN 0 ELSE 1 END AS Voided, r.verification_code AS Code,
-                   r.total AS Total, r.currency AS Currency, r.issued_on AS IssuedOn, r.content AS Content, o.number AS ReplacesNumber
-            FROM receipts r LEFT JOIN receipts o ON o.id = r.replaces_id
+                   r.total AS Total, r.currency AS Currency, r.issued_on AS IssuedOn, r.content AS Content, o.number AS ReplacesNumber,
+                   n.number AS ReplacedByNumber
+            FROM receipts r LEFT JOIN receipts o ON o.id = r.replaces_id LEFT JOIN receipts n ON n.id = r.replaced_by_id
             WHERE r.number = @number
             """, new { number = query.Number }, ct);
         if (receipt is null) return new ReceiptCheck(Invalid, null); // never issued: the same answer as a wrong code
@@ -47,7 +56,10 @@ internal sealed class VerifyReceiptHandler(IDbSession db, IKeyRing keys, Auditin
         var disagreement = Disagreement(receipt, gifts) ?? await ChainDigestProblemAsync(receipt.Id, ct);
         if (disagreement is not null) return new ReceiptCheck(Invalid, disagreement);
         if (!ReceiptContent.CodesMatch(receipt.Code, query.Code)) return new ReceiptCheck(Invalid, null);
-        return new ReceiptCheck(new ReceiptVerification(receipt.Status, receipt.Number, Money.Format(receipt.Total), receipt.Currency, receipt.IssuedOn), null);
+        var content = ReceiptContent.FromJson(receipt.Content); // readable: checked above
+        var details = new ReceiptPageDetails(content.Language, content.Issuer, content.TotalInWords, content.Replaces,
+            receipt.Status == ReceiptStatus.Void ? receipt.ReplacedByNumber : null);
+        return new ReceiptCheck(new ReceiptVerification(receipt.Status, receipt.Number, Money.Format(receipt.Total), receipt.Currency, receipt.IssuedOn), null, details);
     }
 
     /// <summary>The first stored fact that disagrees with the snapshot the code was made over (a column name), or null.</summary>
@@ -111,5 +123,6 @@ internal sealed class VerifyReceiptHandler(IDbSession db, IKeyRing keys, Auditin
         public required DateOnly IssuedOn { get; init; }
         public required string Content { get; init; }
         public string? ReplacesNumber { get; init; }
+        public string? ReplacedByNumber { get; init; }
     }
 }

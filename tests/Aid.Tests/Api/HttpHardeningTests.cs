@@ -42,7 +42,7 @@ public sealed class HttpHardeningTests(EngineApps apps) : IClassFixture<EngineAp
 
         // The verification page keeps its own, stricter policy.
         var page = await app.Client().GetAsync("/verify/AID-2026-000001?code=X", ct);
-        AssertSecurityHeaders(page, "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+        AssertSecurityHeaders(page, "default-src 'none'; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"); // its own stylesheet only
     }
 
     [Theory, ClassData(typeof(EngineMatrix))]
