@@ -38,9 +38,13 @@ if ! dotnet build Aid.sln -c Release; then openapi_failure="the Release build fa
 elif ! scripts/openapi.sh; then openapi_failure="Redocly lint errors in the document, or the service or Kiota failed (see scripts/openapi.sh above)"; fi
 
 port=${AID_PG_PORT:-55432}
+smtp_port=${AID_SMTP_PORT:-52525}; smtp_api_port=${AID_SMTP_API_PORT:-52580}
+trap 'scripts/postgres.sh stop "$port"; scripts/smtp4dev.sh stop "$smtp_port" "$smtp_api_port"' EXIT
 scripts/postgres.sh start "$port"
-trap 'scripts/postgres.sh stop "$port"' EXIT
 export AID_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Pooling=true;Maximum Pool Size=50"
+# A real SMTP server (smtp4dev, the pinned local tool) for the e-mail tests; its REST API shows what arrived.
+scripts/smtp4dev.sh start "$smtp_port" "$smtp_api_port"
+export AID_TEST_SMTP="Host=127.0.0.1;SmtpPort=$smtp_port;ApiPort=$smtp_api_port"
 
 # Condenses `dotnet test --logger "console;verbosity=normal"`: every 10 s one line with the counts so far and the test
 # classes that reported since the last line; each failure as it happens (its first 30 lines); build errors and the

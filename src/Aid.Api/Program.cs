@@ -75,6 +75,7 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<DatabaseInitialize
 builder.Services.AddSingleton<Aid.Api.Demo.DemoSeeder>();
 builder.Services.AddHostedService<ReceiptRunWorker>();
 builder.Services.AddHostedService<AuditSealerWorker>();
+builder.Services.AddHostedService<EmailSenderWorker>();
 builder.Services.AddRateLimiter(o =>
 {
     o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -118,6 +119,8 @@ builder.Services.AddRazorPages(o =>
     o.Conventions.AuthorizeFolder("/Account", PageSessions.PagePolicy);
     o.Conventions.AuthorizeFolder("/Admin", PageSessions.PageAdminPolicy);
     o.Conventions.AuthorizeFolder("/Console", PageSessions.PageStaffPolicy);
+    o.Conventions.AuthorizeFolder("/My", PageSessions.PageDonorPolicy); // the donor portal; /my/signin allows anonymous itself
+    o.Conventions.AuthorizeFolder("/Audit", PageSessions.PageAuditPolicy);
     o.Conventions.ConfigureFilter(new PageSecurityHeaders());
 }).AddMvcOptions(o => PageBindingMessages.Apply(o.ModelBindingMessageProvider));
 builder.Services.AddAntiforgery(o =>

@@ -129,6 +129,7 @@ internal static class ChineseMessages
         ["Give either giftId or donorId and year, not both."] = "请只提供 giftId，或只提供 donorId 和 year，二者不能同时提供。",
         ["programmeId belongs to annual receipts."] = "programmeId 仅用于年度收据。",
         ["There is nothing to receipt."] = "没有需要开具收据的捐赠。",
+        ["Only a message the mail server refused can be sent again."] = "只有被邮件服务器拒收的邮件才能重新发送。",
         ["Gifts in different currencies need separate receipts."] = "不同币种的捐赠需要分别开具收据。",
         ["A receipt is never issued for zero."] = "不会开具金额为零的收据。",
         ["None of the receipt's gifts can be receipted again (all reversed)."] = "该收据中的捐赠均已冲销，无法重新开具收据。",
@@ -162,6 +163,12 @@ internal static class ChineseMessages
         ["The password cannot be your e-mail address."] = "密码不能与您的电子邮件地址相同。",
         ["Choose the e-mail address you will sign in with."] = "请选择您登录时使用的电子邮件地址。",
         ["Another person already signs in with this e-mail address."] = "已有其他用户使用此电子邮件地址登录。",
+        // The donor portal and donor invitations.
+        ["The donor has no e-mail address to sign in with."] = "该捐赠人没有可用于登录的电子邮箱。",
+        ["The donor has no e-mail address: add one before sending an invitation."] = "该捐赠人没有电子邮箱：请先添加，再发送邀请。",
+        ["Another person already signs in with this donor's e-mail address."] = "已有其他用户使用该捐赠人的电子邮箱登录。",
+        ["The donor's account is disabled: an admin must enable it first."] = "该捐赠人的账户已停用：需由管理员先启用。",
+        ["Enter an e-mail address such as name@example.com."] = "请输入电子邮箱，例如 name@example.com。",
         ["Two-step sign-in is already on; turn it off first to enrol a new device."] = "两步验证已开启；如需绑定新设备，请先关闭。",
         ["Start the enrolment again: there is no pending secret."] = "请重新开始绑定：没有待确认的密钥。",
         ["The code is not right: check the time on your phone and enter the current code."] = "验证码不正确：请检查手机时间，并输入当前的验证码。",
@@ -222,6 +229,7 @@ internal static class ChineseMessages
         ["API key"] = "API 密钥",
         ["User"] = "用户",
         ["Batch"] = "发放批次",
+        ["Email"] = "邮件",
     };
 
     /// <summary>What a field of the wrong JSON type expects (<see cref="ExpectedValue.Describe"/>).</summary>
@@ -368,6 +376,8 @@ internal static class ChineseMessages
         new(@"^The gift already has receipt (.+)\.$", "这笔捐赠已有收据 $1。", "The gift already has receipt AID-2024-000001."),
         new(@"^The donor has no gifts in (\d+) that still need a receipt\.$", "该捐赠人在 $1 年没有尚需开具收据的捐赠。",
             "The donor has no gifts in 2024 that still need a receipt."),
+        new(@"^You have no gifts in (\d+) that still need a receipt\.$", "您在 $1 年没有尚需开具收据的捐赠。",
+            "You have no gifts in 2024 that still need a receipt."),
         // Audit verification problems (VerifyAuditTrail), shown on the console's audit trail page.
         new(@"^Row (\S+) differs from its digest in audit record (\d+) \(changed behind the service's back\)\.$",
             "数据行 $1 与第 $2 条审计记录中的摘要不符（有人绕过系统改动了它）。",

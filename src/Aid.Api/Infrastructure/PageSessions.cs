@@ -27,6 +27,8 @@ internal static class PageSessions
     public const string PageAdminPolicy = "page-admin";
     /// <summary>The staff console (/console): admins and managers; auditors get their own read-only area.</summary>
     public const string PageStaffPolicy = "page-staff";
+    /// <summary>The auditor area (/audit): read-only, for auditors, and for admins and managers (as the API's reader policy).</summary>
+    public const string PageAuditPolicy = "page-audit";
     public static readonly TimeSpan Idle = TimeSpan.FromHours(8);
     public static readonly TimeSpan Absolute = TimeSpan.FromHours(12);
 
@@ -67,7 +69,13 @@ internal static class PageSessions
     public static AuthorizationBuilder AddPagePolicies(this AuthorizationBuilder builder) => builder
         .AddPolicy(PagePolicy, p => p.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser())
         .AddPolicy(PageAdminPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireRole(Aid.Application.Common.Roles.Admin))
-        .AddPolicy(PageStaffPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireRole(Aid.Application.Common.Roles.Admin, Aid.Application.Common.Roles.Manager));
+        .AddPolicy(PageStaffPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireRole(Aid.Application.Common.Roles.Admin, Aid.Application.Common.Roles.Manager))
+        .AddPolicy(PageAuditPolicy, p => p.AddAuthenticationSchemes(Scheme)
+            .RequireRole(Aid.Application.Common.Roles.Admin, Aid.Application.Common.Roles.Manager, Aid.Application.Common.Roles.Auditor))
+        .AddPolicy(PageDonorPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireRole(Aid.Application.Common.Roles.Donor));
+
+    /// <summary>The donor portal (/my): donors only, each seeing their own donor record (Pages/My).</summary>
+    public const string PageDonorPolicy = "page-donor";
 
     /// <summary>Starts a session for a person who passed every step.</summary>
     public static Task SignInAsync(HttpContext http, SignedInUser user) => IssueAsync(http, user, DateTimeOffset.UtcNow.ToUnixTimeSeconds());

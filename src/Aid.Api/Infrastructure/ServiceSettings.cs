@@ -147,6 +147,8 @@ internal static class ServiceSettingsRegistration
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<AuditTrailSettings>>().Value.Audit);
         services.AddSettings<ReceiptsSettings>(configuration);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ReceiptsSettings>>().Value.Receipts);
+        services.AddSettings<SmtpSettings>(configuration); // Aid:Smtp:* (SmtpSettings.cs): the e-mail outbox's SMTP server
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<SmtpSettings>>().Value.Delivery);
         return services;
     }
 }
