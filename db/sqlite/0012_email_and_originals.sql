@@ -39,6 +39,9 @@ CREATE INDEX ix_email_outbox_donor ON email_outbox (donor_id);
 ALTER TABLE receipts ADD COLUMN original_via TEXT CHECK (original_via IN ('email', 'download'));
 ALTER TABLE receipts ADD COLUMN original_at TEXT;
 
+-- Receipts downloaded before this rule had their original already (the first download by anyone was it): never a second one.
+UPDATE receipts SET original_via = 'download', original_at = issued_at WHERE downloads > 0;
+
 -- The donor's choice: receipts by e-mail (on unless they turn it off).
 ALTER TABLE donors ADD COLUMN email_receipts INTEGER NOT NULL DEFAULT 1 CHECK (email_receipts IN (0, 1));
 

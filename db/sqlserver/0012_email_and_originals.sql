@@ -44,6 +44,10 @@ ALTER TABLE receipts ADD original_via NVARCHAR(10) COLLATE Latin1_General_BIN2 N
                          original_at DATETIMEOFFSET(6) NULL;
 GO
 
+-- Receipts downloaded before this rule had their original already (the first download by anyone was it): never a second one.
+UPDATE receipts SET original_via = 'download', original_at = issued_at WHERE downloads > 0;
+GO
+
 -- The donor's choice: receipts by e-mail (on unless they turn it off).
 ALTER TABLE donors ADD email_receipts BIT NOT NULL CONSTRAINT df_donors_email_receipts DEFAULT 1;
 GO

@@ -25,11 +25,11 @@ internal static class ReceiptEndpoints
             await sender.Send(new GetReceipt(number), ct) is { } receipt ? TypedResults.Ok(receipt) : TypedResults.NotFound())
             .WithETag().WithSummary("A receipt: status, total, 大写, verification code, replaces / replacedBy");
 
-        group.MapGet("/{number}/pdf", async (string number, ISender sender, IReceiptRenderer renderer, CancellationToken ct) =>
+        group.MapGet("/{number}/pdf", async (string number, ISender sender, CancellationToken ct) =>
         {
             var download = await sender.Send(new DownloadReceipt(number), ct);
-            return TypedResults.File(renderer.Render(download.Content, download.Mark), "application/pdf", $"{number}.pdf");
-        }).WithSummary("The receipt PDF (副本 COPY after the first download)");
+            return TypedResults.File(download.Pdf, "application/pdf", $"{number}.pdf");
+        }).WithSummary("The receipt PDF: the donor's first download is the original unless it was e-mailed; every other is 副本 COPY");
 
         group.MapPost("/{number}/void", async (string number, VoidReceiptRequest body, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(body.ToCommand(number), ct)))

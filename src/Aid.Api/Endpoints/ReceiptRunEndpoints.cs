@@ -26,22 +26,11 @@ internal static class ReceiptRunEndpoints
 
         group.MapGet("/{id:guid}/receipts.zip", async Task<Results<FileStreamHttpResult, NotFound>> (Guid id, ISender sender, IReceiptRenderer renderer, CancellationToken ct) =>
         {
-            var receipts = await sender.Send(new ListRunReceipts(id), ct);
-            if (receipts is null) return TypedResults.NotFound();
             if (!renderer.Available)
                 throw new Aid.Application.Common.UnavailableException("Receipt PDFs cannot be rendered: no CJK font is configured or installed.", "Aid:Pdf:Fonts");
-            var file = await TempFile.WriteAsync(async stream =>
-            {
-                using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
-                await foreach (var receipt in receipts().WithCancellation(ct))
-                {
-                    var entry = zip.CreateEntry($"{receipt.Number}.pdf", CompressionLevel.Fastest);
-                    entry.LastWriteTime = receipt.IssuedAt;
-                    await using var pdf = entry.Open();
-                    await pdf.WriteAsync(renderer.Render(receipt.Content, receipt.Mark), ct);
-                }
-            });
-            return TypedResults.File(file, "application/zip", $"receipt-run-{id}.zip");
-        }).WithSummary("All receipts of a run as PDFs in one ZIP");
+            return await RunReceiptsZip.WriteAsync(sender, renderer, id, ct) is { } file
+                ? TypedResults.File(file, "application/zip", $"receipt-run-{id}.zip")
+                : TypedResults.NotFound();
+        }).WithSummary("All receipts of a run as PDFs in one ZIP (副本 COPY; void ones marked void)");
     }
 }

@@ -14,35 +14,44 @@ internal static class StatementEndpoints
     {
         var programmes = app.MapGroup("/api/v1/programmes/{id:guid}").WithTags("Statements").RequireAuthorization(Policies.Reader).RejectUnknownQueryParameters().WithNextLinks();
 
-        programmes.MapGet("/statements/{year:int}.pdf", async (Guid id, int year, ISender sender, StatementPdf pdf, CancellationToken ct) =>
-            TypedResults.File(await pdf.RenderAsync(await Statement(sender, id, year, ct), ct), "application/pdf", $"statement-{year}.pdf"))
-            .WithSummary("Annual programme statement (PDF)");
+        // An auditor's download is written to the audit trail (who took which statement or pack) once it is made, before it is
+        // served — as in the auditor area, where every opening is.
+        programmes.MapGet("/statements/{year:int}.pdf", async (Guid id, int year, HttpContext http, ISender sender, StatementPdf pdf, CancellationToken ct) =>
+        {
+            var file = await pdf.RenderAsync(await Statement(sender, id, year, ct), ct);
+            if (http.User.IsInRole(Roles.Auditor)) await sender.Send(new RecordAuditorAccess(id, AuditorAccess.StatementPdf, year), ct);
+            return TypedResults.File(file, "application/pdf", $"statement-{year}.pdf");
+        }).WithSummary("Annual programme statement (PDF)");
 
-        async Task<FileStreamHttpResult> CsvZip(Guid id, int year, ISender sender, CancellationToken ct)
+        async Task<FileStreamHttpResult> CsvZip(Guid id, int year, HttpContext http, ISender sender, CancellationToken ct)
         {
             var statement = await Statement(sender, id, year, ct);
-            return TypedResults.File(await TempFile.WriteAsync(s => StatementFiles.WriteCsvZipAsync(statement, s, ct)), "application/zip", $"{statement.FileStem}-csv.zip");
+            var file = await TempFile.WriteAsync(s => StatementFiles.WriteCsvZipAsync(statement, s, ct));
+            await Recorded(http, sender, file, id, AuditorAccess.StatementCsv, year, ct);
+            return TypedResults.File(file, "application/zip", $"{statement.FileStem}-csv.zip");
         }
         programmes.MapGet("/statements/{year:int}.csv.zip", CsvZip).WithSummary("Annual programme statement: one UTF-8 CSV per register, in a ZIP");
         // The first name of the same file, kept so that existing links and scripts keep working (documented as deprecated).
         programmes.MapGet("/statements/{year:int}.csv", CsvZip).WithSummary("Deprecated name of statements/{year}.csv.zip (the same ZIP)");
 
-        programmes.MapGet("/statements/{year:int}.xlsx", async (Guid id, int year, ISender sender, CancellationToken ct) =>
+        programmes.MapGet("/statements/{year:int}.xlsx", async (Guid id, int year, HttpContext http, ISender sender, CancellationToken ct) =>
         {
             var statement = await Statement(sender, id, year, ct);
-            return TypedResults.File(await TempFile.WriteAsync(s => Task.Run(() => StatementFiles.WriteXlsx(statement, s), ct)),
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"{statement.FileStem}.xlsx");
+            var file = await TempFile.WriteAsync(s => Task.Run(() => StatementFiles.WriteXlsx(statement, s), ct));
+            await Recorded(http, sender, file, id, AuditorAccess.StatementXlsx, year, ct);
+            return TypedResults.File(file, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"{statement.FileStem}.xlsx");
         }).WithSummary("Annual programme statement (XLSX: summary plus one sheet per register)");
 
-        programmes.MapGet("/audit-pack/{year:int}.zip", async (Guid id, int year, ISender sender, AuditPack pack, CancellationToken ct) =>
+        programmes.MapGet("/audit-pack/{year:int}.zip", async (Guid id, int year, HttpContext http, ISender sender, AuditPack pack, CancellationToken ct) =>
         {
             var statement = await Statement(sender, id, year, ct);
             var trail = await sender.Send(new GetAuditTrailExport(id, year), ct) ?? throw new NotFoundException("Programme", id);
             var receipts = await sender.Send(new GetProgrammeReceiptContents(id, year), ct) ?? throw new NotFoundException("Programme", id);
             var chain = await sender.Send(new GetAuditPackChain(id, year), ct) ?? throw new NotFoundException("Programme", id);
             // The statement was made right after a full verification: the pack reports that one rather than verifying twice.
-            return TypedResults.File(await TempFile.WriteAsync(s => pack.WriteAsync(statement, trail, receipts, chain, statement.Verification, s, ct)),
-                "application/zip", $"audit-pack-{statement.Programme.Code}-{year}.zip");
+            var file = await TempFile.WriteAsync(s => pack.WriteAsync(statement, trail, receipts, chain, statement.Verification, s, ct));
+            await Recorded(http, sender, file, id, AuditorAccess.AuditPack, year, ct);
+            return TypedResults.File(file, "application/zip", $"audit-pack-{statement.Programme.Code}-{year}.zip");
         }).WithSummary("Audit pack: statement in three formats, audit-trail export, receipt PDFs, the chains with their signed checkpoints and how to check them offline, and a SHA-256 manifest");
 
         app.MapGet("/api/v1/donors/{id:guid}/statements/{year:int}.pdf", async (Guid id, int year, ISender sender, DonorStatementPdf pdf, CancellationToken ct) =>
@@ -50,6 +59,21 @@ internal static class StatementEndpoints
             var statement = await sender.Send(new GetDonorStatement(id, year), ct) ?? throw new NotFoundException("Donor", id);
             return TypedResults.File(pdf.Render(statement), "application/pdf", $"donor-statement-{year}.pdf");
         }).WithTags("Statements").RequireAuthorization(Policies.AnyKey).WithSummary("A donor's annual statement (PDF)");
+    }
+
+    /// <summary>Writes an auditor's download to the audit trail; the file is closed (and so deleted) when that fails, and nothing is served.</summary>
+    private static async Task Recorded(HttpContext http, ISender sender, Stream file, Guid id, AuditorAccess what, int year, CancellationToken ct)
+    {
+        if (!http.User.IsInRole(Roles.Auditor)) return;
+        try
+        {
+            await sender.Send(new RecordAuditorAccess(id, what, year), ct);
+        }
+        catch
+        {
+            await file.DisposeAsync();
+            throw;
+        }
     }
 
     private static async Task<ProgrammeStatement> Statement(ISender sender, Guid id, int year, CancellationToken ct) =>

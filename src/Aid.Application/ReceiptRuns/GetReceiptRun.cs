@@ -14,7 +14,6 @@ internal sealed class GetReceiptRunHandler(IDbSession db, AccessScope scope, Bus
     }
 }
 
-/// <summary>The receipts a run issued, in number order (for the ZIP download), streamed as their snapshots.</summary>
 /// <summary>The receipts a run issued, for its ZIP: copies (the originals are the donors'), void ones marked void.</summary>
 public sealed record ListRunReceipts(Guid RunId) : IQuery<Func<IAsyncEnumerable<Receipts.StoredReceipt>>?>;
 

@@ -12,7 +12,8 @@ namespace Aid.Application.Receipts;
 /// </summary>
 public sealed record DownloadReceipt(string Number) : ICommand<ReceiptDownload>;
 
-public sealed record ReceiptDownload(ReceiptContent Content, ReceiptMark Mark);
+/// <summary>The rendered PDF with what it shows: rendered inside the command, so a rendering that fails takes back the download (and an original it claimed).</summary>
+public sealed record ReceiptDownload(ReceiptContent Content, ReceiptMark Mark, byte[] Pdf);
 
 internal sealed class DownloadReceiptHandler(
     IDbSession db, AccessScope scope, BusinessClock clock, ReceiptIssuer issuer, AuditRecorder audit, AuditedRows audited)
@@ -35,7 +36,8 @@ internal sealed class DownloadReceiptHandler(
         {
             receipt.Number, downloaded = receipt.Downloads + 1, mark = mark.ToString().ToLowerInvariant(), by = byDonor ? "donor" : scope.Actor?.Role ?? "system",
         });
-        return new ReceiptDownload(ReceiptContent.FromJson(receipt.Content), mark);
+        var content = ReceiptContent.FromJson(receipt.Content);
+        return new ReceiptDownload(content, mark, issuer.Render(content, mark));
     }
 
     /// <summary>

@@ -92,6 +92,9 @@ public sealed class ReceiptIssuer(
     /// <summary>The original PDF (hashed into the receipt, attached to its e-mail); safe to call from several threads at once.</summary>
     internal byte[] RenderOriginal(ReceiptContent content) => renderer.Render(content, ReceiptMark.Original);
 
+    /// <summary>The PDF with <paramref name="mark"/>: a download's rendering.</summary>
+    internal byte[] Render(ReceiptContent content, ReceiptMark mark) => renderer.Render(content, mark);
+
     /// <summary>
     /// The second half of issuing: stores the receipt, its gifts and the current-receipt links, and queues the donor's e-mail
     /// with <paramref name="originalPdf"/> attached (in this transaction: no receipt without its message, no message without it).

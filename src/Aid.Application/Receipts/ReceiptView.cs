@@ -8,10 +8,15 @@ public static class ReceiptStatus
     public const string Void = "void";
 }
 
+/// <param name="OriginalVia">
+/// How the donor got the one original: "email" (attached to the receipt's e-mail), "download" (the donor's first download), or
+/// null (not yet: the next download by the donor is the original; everyone else's are copies).
+/// </param>
 public sealed record ReceiptView(
     Guid Id, string Number, string Status, string Kind, Guid DonorId, Guid? ProgrammeId, string Currency, string Total, string TotalInWords,
     DateOnly IssuedOn, DateTimeOffset IssuedAt, string VerificationCode, string VerifyUrl, string? Replaces, string? ReplacedBy,
-    string? VoidReason, DateTimeOffset? VoidedAt, IReadOnlyList<Guid> GiftIds, long Downloads, string PdfSha256);
+    string? VoidReason, DateTimeOffset? VoidedAt, IReadOnlyList<Guid> GiftIds, long Downloads, string PdfSha256,
+    string? OriginalVia = null, DateTimeOffset? OriginalAt = null);
 
 internal sealed class ReceiptRow
 {
@@ -33,12 +38,15 @@ internal sealed class ReceiptRow
     public string? ReplacesNumber { get; init; }
     public string? ReplacedByNumber { get; init; }
     public required long Downloads { get; init; }
+    public string? OriginalVia { get; init; }
+    public DateTimeOffset? OriginalAt { get; init; }
 
     public const string Select = """
         SELECT r.id AS Id, r.number AS Number, r.status AS Status, r.kind AS Kind, r.donor_id AS DonorId, r.programme_id AS ProgrammeId,
                r.currency AS Currency, r.total AS Total, r.issued_on AS IssuedOn, r.issued_at AS IssuedAt, r.content AS Content,
                r.verification_code AS VerificationCode, r.pdf_sha256 AS PdfSha256, r.void_reason AS VoidReason, r.voided_at AS VoidedAt,
-               o.number AS ReplacesNumber, n.number AS ReplacedByNumber, r.downloads AS Downloads
+               o.number AS ReplacesNumber, n.number AS ReplacedByNumber, r.downloads AS Downloads, r.original_via AS OriginalVia,
+               r.original_at AS OriginalAt
         FROM receipts r
         LEFT JOIN receipts o ON o.id = r.replaces_id
         LEFT JOIN receipts n ON n.id = r.replaced_by_id
@@ -58,7 +66,8 @@ internal sealed class ReceiptRow
     {
         var content = ReceiptContent.FromJson(Content);
         return new ReceiptView(Id, Number, Status, Kind, DonorId, ProgrammeId, Currency, Money.Format(Total), content.TotalInWords, IssuedOn,
-            IssuedAt, VerificationCode, content.VerifyUrl, ReplacesNumber, ReplacedByNumber, VoidReason, VoidedAt, gifts, Downloads, PdfSha256);
+            IssuedAt, VerificationCode, content.VerifyUrl, ReplacesNumber, ReplacedByNumber, VoidReason, VoidedAt, gifts, Downloads, PdfSha256,
+            OriginalVia, OriginalAt);
     }
 
     /// <summary>Admins see all; a donor its own; staff the receipts whose gifts all lie in their programmes.</summary>

@@ -41,24 +41,32 @@ internal static class UserLinkStore
 {
     public static string Code(LinkPurpose purpose) => purpose == LinkPurpose.Password ? "password" : "sign-in";
 
+    /// <param name="sentTo">The address the link is e-mailed to (the person's login): the link stops working once the login changes.</param>
     public static async Task<OneTimeLink> IssueAsync(IDbSession db, Guid userId, LinkPurpose purpose, DateTimeOffset now, string createdBy,
-        CancellationToken ct, TimeSpan? lifetime = null)
+        CancellationToken ct, TimeSpan? lifetime = null, string? sentTo = null)
     {
         var token = ApiKeyToken.Generate()[ApiKeyToken.Prefix.Length..];
         var expiresAt = now + (lifetime ?? LinkLifetimes.Of(purpose));
         await db.ExecuteAsync("""
-            INSERT INTO user_links (id, user_id, token_hash, purpose, expires_at, created_at, created_by)
-            VALUES (@id, @userId, @hash, @purpose, @expiresAt, @now, @createdBy)
-            """, new { id = Guid.CreateVersion7(), userId, hash = ApiKeyToken.Hash(token), purpose = Code(purpose), expiresAt, now, createdBy }, ct);
+            INSERT INTO user_links (id, user_id, token_hash, purpose, expires_at, created_at, created_by, sent_to)
+            VALUES (@id, @userId, @hash, @purpose, @expiresAt, @now, @createdBy, @sentTo)
+            """, new { id = Guid.CreateVersion7(), userId, hash = ApiKeyToken.Hash(token), purpose = Code(purpose), expiresAt, now, createdBy,
+                sentTo = sentTo is null ? null : Logins.Normalise(sentTo) }, ct);
         return new OneTimeLink(token, purpose, expiresAt);
     }
 
-    /// <summary>Marks the link used if it is unused, unexpired and of this purpose; its person, else null. One use even under races.</summary>
+    /// <summary>A link e-mailed to an address works only while that address is still the person's login.</summary>
+    public const string StillSentToLogin = "(l.sent_to IS NULL OR l.sent_to = (SELECT u.login FROM users u WHERE u.id = l.user_id))";
+
+    /// <summary>
+    /// Marks the link used if it is unused, unexpired, of this purpose and (when e-mailed) still bound to the person's login; its
+    /// person, else null. One use even under races.
+    /// </summary>
     public static async Task<Guid?> UseAsync(IDbSession db, string token, LinkPurpose purpose, DateTimeOffset now, CancellationToken ct)
     {
         var hash = ApiKeyToken.Hash(token);
         var link = await db.QuerySingleOrDefaultAsync<LinkRow>(
-            "SELECT id AS Id, user_id AS UserId FROM user_links WHERE token_hash = @hash AND purpose = @purpose AND used_at IS NULL AND expires_at > @now",
+            $"SELECT l.id AS Id, l.user_id AS UserId FROM user_links l WHERE l.token_hash = @hash AND l.purpose = @purpose AND l.used_at IS NULL AND l.expires_at > @now AND {StillSentToLogin}",
             new { hash, purpose = Code(purpose), now }, ct);
         if (link is null) return null;
         var used = await db.ExecuteAsync("UPDATE user_links SET used_at = @now WHERE id = @id AND used_at IS NULL", new { id = link.Id, now }, ct);
@@ -93,9 +101,9 @@ internal sealed class DescribeUserLinkHandler(IDbSession db, BusinessClock clock
 {
     public async ValueTask<UserLinkView?> Handle(DescribeUserLink query, CancellationToken ct)
     {
-        var link = await db.QuerySingleOrDefaultAsync<UserLinkStore.LinkRow>("""
-            SELECT id AS Id, user_id AS UserId, purpose AS Purpose, expires_at AS ExpiresAt FROM user_links
-            WHERE token_hash = @hash AND used_at IS NULL AND expires_at > @now
+        var link = await db.QuerySingleOrDefaultAsync<UserLinkStore.LinkRow>($"""
+            SELECT l.id AS Id, l.user_id AS UserId, l.purpose AS Purpose, l.expires_at AS ExpiresAt FROM user_links l
+            WHERE l.token_hash = @hash AND l.used_at IS NULL AND l.expires_at > @now AND {UserLinkStore.StillSentToLogin}
             """, new { hash = ApiKeyToken.Hash(query.Token), now = clock.UtcNow() }, ct);
         if (link is null) return null;
         var user = await UserRow.FindAsync(db, link.UserId, ct);

@@ -91,6 +91,23 @@ public sealed class StatementTests(EngineApps apps) : IClassFixture<EngineApps>
     }
 
     [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task An_auditors_statement_and_audit_pack_downloads_are_written_to_the_audit_trail(Engine engine)
+    {
+        var app = await apps.For(engine);
+        var admin = app.Admin();
+        var (programme, donor) = await admin.ProgrammeAndDonor("审计下载");
+        await admin.Give(MoneyScenario.Cash(programme, donor, "10.00", receivedOn: Today));
+        var auditor = app.Client(await admin.CreateKey("auditor", [programme]));
+        await auditor.Bytes($"/api/v1/programmes/{programme}/statements/{ThisYear}.pdf");
+        await auditor.Bytes($"/api/v1/programmes/{programme}/audit-pack/{ThisYear}.zip", "application/zip");
+        var records = (await admin.Get("/api/v1/audit?limit=500").Expect(HttpStatusCode.OK)).GetProperty("items").EnumerateArray()
+            .Where(r => r.Str("action") == "RecordAuditorAccess" && r.Str("entityId") == programme.ToString()).Select(r => r.GetProperty("summary").GetRawText()).ToList();
+        Assert.Equal(2, records.Count);
+        Assert.Contains(records, r => r.Contains("statement-pdf"));
+        Assert.Contains(records, r => r.Contains("audit-pack"));
+    }
+
+    [Theory, ClassData(typeof(EngineMatrix))]
     public async Task The_audit_pack_manifest_matches_its_files(Engine engine)
     {
         var app = await apps.For(engine);

@@ -110,8 +110,9 @@ public sealed partial class SchemaParityTests
         return $"{string.Join(",", used)} {string.Join(",", ops)} {string.Join(",", literals)}";
     }
 
+    /// <summary>Casts and brackets dropped; a boolean default as SQLite and SQL Server write it (true → 1, false → 0).</summary>
     private static string? NormaliseDefault(string? value) =>
-        value is null ? null : CastSuffix().Replace(value, "").Trim('(', ')', ' ', '\'');
+        value is null ? null : CastSuffix().Replace(value, "").Trim('(', ')', ' ', '\'') switch { "true" => "1", "false" => "0", var v => v };
 
     [GeneratedRegex(@"::[a-z ]+")] private static partial Regex CastSuffix();
     [GeneratedRegex(@"\bCHECK\s*\(", RegexOptions.IgnoreCase)] private static partial Regex CheckKeyword();

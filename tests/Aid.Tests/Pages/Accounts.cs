@@ -17,11 +17,14 @@ internal static class Accounts
 {
     public const string Password = "长城-long-enough-1";
 
-    /// <summary>Signs <paramref name="page"/> in through the sign-in page as a person made by <see cref="PersonAsync"/>; lands on /account.</summary>
+    /// <summary>
+    /// Signs <paramref name="page"/> in through the sign-in page as a person made by <see cref="PersonAsync"/>; lands on the person's
+    /// home: /account (admins, managers), /audit (auditors), /my (donors).
+    /// </summary>
     public static async Task SignInAsync(this IPage page, string login)
     {
         await page.SignInWithAsync(login, Password);
-        await Expect(page).ToHaveURLAsync(new Regex("/account$"));
+        await Expect(page).ToHaveURLAsync(new Regex("/(account|audit|my)$"));
     }
 
     /// <summary>Fills and sends the sign-in form, whatever the outcome (a wrong password, a lock-out).</summary>

@@ -128,6 +128,41 @@ public sealed class ReceiptPageTests(SlowRunKestrelApps apps, BrowserFixture bro
     }
 
     [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task A_manager_sees_what_became_of_a_receipts_email_and_resends_one_the_server_refused(Engine engine)
+    {
+        var app = await apps.For(engine);
+        var admin = app.Admin();
+        var programme = (await admin.CreateProgramme()).Id();
+        var donor = (await admin.PostJson("/api/v1/donors", new { kind = "person", name = UniqueName(), email = "tuixin@example.cn", language = "zh-CN" })
+            .Expect(HttpStatusCode.Created)).Id();
+        var gift = (await admin.Give(MoneyScenario.Cash(programme, donor, "500.00", receivedOn: "2022-09-05"))).Id();
+        var number = (await admin.PostJson("/api/v1/receipts", new { giftId = gift }).Expect(HttpStatusCode.Created)).Str("number");
+        // What the hosted sender records when the server answers 5xx (this app has no SMTP server: the message would wait).
+        await using (var connection = await app.OpenDatabaseAsync())
+            Assert.Equal(1, await Dapper.SqlMapper.ExecuteAsync(connection,
+                "UPDATE email_outbox SET status = 'failed', attempts = 1, last_error = '550 5.1.1 mailbox unavailable', failed_at = next_attempt_at " +
+                "WHERE receipt_id = (SELECT id FROM receipts WHERE number = @number)", new { number }));
+        var person = await app.PersonAsync("manager", [programme]);
+        await using var session = await browser.NewSessionAsync(app);
+        var page = session.Page;
+        await page.SignInAsync(person.Login!);
+
+        await page.GotoAsync($"/console/{programme}/receipts/{number}");
+        var email = page.GetByRole(AriaRole.Region, new() { Name = "电子邮件" });
+        await Expect(email.GetByRole(AriaRole.Row).Filter(new() { HasText = "tuixin@example.cn" })).ToContainTextAsync("发送失败：550 5.1.1 mailbox unavailable");
+        await Expect(page.Locator("p.hint").First).ToContainTextAsync("原件随电子邮件发给捐赠人");
+        if (engine == Engine.Sqlite) await page.AssertAccessibleAsync();
+        await email.GetByRole(AriaRole.Button, new() { Name = "重新发送" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("邮件已重新排队发送");
+        await Expect(email).ToContainTextAsync("等待发送");
+        await Expect(email).ToContainTextAsync("尚未配置电子邮件服务");
+        await Expect(email.GetByRole(AriaRole.Button, new() { Name = "重新发送" })).ToHaveCountAsync(0);
+        await using (var connection = await app.OpenDatabaseAsync())
+            Assert.Equal("pending", await Dapper.SqlMapper.ExecuteScalarAsync<string>(connection,
+                "SELECT status FROM email_outbox WHERE receipt_id = (SELECT id FROM receipts WHERE number = @number)", new { number }));
+    }
+
+    [Theory, ClassData(typeof(EngineMatrix))]
     public async Task An_annual_receipt_is_issued_for_a_donor_and_year_then_voided_and_reissued_under_a_new_number(Engine engine)
     {
         var app = await apps.For(engine);

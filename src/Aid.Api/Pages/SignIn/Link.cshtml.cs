@@ -45,7 +45,7 @@ public sealed class LinkModel : AidPageModel
         }
         if (outcome is null) return Page();
         if (outcome.Result is SignInStatus.Failed or SignInStatus.LockedOut) Link = null;
-        return await SignInPages.ContinueAsync(this, outcome, "/account");
+        return await SignInPages.ContinueAsync(this, outcome, outcome.User?.Role == Aid.Application.Common.Roles.Donor ? "/my" : "/account");
     }
 
     private async Task<UserLinkView?> DescribeAsync() =>

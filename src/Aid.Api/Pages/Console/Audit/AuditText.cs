@@ -40,6 +40,14 @@ public static class AuditText
         "CreateApiKey" or "CreateUserKey" => PageText.T("创建 API 密钥", "Made an API key"),
         "RevokeApiKey" or "RevokeMyKey" => PageText.T("吊销 API 密钥", "Revoked an API key"),
         "SetSecurityPolicy" => PageText.T("修改安全策略", "Changed the security policy"),
+        "RecordAuditorAccess" => PageText.T("审计查阅或下载", "Audit area: opened or downloaded"),
+        "RecordRunZipDownload" => PageText.T("下载批量收据 ZIP（副本）", "Downloaded a receipt run's ZIP (copies)"),
+        "ResendEmail" => PageText.T("重新发送邮件", "Sent an e-mail again"),
+        "InviteDonor" => PageText.T("邀请捐赠人登录", "Invited a donor to sign in"),
+        "RequestDonorSignInLink" => PageText.T("捐赠人索取登录链接", "A donor asked for a sign-in link"),
+        "RequestAnnualReceipt" => PageText.T("捐赠人申请年度收据", "A donor asked for an annual receipt"),
+        "SetMyEmailReceipts" => PageText.T("捐赠人设置邮件收据", "A donor set e-mail receipts"),
+        "UpdateMyDetails" => PageText.T("捐赠人修改个人资料", "A donor edited their details"),
         _ => action,
     };
 
@@ -58,6 +66,7 @@ public static class AuditText
         "user" => PageText.T("用户", "Person"),
         "api_key" => PageText.T("API 密钥", "API key"),
         "goods_distribution" => PageText.T("物资发放", "Goods distribution"),
+        "email" => PageText.T("电子邮件", "E-mail"),
         _ => entity,
     };
 
@@ -96,6 +105,16 @@ public static class AuditText
         "value" => PageText.T("价值", "value"),
         "error" => PageText.T("错误", "error"),
         "failed" => PageText.T("失败", "failed"),
+        "by" => PageText.T("操作者", "by"),
+        "opened" => PageText.T("查阅", "opened"),
+        "copies" => PageText.T("副本数", "copies"),
+        "zipDownloaded" => PageText.T("下载 ZIP", "ZIP downloaded"),
+        "resent" => PageText.T("重新发送", "sent again"),
+        "previousStatus" => PageText.T("原状态", "previous status"),
+        "invited" => PageText.T("已邀请", "invited"),
+        "emailed" => PageText.T("已发邮件", "e-mailed"),
+        "emailReceipts" => PageText.T("邮件收据", "e-mail receipts"),
+        "accountCreated" => PageText.T("新建账户", "account created"),
         _ => key,
     };
 

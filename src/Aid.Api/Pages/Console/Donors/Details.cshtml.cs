@@ -15,7 +15,7 @@ namespace Aid.Api.Pages.Console.Donors;
 /// takes no page session) and sponsorships, each a table with its own page links. A manager sees the rows of their
 /// programmes, as in the API.
 /// </summary>
-public sealed class DetailsModel(IReceiptRenderer renderer) : AidPageModel
+public sealed class DetailsModel : AidPageModel
 {
     public const int TableSize = 20;
 
@@ -38,7 +38,7 @@ public sealed class DetailsModel(IReceiptRenderer renderer) : AidPageModel
         return await LoadAsync(id) ? Page() : NotFound();
     }
 
-    /// <summary>A receipt's PDF, as the API's download (counted; 副本 COPY after the first download). Only this donor's receipts.</summary>
+    /// <summary>A receipt's PDF, as the API's download (counted; always 副本 COPY: the original is the donor's). Only this donor's receipts.</summary>
     public async Task<IActionResult> OnGetReceiptAsync(Guid id, string? number)
     {
         var ct = HttpContext.RequestAborted;
@@ -47,7 +47,7 @@ public sealed class DetailsModel(IReceiptRenderer renderer) : AidPageModel
         try
         {
             var download = await Sender.Send(new DownloadReceipt(receipt.Number), ct);
-            return File(renderer.Render(download.Content, download.Mark), "application/pdf", $"{receipt.Number}.pdf");
+            return File(download.Pdf, "application/pdf", $"{receipt.Number}.pdf");
         }
         catch (NotFoundException)
         {
@@ -59,6 +59,18 @@ public sealed class DetailsModel(IReceiptRenderer renderer) : AidPageModel
                 "The receipt PDF cannot be made now: the server has no Chinese font. Please tell an admin."));
             return await LoadAsync(id) ? Page() : NotFound();
         }
+    }
+
+    /// <summary>
+    /// Invites the donor to their donor pages: their account is made if needed and a one-time sign-in link (7 days) is e-mailed
+    /// to them through the outbox (InviteDonor).
+    /// </summary>
+    public async Task<IActionResult> OnPostInviteAsync(Guid id)
+    {
+        var invited = await TrySendAsync(new InviteDonor(id));
+        if (invited is null) return await LoadAsync(id) ? Page() : NotFound();
+        Flash = PageText.T($"已向 {invited.SentTo} 发送邀请邮件，其中的登录链接 7 天内有效。", $"An invitation with a sign-in link (valid for 7 days) is on its way to {invited.SentTo}.");
+        return Redirect($"/console/donors/{id}");
     }
 
     /// <summary>This page's address with one table moved to <paramref name="cursor"/> (null: its first page) and the others kept.</summary>

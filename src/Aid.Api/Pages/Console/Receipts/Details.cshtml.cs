@@ -1,5 +1,6 @@
 using Aid.Application.Common;
 using Aid.Application.Donors;
+using Aid.Application.Email;
 using Aid.Application.Gifts;
 using Aid.Application.Pipeline;
 using Aid.Application.Programmes;
@@ -12,9 +13,10 @@ namespace Aid.Api.Pages.Console.Receipts;
 /// One receipt: what it says, the gifts it covers, what replaced it. Voiding takes two steps like reversing a gift: the reason
 /// (and whether a new number replaces it) in <c>Review</c>, then a confirmation page (<c>Void</c>, with the confirmation form's own
 /// idempotency key, so a second press changes nothing). The PDF comes through <c>?handler=pdf</c> (the API takes no page session):
-/// the same download as the API's, counted, 副本 COPY after the first.
+/// the same download as the API's, counted, always 副本 COPY (the one original is the donor's). The e-mail section shows what
+/// became of the messages about this receipt, with a resend for one the server refused.
 /// </summary>
-public sealed class ReceiptDetailsModel(IReceiptRenderer renderer, IdempotencyKey idempotency) : AidPageModel
+public sealed class ReceiptDetailsModel(IdempotencyKey idempotency) : AidPageModel
 {
     /// <summary>An annual receipt can cover many gifts: the page lists this many.</summary>
     public const int GiftsShown = 50;
@@ -23,6 +25,8 @@ public sealed class ReceiptDetailsModel(IReceiptRenderer renderer, IdempotencyKe
     public ReceiptView? Receipt { get; private set; }
     public DonorView? Donor { get; private set; }
     public IReadOnlyList<GiftView> Gifts { get; private set; } = [];
+    public IReadOnlyList<EmailView> Emails { get; private set; } = [];
+    public EmailStatus? Mail { get; private set; }
     public bool Confirming { get; private set; }
 
     [BindProperty] public string? Reason { get; set; }
@@ -32,14 +36,14 @@ public sealed class ReceiptDetailsModel(IReceiptRenderer renderer, IdempotencyKe
     public async Task<IActionResult> OnGetAsync(Guid programmeId, string number) =>
         await LoadAsync(programmeId, number) ? Page() : NotFound();
 
-    /// <summary>The receipt's PDF, as the API's download (counted; 副本 COPY after the first download, 作废 on a void one).</summary>
+    /// <summary>The receipt's PDF, as the API's download (counted; always 副本 COPY for staff, 作废 on a void one).</summary>
     public async Task<IActionResult> OnGetPdfAsync(Guid programmeId, string number)
     {
         if (!await LoadAsync(programmeId, number)) return NotFound();
         try
         {
             var download = await Sender.Send(new DownloadReceipt(Receipt!.Number), HttpContext.RequestAborted);
-            return File(renderer.Render(download.Content, download.Mark), "application/pdf", $"{Receipt.Number}.pdf");
+            return File(download.Pdf, "application/pdf", $"{Receipt.Number}.pdf");
         }
         catch (NotFoundException)
         {
@@ -103,6 +107,18 @@ public sealed class ReceiptDetailsModel(IReceiptRenderer renderer, IdempotencyKe
         return Page();
     }
 
+    public async Task<IActionResult> OnPostResendAsync(Guid programmeId, string number, Guid outboxId)
+    {
+        if (!await LoadAsync(programmeId, number)) return NotFound();
+        if (Emails.All(e => e.Id != outboxId)) return NotFound(); // only a message about this receipt, from this page
+        if (await TrySendAsync(new ResendEmail(outboxId)) is not null)
+        {
+            Flash = PageText.T("邮件已重新排队发送，使用相同的邮件编号。", "The message is queued again, with the same Message-ID.");
+            return Redirect($"/console/{programmeId}/receipts/{number}");
+        }
+        return Page();
+    }
+
     public string PdfLink => $"/console/{Programme!.Id}/receipts/{Receipt!.Number}?handler=pdf";
 
     private string? ReadReason()
@@ -125,6 +141,8 @@ public sealed class ReceiptDetailsModel(IReceiptRenderer renderer, IdempotencyKe
         foreach (var id in Receipt.GiftIds.Take(GiftsShown))
             if (await Sender.Send(new GetGift(id), ct) is { } gift) gifts.Add(gift);
         Gifts = gifts;
+        Emails = await Sender.Send(new ListEmails(ReceiptId: Receipt.Id), ct);
+        Mail = await Sender.Send(new GetEmailStatus(), ct);
         return true;
     }
 }

@@ -37,7 +37,7 @@ public sealed class ReceiptRunDetailsModel(IReceiptRenderer renderer) : AidPageM
             ReceiptPages.Progress(run.Done, run.Total), Finished));
     }
 
-    /// <summary>Every receipt the run issued, as PDFs in one ZIP (the originals, as the API's ZIP).</summary>
+    /// <summary>Every receipt the run issued, as PDFs in one ZIP (copies, as the API's ZIP; audited).</summary>
     public async Task<IActionResult> OnGetZipAsync(Guid programmeId, Guid runId)
     {
         if (!await LoadAsync(programmeId, runId)) return NotFound();
@@ -48,18 +48,7 @@ public sealed class ReceiptRunDetailsModel(IReceiptRenderer renderer) : AidPageM
                 "The receipt PDFs cannot be made now: the server has no Chinese font. Please tell an admin."));
             return Page();
         }
-        if (await Sender.Send(new ListRunReceipts(runId), ct) is not { } receipts) return NotFound();
-        var file = await TempFile.WriteAsync(async stream =>
-        {
-            using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
-            await foreach (var receipt in receipts().WithCancellation(ct))
-            {
-                var entry = zip.CreateEntry($"{receipt.Number}.pdf", CompressionLevel.Fastest);
-                entry.LastWriteTime = receipt.IssuedAt;
-                await using var pdf = entry.Open();
-                await pdf.WriteAsync(renderer.Render(receipt.Content, receipt.Mark), ct);
-            }
-        });
+        if (await RunReceiptsZip.WriteAsync(Sender, renderer, runId, ct) is not { } file) return NotFound();
         return File(file, "application/zip", $"receipt-run-{Run!.Year}-{runId}.zip");
     }
 
