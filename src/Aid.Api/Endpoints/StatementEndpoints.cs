@@ -20,15 +20,15 @@ internal static class StatementEndpoints
         {
             var file = await pdf.RenderAsync(await Statement(sender, id, year, ct), ct);
             if (http.User.IsInRole(Roles.Auditor)) await sender.Send(new RecordAuditorAccess(id, AuditorAccess.StatementPdf, year), ct);
-            return TypedResults.File(file, "application/pdf", $"statement-{year}.pdf");
+            return TypedResults.File(file, "application/pdf", StatementDownloads.PdfName(year));
         }).WithSummary("Annual programme statement (PDF)");
 
         async Task<FileStreamHttpResult> CsvZip(Guid id, int year, HttpContext http, ISender sender, CancellationToken ct)
         {
             var statement = await Statement(sender, id, year, ct);
-            var file = await TempFile.WriteAsync(s => StatementFiles.WriteCsvZipAsync(statement, s, ct));
+            var file = await StatementDownloads.CsvZipAsync(statement, ct);
             await Recorded(http, sender, file, id, AuditorAccess.StatementCsv, year, ct);
-            return TypedResults.File(file, "application/zip", $"{statement.FileStem}-csv.zip");
+            return TypedResults.File(file, "application/zip", StatementDownloads.CsvZipName(statement));
         }
         programmes.MapGet("/statements/{year:int}.csv.zip", CsvZip).WithSummary("Annual programme statement: one UTF-8 CSV per register, in a ZIP");
         // The first name of the same file, kept so that existing links and scripts keep working (documented as deprecated).
@@ -37,21 +37,17 @@ internal static class StatementEndpoints
         programmes.MapGet("/statements/{year:int}.xlsx", async (Guid id, int year, HttpContext http, ISender sender, CancellationToken ct) =>
         {
             var statement = await Statement(sender, id, year, ct);
-            var file = await TempFile.WriteAsync(s => Task.Run(() => StatementFiles.WriteXlsx(statement, s), ct));
+            var file = await StatementDownloads.XlsxAsync(statement, ct);
             await Recorded(http, sender, file, id, AuditorAccess.StatementXlsx, year, ct);
-            return TypedResults.File(file, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"{statement.FileStem}.xlsx");
+            return TypedResults.File(file, StatementDownloads.XlsxType, StatementDownloads.XlsxName(statement));
         }).WithSummary("Annual programme statement (XLSX: summary plus one sheet per register)");
 
         programmes.MapGet("/audit-pack/{year:int}.zip", async (Guid id, int year, HttpContext http, ISender sender, AuditPack pack, CancellationToken ct) =>
         {
             var statement = await Statement(sender, id, year, ct);
-            var trail = await sender.Send(new GetAuditTrailExport(id, year), ct) ?? throw new NotFoundException("Programme", id);
-            var receipts = await sender.Send(new GetProgrammeReceiptContents(id, year), ct) ?? throw new NotFoundException("Programme", id);
-            var chain = await sender.Send(new GetAuditPackChain(id, year), ct) ?? throw new NotFoundException("Programme", id);
-            // The statement was made right after a full verification: the pack reports that one rather than verifying twice.
-            var file = await TempFile.WriteAsync(s => pack.WriteAsync(statement, trail, receipts, chain, statement.Verification, s, ct));
+            var file = await StatementDownloads.AuditPackAsync(sender, pack, statement, ct) ?? throw new NotFoundException("Programme", id);
             await Recorded(http, sender, file, id, AuditorAccess.AuditPack, year, ct);
-            return TypedResults.File(file, "application/zip", $"audit-pack-{statement.Programme.Code}-{year}.zip");
+            return TypedResults.File(file, "application/zip", StatementDownloads.AuditPackName(statement));
         }).WithSummary("Audit pack: statement in three formats, audit-trail export, receipt PDFs, the chains with their signed checkpoints and how to check them offline, and a SHA-256 manifest");
 
         app.MapGet("/api/v1/donors/{id:guid}/statements/{year:int}.pdf", async (Guid id, int year, ISender sender, DonorStatementPdf pdf, CancellationToken ct) =>

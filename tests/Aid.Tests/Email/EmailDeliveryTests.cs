@@ -1,5 +1,6 @@
 using System.Text;
 using Aid.Application.Email;
+using Aid.Tests.Pages;
 using Aid.Tests.Support;
 using Dapper;
 using static Aid.Tests.Email.EmailTestSupport;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Aid.Application.Email;
+using Aid.Tests.Pages;
 using Aid.Tests.Support;
 using Microsoft.AspNetCore.Hosting;
 using static Aid.Tests.Email.EmailTestSupport;

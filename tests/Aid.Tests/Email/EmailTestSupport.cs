@@ -65,12 +65,6 @@ public static class EmailTestSupport
         return ids;
     }
 
-    public static async Task<T> SendAsync<T>(this AidApp app, IMessage message)
-    {
-        await using var scope = app.Factory.Services.CreateAsyncScope();
-        return (T)(await scope.ServiceProvider.GetRequiredService<ISender>().Send((object)message, Ct))!;
-    }
-
     public static async Task<IReadOnlyList<OutboxRow>> OutboxAsync(DbConnection connection, string where = "1 = 1", object? parameters = null)
     {
         DapperTypeHandlers.Register(); // uuids and timestamps as the service stores them (text on SQLite)

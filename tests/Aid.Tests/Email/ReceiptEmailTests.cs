@@ -1,4 +1,5 @@
 using Aid.Application.Email;
+using Aid.Tests.Pages;
 using Aid.Tests.Support;
 using Dapper;
 using static Aid.Tests.Email.EmailTestSupport;

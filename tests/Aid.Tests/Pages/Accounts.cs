@@ -45,14 +45,21 @@ internal static class Accounts
         return created.User;
     }
 
-    /// <summary>Sends a message as the system (no caller), as the start-up work and the demo seeder do.</summary>
-    public static async Task<T> SendAsync<T>(this AidApp app, ICommand<T> command, Actor? actor = null)
+    /// <summary>Sends a command as <paramref name="actor"/>, or as the system (no caller) as the start-up work and the demo seeder do.</summary>
+    public static Task<T> SendAsync<T>(this AidApp app, ICommand<T> command, Actor? actor = null) =>
+        app.AsAsync(actor, sender => sender.Send(command, TestContext.Current.CancellationToken));
+
+    /// <summary>Asks a query as <paramref name="actor"/> (null: the system, which sees everything).</summary>
+    public static Task<T> SendAsync<T>(this AidApp app, IQuery<T> query, Actor? actor = null) =>
+        app.AsAsync(actor, sender => sender.Send(query, TestContext.Current.CancellationToken));
+
+    private static async Task<T> AsAsync<T>(this AidApp app, Actor? actor, Func<ISender, ValueTask<T>> send)
     {
         HttpActor.Override.Value = actor;
         try
         {
             await using var scope = app.Factory.Services.CreateAsyncScope();
-            return await scope.ServiceProvider.GetRequiredService<ISender>().Send(command, TestContext.Current.CancellationToken);
+            return await send(scope.ServiceProvider.GetRequiredService<ISender>());
         }
         finally
         {

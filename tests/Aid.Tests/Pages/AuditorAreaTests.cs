@@ -205,7 +205,7 @@ public sealed class AuditorAreaQueryTests(EngineApps apps) : IClassFixture<Engin
             .Expect(HttpStatusCode.Created);
         await BumpAsync(app, prefix, year, 2);
 
-        var reconciliation = (await QueryAsync(app, new ReconcileReceiptNumbers(programme, year)))!;
+        var reconciliation = (await app.SendAsync(new ReconcileReceiptNumbers(programme, year)))!;
         var series = Assert.Single(reconciliation.Series, s => s.Prefix == prefix);
         Assert.Equal(start + 4, long.Parse(second.Str("number")[^6..]));
         Assert.Equal(5, series.Missing);
@@ -223,18 +223,18 @@ public sealed class AuditorAreaQueryTests(EngineApps apps) : IClassFixture<Engin
             .Expect(HttpStatusCode.Created);
         await admin.PostJson($"/api/v1/pledges/{writtenOff.Id()}/write-off", new { reason = "多次联系未果" }).Expect(HttpStatusCode.OK);
 
-        var exceptions = (await QueryAsync(app, new ListYearExceptions(programme, year)))!;
+        var exceptions = (await app.SendAsync(new ListYearExceptions(programme, year)))!;
         Assert.Contains(exceptions, e => e is { Kind: YearExceptionKinds.PledgeCancelled, Subject: "司马静怡", Amount: "2000.00", Reason: "捐赠人出国" });
         Assert.Contains(exceptions, e => e is { Kind: YearExceptionKinds.PledgeWrittenOff, Amount: "600.00", Reason: "多次联系未果" });
-        Assert.Empty((await QueryAsync(app, new ListYearExceptions(programme, year - 1)))!);
+        Assert.Empty((await app.SendAsync(new ListYearExceptions(programme, year - 1)))!);
 
         // A person of the other programme gets nothing of this one.
         var outsider = new Actor(null, Guid.CreateVersion7(), "auditor", [other], null);
-        Assert.Null(await QueryAsync(app, new ReconcileReceiptNumbers(programme, year), outsider));
-        Assert.Null(await QueryAsync(app, new ListYearExceptions(programme, year), outsider));
-        Assert.Null(await QueryAsync(app, new ListProgrammeAuditRecords(programme, year, null, null), outsider));
-        Assert.Null(await QueryAsync(app, new GetProgrammeYears(programme), outsider));
-        Assert.NotNull(await QueryAsync(app, new GetProgrammeYears(other), outsider));
+        Assert.Null(await app.SendAsync(new ReconcileReceiptNumbers(programme, year), outsider));
+        Assert.Null(await app.SendAsync(new ListYearExceptions(programme, year), outsider));
+        Assert.Null(await app.SendAsync(new ListProgrammeAuditRecords(programme, year, null, null), outsider));
+        Assert.Null(await app.SendAsync(new GetProgrammeYears(programme), outsider));
+        Assert.NotNull(await app.SendAsync(new GetProgrammeYears(other), outsider));
         await Assert.ThrowsAsync<NotFoundException>(() => app.SendAsync(new RecordAuditorAccess(programme, AuditorAccess.StatementPdf, 2022), outsider));
     }
 
@@ -253,17 +253,4 @@ public sealed class AuditorAreaQueryTests(EngineApps apps) : IClassFixture<Engin
         Assert.Equal(1, await db.ExecuteAsync("UPDATE receipt_sequences SET last_number = last_number + @by WHERE prefix = @prefix AND year = @year", new { by, prefix, year }));
     }
 
-    private static async Task<T> QueryAsync<T>(AidApp app, IQuery<T> query, Actor? actor = null)
-    {
-        HttpActor.Override.Value = actor;
-        try
-        {
-            await using var scope = app.Factory.Services.CreateAsyncScope();
-            return await scope.ServiceProvider.GetRequiredService<ISender>().Send(query, TestContext.Current.CancellationToken);
-        }
-        finally
-        {
-            HttpActor.Override.Value = null;
-        }
-    }
 }

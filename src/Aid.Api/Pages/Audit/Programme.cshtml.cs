@@ -24,33 +24,21 @@ public sealed class AuditProgrammeModel : AuditAreaPage
     public Task<IActionResult> OnGetPdfAsync(Guid programmeId, int year) => DownloadAsync(programmeId, year, AuditorAccess.StatementPdf, async statement =>
     {
         var pdf = HttpContext.RequestServices.GetRequiredService<StatementPdf>();
-        return File(await pdf.RenderAsync(statement, HttpContext.RequestAborted), "application/pdf", $"statement-{year}.pdf");
+        return File(await pdf.RenderAsync(statement, HttpContext.RequestAborted), "application/pdf", StatementDownloads.PdfName(year));
     });
 
     public Task<IActionResult> OnGetCsvAsync(Guid programmeId, int year) => DownloadAsync(programmeId, year, AuditorAccess.StatementCsv, async statement =>
-    {
-        var ct = HttpContext.RequestAborted;
-        return File(await TempFile.WriteAsync(s => StatementFiles.WriteCsvZipAsync(statement, s, ct)), "application/zip", $"{statement.FileStem}-csv.zip");
-    });
+        File(await StatementDownloads.CsvZipAsync(statement, HttpContext.RequestAborted), "application/zip", StatementDownloads.CsvZipName(statement)));
 
     public Task<IActionResult> OnGetXlsxAsync(Guid programmeId, int year) => DownloadAsync(programmeId, year, AuditorAccess.StatementXlsx, async statement =>
-    {
-        var ct = HttpContext.RequestAborted;
-        return File(await TempFile.WriteAsync(s => Task.Run(() => StatementFiles.WriteXlsx(statement, s), ct)),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"{statement.FileStem}.xlsx");
-    });
+        File(await StatementDownloads.XlsxAsync(statement, HttpContext.RequestAborted), StatementDownloads.XlsxType, StatementDownloads.XlsxName(statement)));
 
     public Task<IActionResult> OnGetPackAsync(Guid programmeId, int year) => DownloadAsync(programmeId, year, AuditorAccess.AuditPack, async statement =>
     {
-        var ct = HttpContext.RequestAborted;
         var pack = HttpContext.RequestServices.GetRequiredService<AuditPack>();
-        var trail = await Sender.Send(new GetAuditTrailExport(programmeId, year), ct);
-        var receipts = await Sender.Send(new GetProgrammeReceiptContents(programmeId, year), ct);
-        var chain = await Sender.Send(new GetAuditPackChain(programmeId, year), ct);
-        if (trail is null || receipts is null || chain is null) return NotFound();
-        // As the API: the statement was made right after a full verification, the pack reports that one.
-        return File(await TempFile.WriteAsync(s => pack.WriteAsync(statement, trail, receipts, chain, statement.Verification, s, ct)),
-            "application/zip", $"audit-pack-{statement.Programme.Code}-{year}.zip");
+        return await StatementDownloads.AuditPackAsync(Sender, pack, statement, HttpContext.RequestAborted) is { } file
+            ? File(file, "application/zip", StatementDownloads.AuditPackName(statement))
+            : NotFound();
     });
 
     /// <summary>
