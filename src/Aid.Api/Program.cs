@@ -74,6 +74,7 @@ builder.Services.AddSingleton<DatabaseInitializer>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<DatabaseInitializer>());
 builder.Services.AddSingleton<Aid.Api.Demo.DemoSeeder>();
 builder.Services.AddHostedService<ReceiptRunWorker>();
+builder.Services.AddHostedService<ImportWorker>();
 builder.Services.AddHostedService<AuditSealerWorker>();
 builder.Services.AddHostedService<EmailSenderWorker>();
 builder.Services.AddRateLimiter(o =>
@@ -257,6 +258,7 @@ app.MapPledges();
 app.MapGifts();
 app.MapReceipts();
 app.MapReceiptRuns();
+app.MapImports();
 app.MapVerify();
 app.MapStudents();
 app.MapSponsorships();

@@ -30,8 +30,9 @@ internal static class StatementDownloads
         var trail = await sender.Send(new GetAuditTrailExport(id, year), ct);
         var receipts = await sender.Send(new GetProgrammeReceiptContents(id, year), ct);
         var chain = await sender.Send(new GetAuditPackChain(id, year), ct);
-        if (trail is null || receipts is null || chain is null) return null;
+        var imports = await sender.Send(new Aid.Application.Imports.ListYearImportFiles(id, year), ct);
+        if (trail is null || receipts is null || chain is null || imports is null) return null;
         // The statement was made right after a full verification: the pack reports that one rather than verifying twice.
-        return await TempFile.WriteAsync(s => pack.WriteAsync(statement, trail, receipts, chain, statement.Verification, s, ct));
+        return await TempFile.WriteAsync(s => pack.WriteAsync(statement, trail, receipts, chain, statement.Verification, s, ct, imports));
     }
 }

@@ -202,7 +202,9 @@ internal static class OpenApiContract
     }
 
     private static string? FileType(string path) =>
-        path.EndsWith(".pdf", StringComparison.Ordinal) || path.EndsWith("/pdf", StringComparison.Ordinal) ? "application/pdf"
+        path.EndsWith("/imports/template.csv", StringComparison.Ordinal) ? "text/csv"
+        : path.StartsWith("/api/v1/imports/", StringComparison.Ordinal) && path.EndsWith("/file", StringComparison.Ordinal) ? "application/octet-stream"
+        : path.EndsWith(".pdf", StringComparison.Ordinal) || path.EndsWith("/pdf", StringComparison.Ordinal) ? "application/pdf"
         : path.EndsWith(".zip", StringComparison.Ordinal) || path.EndsWith(".csv", StringComparison.Ordinal) || path.EndsWith("/zip", StringComparison.Ordinal) ? "application/zip"
         : path.EndsWith(".xlsx", StringComparison.Ordinal) ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         : null;

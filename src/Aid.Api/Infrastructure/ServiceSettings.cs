@@ -149,6 +149,10 @@ internal static class ServiceSettingsRegistration
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ReceiptsSettings>>().Value.Receipts);
         services.AddSettings<SmtpSettings>(configuration); // Aid:Smtp:* (SmtpSettings.cs): the e-mail outbox's SMTP server
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<SmtpSettings>>().Value.Delivery);
+        services.AddSettings<ImportSettings>(configuration); // Aid:Imports:* (ImportSettings.cs): upload and commit limits
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ImportSettings>>().Value.Limits);
+        services.AddSingleton<Aid.Application.Imports.IImportFileReader>(sp =>
+            Aid.Infrastructure.Imports.ImportFileReader.Create(sp.GetRequiredService<IOptions<ImportSettings>>().Value.MaxUnpackedBytes));
         return services;
     }
 }

@@ -52,10 +52,14 @@ internal static class ProgrammeGuard
     /// </summary>
     public const int DateSlackYears = 1;
 
+    /// <summary>The dates a programme accepts: its own with one year's slack either side.</summary>
+    public static (DateOnly Earliest, DateOnly Latest) SpanOf(ProgrammeRow programme) =>
+        (programme.StartDate.Year > DateSlackYears ? programme.StartDate.AddYears(-DateSlackYears) : DateOnly.MinValue,
+         programme.EndDate.Year <= DateOnly.MaxValue.Year - DateSlackYears ? programme.EndDate.AddYears(DateSlackYears) : DateOnly.MaxValue);
+
     public static void EnsureWithinSpan(ProgrammeRow programme, DateOnly date, string field)
     {
-        var earliest = programme.StartDate.Year > DateSlackYears ? programme.StartDate.AddYears(-DateSlackYears) : DateOnly.MinValue;
-        var latest = programme.EndDate.Year <= DateOnly.MaxValue.Year - DateSlackYears ? programme.EndDate.AddYears(DateSlackYears) : DateOnly.MaxValue;
+        var (earliest, latest) = SpanOf(programme);
         if (date >= earliest && date <= latest) return;
         throw new ConflictException(
             $"{field} {date:yyyy-MM-dd} is outside programme {programme.Code} ({programme.StartDate:yyyy-MM-dd} to {programme.EndDate:yyyy-MM-dd}): " +

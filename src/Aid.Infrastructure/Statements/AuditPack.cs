@@ -16,7 +16,8 @@ namespace Aid.Infrastructure.Statements;
 public sealed class AuditPack(StatementPdf statementPdf, IReceiptRenderer receipts)
 {
     public async Task WriteAsync(ProgrammeStatement statement, StatementRegister auditTrail, Func<IAsyncEnumerable<StoredReceipt>> receiptContents,
-        AuditPackChain chain, AuditVerification verification, Stream output, CancellationToken ct)
+        AuditPackChain chain, AuditVerification verification, Stream output, CancellationToken ct,
+        Func<IAsyncEnumerable<Aid.Application.Imports.ImportArchiveFile>>? imports = null)
     {
         var manifest = new StringBuilder();
         using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
@@ -52,6 +53,7 @@ public sealed class AuditPack(StatementPdf statementPdf, IReceiptRenderer receip
             await Add("audit/VERIFY.txt", Encoding.UTF8.GetBytes(OfflineCheck));
             await foreach (var receipt in receiptContents().WithCancellation(ct))
                 await Add($"receipts/{receipt.Number}.pdf", receipts.Render(receipt.Content, receipt.Mark));
+            if (imports is not null) await AddImportsAsync(imports(), Add, ct);
 
             manifest.Append('\n');
             foreach (var c in verification.Chains)
@@ -64,6 +66,28 @@ public sealed class AuditPack(StatementPdf statementPdf, IReceiptRenderer receip
             await using var manifestStream = entry.Open();
             await manifestStream.WriteAsync(Encoding.UTF8.GetBytes(manifest.ToString()), ct);
         }
+    }
+
+    /// <summary>
+    /// imports/: every import behind the year's gifts, its original file as uploaded (the manifest's SHA-256 equals the one
+    /// recorded at upload) and imports.csv saying who uploaded and committed it, when, and what it booked.
+    /// </summary>
+    private static async Task AddImportsAsync(IAsyncEnumerable<Aid.Application.Imports.ImportArchiveFile> imports, Func<string, byte[], Task> add, CancellationToken ct)
+    {
+        var list = new StringBuilder(CsvText.Line(["import", "file", "sha256", "bytes", "format", "status", "uploaded_at", "uploaded_by",
+            "committed_at", "committed_by", "rows", "booked", "archived_as"]));
+        await foreach (var import in imports.WithCancellation(ct))
+        {
+            var safeName = string.Concat(import.FileName.Select(c => Path.GetInvalidFileNameChars().Contains(c) || c is '/' or '\\' ? '_' : c));
+            var archivedAs = $"imports/{import.Id:N}-{safeName}";
+            await add(archivedAs, import.Content);
+            list.Append(CsvText.Line([import.Id.ToString(), CsvText.SafeText(import.FileName), import.Sha256, import.Size.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                import.Format, import.Status, import.UploadedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+                import.UploadedBy, import.CommittedAt?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture) ?? "",
+                import.CommittedBy ?? "", import.Rows.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                import.Booked.ToString(System.Globalization.CultureInfo.InvariantCulture), archivedAs]));
+        }
+        await add("imports/imports.csv", [.. CsvText.Bom, .. Encoding.UTF8.GetBytes(list.ToString())]);
     }
 
     private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web)

@@ -189,6 +189,22 @@ public sealed class OpenApiConformanceTests(EngineApps apps) : IClassFixture<Eng
         }
         await admin.File($"/api/v1/receipt-runs/{run.Id()}/receipts.zip");
 
+        // An import: the templates, a file previewed, a line given its donor, committed (polled), the original file, a mapping
+        await admin.File("/api/v1/imports/template.csv");
+        await admin.File("/api/v1/imports/template.xlsx");
+        var import = await Imports.ImportApiTests.Upload(admin, p,
+            Imports.ImportApiTests.Template((Today, "测试捐赠人甲", "12.34", "微信支付", $"WX-{Guid.NewGuid():N}", "助学")), "捐赠.csv").Expect(HttpStatusCode.Created);
+        await admin.Get($"/api/v1/imports?programmeId={p}").Expect(HttpStatusCode.OK);
+        await admin.Get($"/api/v1/imports/{import.Id()}/rows?outcome=needs_donor").Expect(HttpStatusCode.OK);
+        await admin.PatchJson($"/api/v1/imports/{import.Id()}/rows/1", new { donorId = d }).Expect(HttpStatusCode.OK);
+        await admin.PostJson($"/api/v1/imports/{import.Id()}/commit", new { }).Expect(HttpStatusCode.Accepted);
+        await Imports.ImportApiTests.WaitFor(admin, import.Id(), i => i.Str("status") == "committed");
+        await admin.File($"/api/v1/imports/{import.Id()}/file");
+        (await admin.PutAsJsonAsync($"/api/v1/programmes/{p}/import-mappings/工行对公",
+            new { date = "交易日期", credit = "贷方发生额", payerName = "对方户名", reference = "交易流水号" }, TestContext.Current.CancellationToken))
+            .EnsureSuccessStatusCode();
+        await admin.Get($"/api/v1/programmes/{p}/import-mappings").Expect(HttpStatusCode.OK);
+
         // Students and sponsorships
         var student = await requester.Register(p);
         var s = student.Id();

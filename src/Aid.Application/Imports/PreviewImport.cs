@@ -1,0 +1,423 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Aid.Application.Auditing;
+using Aid.Application.Common;
+using Aid.Application.Gifts;
+using Aid.Application.Pipeline;
+using FluentValidation;
+using Mediator;
+
+namespace Aid.Application.Imports;
+
+/// <summary>
+/// Reads an uploaded file, matches every line against what Aid has recorded and stores the result as an import in status
+/// previewed. Writes nothing to the ledger: a person looks at the preview, assigns donors and then commits. The original
+/// file is kept with the import (its parts, SHA-256, size, name). A refused file (unknown layout, re-saved by Excel,
+/// too many rows) changes nothing: the whole command rolls back.
+/// </summary>
+public sealed record PreviewImport(
+    Guid ProgrammeId, string FileName, string FileSha256, long FileSize, string? Format, string? MappingName, ColumnMapping? Mapping)
+    : ICommand<ImportView>, IIdempotentCommand
+{
+    /// <summary>The file, seekable; not part of the idempotency hash (its SHA-256 is).</summary>
+    [JsonIgnore]
+    public Stream Content { get; init; } = Stream.Null;
+}
+
+/// <summary>The limits of an import that the application enforces (the request size is the edge's).</summary>
+public sealed record ImportLimits(int MaxRows);
+
+public sealed class PreviewImportValidator : AbstractValidator<PreviewImport>
+{
+    public PreviewImportValidator()
+    {
+        RuleFor(c => c.Format).Must(f => f is null || ImportFormats.All.Contains(f))
+            .WithMessage($"format must be one of: {string.Join(", ", ImportFormats.All)}.");
+        RuleFor(c => c.FileName).Text(200);
+        RuleFor(c => c.MappingName).Text(100);
+        RuleFor(c => c).Must(c => c.MappingName is null || c.Mapping is null).OverridePropertyName("mapping")
+            .WithMessage("Send either mapping or mappingName, not both.");
+    }
+}
+
+internal sealed class PreviewImportHandler(
+    IDbSession db, BusinessClock clock, AccessScope scope, IImportFileReader reader, ImportLimits limits, AuditRecorder audit)
+    : ICommandHandler<PreviewImport, ImportView>
+{
+    private const int FilePart = 1024 * 1024;
+    private const int Batch = 500;
+
+    public async ValueTask<ImportView> Handle(PreviewImport command, CancellationToken ct)
+    {
+        var programme = await ProgrammeGuard.ShareOpenAsync(db, scope, command.ProgrammeId, ct);
+        var mapping = command.Mapping ?? (command.MappingName is { } name ? await LoadMappingAsync(programme.Id, name, ct) : null);
+
+        var id = Guid.CreateVersion7();
+        await db.ExecuteAsync("""
+            INSERT INTO imports (id, programme_id, format, encoding, file_name, file_sha256, file_size, mapping_name, status, total_rows,
+                                 created_at, created_by)
+            VALUES (@id, @programmeId, '', '', @fileName, @sha, @size, @mappingName, 'previewed', 0, @now, @by)
+            """, new
+        {
+            id, programmeId = programme.Id, fileName = command.FileName, sha = command.FileSha256, size = command.FileSize,
+            mappingName = command.MappingName, now = clock.UtcNow(), by = scope.AuditActor,
+        }, ct);
+        await StoreFileAsync(id, command.Content, ct);
+        command.Content.Position = 0;
+
+        var matcher = new RowMatcher(db, programme, clock.Today());
+        var rowNo = 0;
+        string format, encoding;
+        try
+        {
+            var file = reader.Read(command.Content, command.FileName, command.Format, mapping);
+            (format, encoding) = (file.Format, file.Encoding);
+            var batch = new List<ImportedRow>(Batch);
+            foreach (var row in file.Rows)
+            {
+                if (rowNo + batch.Count >= limits.MaxRows) throw new InputException("file", ImportMessages.TooManyRows(limits.MaxRows));
+                batch.Add(row);
+                if (batch.Count < Batch) continue;
+                rowNo = await InsertBatchAsync(id, matcher, batch, rowNo, ct);
+                batch.Clear();
+            }
+            rowNo = await InsertBatchAsync(id, matcher, batch, rowNo, ct);
+        }
+        catch (ImportRefusedException refused)
+        {
+            throw new InputException("file", refused.Message);
+        }
+        if (rowNo == 0) throw new InputException("file", ImportMessages.EmptyFile);
+
+        await MarkRepeatedReferencesAsync(id, ct);
+        await ResolveRefundsAsync(id, ct);
+        await db.ExecuteAsync("UPDATE imports SET format = @format, encoding = @encoding, total_rows = @rowNo WHERE id = @id",
+            new { id, format, encoding, rowNo }, ct);
+
+        var record = await ImportRecord.FindAsync(db, id, ct) ?? throw new NotFoundException("Import", id);
+        var view = await record.ToViewAsync(db, ct);
+        audit.Describe("import", id, programme.Id, new
+        {
+            previewed = true, format, encoding, fileSha256 = command.FileSha256, fileSize = command.FileSize, rows = view.TotalRows,
+            @new = view.Rows[ImportOutcomes.New], view.Duplicates, view.Errors, totalToBook = view.TotalToBook,
+        });
+        return view;
+    }
+
+    private async Task<ColumnMapping> LoadMappingAsync(Guid programmeId, string name, CancellationToken ct)
+    {
+        var json = await db.QuerySingleOrDefaultAsync<string>(
+            "SELECT mapping FROM import_mappings WHERE programme_id = @programmeId AND name = @name", new { programmeId, name }, ct);
+        return json is null
+            ? throw new InputException("mappingName", $"No saved mapping named '{name}' in this programme.")
+            : JsonSerializer.Deserialize<ColumnMapping>(json, ImportMappingJson.Options)!;
+    }
+
+    private async Task StoreFileAsync(Guid importId, Stream content, CancellationToken ct)
+    {
+        content.Position = 0;
+        var buffer = new byte[FilePart];
+        for (var part = 1; ; part++)
+        {
+            var read = await content.ReadAtLeastAsync(buffer, FilePart, throwOnEndOfStream: false, ct);
+            if (read == 0) break;
+            await db.ExecuteAsync("INSERT INTO import_files (import_id, part, bytes) VALUES (@importId, @part, @bytes)",
+                new { importId, part, bytes = buffer.AsSpan(0, read).ToArray() }, ct);
+            if (read < FilePart) break;
+        }
+    }
+
+    private async Task<int> InsertBatchAsync(Guid importId, RowMatcher matcher, List<ImportedRow> batch, int rowNo, CancellationToken ct)
+    {
+        if (batch.Count == 0) return rowNo;
+        var matched = await matcher.MatchAsync(batch, ct);
+        // One statement per 60 rows: 28 parameters each stays under SQL Server's 2,100.
+        foreach (var chunk in matched.Chunk(60))
+        {
+            var sql = new StringBuilder("""
+                INSERT INTO import_rows (import_id, row_no, line, kind, outcome, message, source, external_ref, received_on, received_at, amount,
+                                         currency, method, payer_name, payer_account, payer_account_masked, payer_id, memo, refund_of,
+                                         donor_kind, donor_phone, donor_email, donor_org_code, donor_id, donor_match, suggested_donor_id,
+                                         duplicate_gift_id)
+                VALUES
+                """);
+            var parameters = new Dapper.DynamicParameters();
+            parameters.Add("importId", importId);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var r = chunk[i];
+                rowNo++;
+                if (i > 0) sql.Append(',');
+                sql.Append($"(@importId, @n{i}, @l{i}, @k{i}, @o{i}, @m{i}, @s{i}, @x{i}, @d{i}, @t{i}, @a{i}, @c{i}, @me{i}, @pn{i}, @pa{i}, @pm{i}, ")
+                   .Append($"@pi{i}, @mo{i}, @rf{i}, @dk{i}, @dp{i}, @de{i}, @dc{i}, @di{i}, @dm{i}, @sd{i}, @dg{i})");
+                var row = r.Row;
+                parameters.Add($"n{i}", rowNo);
+                parameters.Add($"l{i}", row.Line);
+                parameters.Add($"k{i}", row.Kind.ToString().ToLowerInvariant());
+                parameters.Add($"o{i}", r.Outcome);
+                parameters.Add($"m{i}", r.Message);
+                parameters.Add($"s{i}", row.Source);
+                parameters.Add($"x{i}", r.ExternalRef);
+                parameters.Add($"d{i}", row.ReceivedOn);
+                parameters.Add($"t{i}", row.ReceivedAt);
+                parameters.Add($"a{i}", row.Amount);
+                parameters.Add($"c{i}", row.Currency);
+                parameters.Add($"me{i}", row.Method.Code());
+                parameters.Add($"pn{i}", row.PayerName);
+                parameters.Add($"pa{i}", row.PayerAccount);
+                parameters.Add($"pm{i}", row.PayerAccountMasked);
+                parameters.Add($"pi{i}", row.PayerId);
+                parameters.Add($"mo{i}", row.Memo);
+                parameters.Add($"rf{i}", r.RefundOf);
+                parameters.Add($"dk{i}", row.Donor?.Kind);
+                parameters.Add($"dp{i}", row.Donor?.Phone);
+                parameters.Add($"de{i}", row.Donor?.Email);
+                parameters.Add($"dc{i}", row.Donor?.OrganisationCode);
+                parameters.Add($"di{i}", r.DonorId);
+                parameters.Add($"dm{i}", r.DonorMatch);
+                parameters.Add($"sd{i}", r.SuggestedDonorId);
+                parameters.Add($"dg{i}", r.RecordedGiftId);
+            }
+            await db.ExecuteAsync(sql.ToString(), parameters, ct);
+        }
+        return rowNo;
+    }
+
+    /// <summary>The same payment id twice in one file: both lines are errors (never a silent skip of one).</summary>
+    private async Task MarkRepeatedReferencesAsync(Guid importId, CancellationToken ct)
+    {
+        var repeated = await db.QueryAsync<(long RowNo, long Line, string Ref, string Source)>("""
+            SELECT r.row_no, r.line, r.external_ref, r.source FROM import_rows r
+            WHERE r.import_id = @importId AND r.kind = 'payment' AND r.external_ref IS NOT NULL
+              AND EXISTS (SELECT 1 FROM import_rows o WHERE o.import_id = r.import_id AND o.kind = 'payment' AND o.source = r.source
+                          AND o.external_ref = r.external_ref AND o.row_no <> r.row_no)
+            ORDER BY r.source, r.external_ref, r.row_no
+            """, new { importId }, ct);
+        foreach (var group in repeated.GroupBy(r => (r.Source, r.Ref)))
+        {
+            var rows = group.ToList();
+            foreach (var row in rows)
+            {
+                var other = rows.First(o => o.RowNo != row.RowNo).Line;
+                await db.ExecuteAsync("""
+                    UPDATE import_rows SET outcome = 'error', message = @message, donor_id = NULL, donor_match = NULL, suggested_donor_id = NULL,
+                           duplicate_gift_id = NULL
+                    WHERE import_id = @importId AND row_no = @rowNo
+                    """, new { importId, rowNo = row.RowNo, message = ImportMessages.SameReferenceTwice(row.Ref, (int)other) }, ct);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A refund of a payment in the same file cancels it (neither is booked); of a payment Aid recorded, proposes reversing
+    /// that gift (a person confirms); of a payment Aid never saw, is skipped.
+    /// </summary>
+    private async Task ResolveRefundsAsync(Guid importId, CancellationToken ct)
+    {
+        var refunds = await db.QueryAsync<(long RowNo, string Source, string? RefundOf, long Amount)>(
+            "SELECT row_no, source, refund_of, amount FROM import_rows WHERE import_id = @importId AND kind = 'refund' ORDER BY row_no",
+            new { importId }, ct);
+        foreach (var refund in refunds)
+        {
+            var inFile = refund.RefundOf is null ? null : (await db.QueryAsync<(long RowNo, string Outcome, Guid? GiftId)>("""
+                SELECT row_no, outcome, duplicate_gift_id FROM import_rows
+                WHERE import_id = @importId AND kind = 'payment' AND source = @source AND external_ref = @ref
+                ORDER BY row_no
+                """, new { importId, source = refund.Source, @ref = refund.RefundOf }, ct)).Select(p => ((long RowNo, string Outcome, Guid? GiftId)?)p).FirstOrDefault();
+            if (inFile is { Outcome: ImportOutcomes.New or ImportOutcomes.Error } payment)
+            {
+                await SetOutcomeAsync(importId, payment.RowNo, ImportOutcomes.Skipped, ImportMessages.RefundedInFile, null, ct);
+                await SetOutcomeAsync(importId, refund.RowNo, ImportOutcomes.Skipped, ImportMessages.RefundedInFile, null, ct);
+                continue;
+            }
+            var gift = inFile?.GiftId is { } duplicateOf
+                ? new RecordedGift(duplicateOf, 0)
+                : refund.RefundOf is null ? null : await RowMatcher.FindRecordedAsync(db, refund.Source, refund.RefundOf, ct);
+            if (gift is null)
+            {
+                await SetOutcomeAsync(importId, refund.RowNo, ImportOutcomes.Skipped, ImportMessages.RefundOfUnknownPayment, null, ct);
+                continue;
+            }
+            var state = await db.QuerySingleAsync<(long Amount, long Reversed)>("""
+                SELECT g.amount, (SELECT COUNT(*) FROM gift_reversals v WHERE v.gift_id = g.id) FROM gifts g WHERE g.id = @id
+                """, new { id = gift.GiftId }, ct);
+            var (outcome, message) = state.Reversed > 0 ? (ImportOutcomes.Skipped, ImportMessages.AlreadyReversed)
+                : state.Amount != refund.Amount ? (ImportOutcomes.Refund, ImportMessages.PartialRefund)
+                : (ImportOutcomes.Refund, (string?)null);
+            await SetOutcomeAsync(importId, refund.RowNo, outcome, message, gift.GiftId, ct);
+        }
+    }
+
+    private Task<int> SetOutcomeAsync(Guid importId, long rowNo, string outcome, string? message, Guid? giftId, CancellationToken ct) =>
+        db.ExecuteAsync("""
+            UPDATE import_rows SET outcome = @outcome, message = @message, duplicate_gift_id = @giftId, donor_id = NULL, donor_match = NULL,
+                   suggested_donor_id = NULL
+            WHERE import_id = @importId AND row_no = @rowNo
+            """, new { importId, rowNo, outcome, message, giftId }, ct);
+}
+
+/// <summary>How mappings are stored (camelCase JSON).</summary>
+internal static class ImportMappingJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+}
+
+/// <summary>A gift Aid already has for a payment: by the import that booked it, or by its reference in any programme.</summary>
+internal sealed record RecordedGift(Guid GiftId, long Amount);
+
+/// <summary>A parsed line with what matching decided: outcome, donor, the gift it duplicates.</summary>
+internal sealed record MatchedRow(ImportedRow Row, string Outcome, string? Message, string? ExternalRef, string? RefundOf,
+    Guid? DonorId, string? DonorMatch, Guid? SuggestedDonorId, Guid? RecordedGiftId);
+
+/// <summary>
+/// Decides each line's outcome against the database, a batch at a time (a few IN-list queries per batch, not per row):
+/// errors of date, currency and amount; duplicates of a payment booked from any file or recorded by hand with the same
+/// reference in any programme; the donor by a remembered payer identity, or for Aid's template by 统一社会信用代码 or e-mail;
+/// otherwise a name suggestion that is never applied without a person.
+/// </summary>
+internal sealed class RowMatcher(IDbSession db, Programmes.ProgrammeRow programme, DateOnly today)
+{
+    private readonly (DateOnly Earliest, DateOnly Latest) _span = ProgrammeGuard.SpanOf(programme);
+
+    public async Task<IReadOnlyList<MatchedRow>> MatchAsync(IReadOnlyList<ImportedRow> batch, CancellationToken ct)
+    {
+        var rows = batch.Select(Clean).ToList();
+        var refs = rows.Where(r => r.Row.Kind == ImportedRowKind.Payment && r.ExternalRef is not null).Select(r => r.ExternalRef!).Distinct().ToList();
+        var booked = await InListAsync<(string Source, string Ref, Guid GiftId)>(
+            "SELECT source, external_ref, gift_id FROM external_payments WHERE external_ref IN", refs, ct);
+        var byReference = await InListAsync<(string Ref, Guid GiftId)>("SELECT reference, id FROM gifts WHERE reference IN", refs, ct);
+        var bookedBy = booked.ToDictionary(b => (b.Source, b.Ref), b => b.GiftId);
+        var referenced = byReference.GroupBy(g => g.Ref).ToDictionary(g => g.Key, g => g.First().GiftId);
+
+        var identities = rows.Select(r => PayerIdentity.Of(r.Row)).Where(i => i is not null).Select(i => i!.Value.Value).Distinct().ToList();
+        var known = await InListAsync<(string Kind, string Value, Guid DonorId)>(
+            "SELECT kind, value, donor_id FROM payer_identities WHERE value IN", identities, ct);
+        var knownBy = known.ToDictionary(k => (k.Kind, k.Value), k => k.DonorId);
+
+        var codes = rows.Select(r => r.Row.Donor?.OrganisationCode).OfType<string>().Distinct().ToList();
+        var byCode = await InListAsync<(string Code, Guid Id)>("SELECT organisation_code, id FROM donors WHERE organisation_code IN", codes, ct);
+        var emails = rows.Select(r => r.Row.Donor?.Email).OfType<string>().Distinct().ToList();
+        var byEmail = await InListAsync<(string Email, Guid Id)>("SELECT email, id FROM donors WHERE email IN", emails, ct);
+        var names = rows.Select(r => r.Row.PayerName).OfType<string>().Distinct().ToList();
+        var byName = await InListAsync<(string Name, Guid Id)>("SELECT name, id FROM donors WHERE name IN", names, ct);
+        static Dictionary<string, Guid> Unique(IEnumerable<(string Key, Guid Id)> pairs) =>
+            pairs.GroupBy(p => p.Key).Where(g => g.Count() == 1).ToDictionary(g => g.Key, g => g.Single().Id);
+        var codeOf = Unique(byCode);
+        var emailOf = Unique(byEmail);
+        var nameOf = Unique(byName);
+
+        return rows.Select(r =>
+        {
+            if (r.Outcome != ImportOutcomes.New) return r;
+            var row = r.Row;
+            if (r.ExternalRef is { } reference &&
+                (bookedBy.TryGetValue((row.Source, reference), out var giftId) || referenced.TryGetValue(reference, out giftId)))
+                return r with { Outcome = ImportOutcomes.Duplicate, RecordedGiftId = giftId };
+            if (PayerIdentity.Of(row) is { } identity && knownBy.TryGetValue(identity, out var donorId))
+                return r with { DonorId = donorId, DonorMatch = "identity" };
+            if (row.Donor?.OrganisationCode is { } code && codeOf.TryGetValue(code, out donorId))
+                return r with { DonorId = donorId, DonorMatch = "code" };
+            if (row.Donor?.Email is { } email && emailOf.TryGetValue(email, out donorId))
+                return r with { DonorId = donorId, DonorMatch = "email" };
+            if (row.PayerName is { } name && nameOf.TryGetValue(name, out donorId))
+                return r with { SuggestedDonorId = donorId };
+            return r;
+        }).ToList();
+    }
+
+    /// <summary>
+    /// <paramref name="sql"/> ending in "IN", completed with one parameter per value, @v0, @v1, … (the T-SQL-safe form of a
+    /// list; at most 500 values come from one batch).
+    /// </summary>
+    private async Task<IReadOnlyList<T>> InListAsync<T>(string sql, IReadOnlyList<string> values, CancellationToken ct)
+    {
+        if (values.Count == 0) return [];
+        var parameters = new Dapper.DynamicParameters();
+        for (var i = 0; i < values.Count; i++) parameters.Add($"v{i}", values[i]);
+        return await db.QueryAsync<T>($"{sql} ({string.Join(", ", values.Select((_, i) => $"@v{i}"))})", parameters, ct);
+    }
+
+    /// <summary>A line's own checks: text cleaned, and a payment's date, currency and amount.</summary>
+    private MatchedRow Clean(ImportedRow row)
+    {
+        var notes = new List<string>();
+        row = row with
+        {
+            PayerName = Strip(row.PayerName, "payer", notes),
+            PayerAccount = Strip(row.PayerAccount, "account", notes),
+            Memo = Strip(row.Memo, "memo", notes),
+        };
+        var reference = ShortReference(row.ExternalRef);
+        var refundOf = ShortReference(row.RefundOf);
+        var (outcome, message) = row.Kind switch
+        {
+            ImportedRowKind.Error => (ImportOutcomes.Error, row.Message),
+            ImportedRowKind.Skipped => (ImportOutcomes.Skipped, row.Message),
+            ImportedRowKind.Refund => (ImportOutcomes.Refund, row.Message),
+            _ => PaymentProblem(row) is { } problem ? (ImportOutcomes.Error, problem) : (ImportOutcomes.New, row.Message),
+        };
+        if (notes.Count > 0) message = message is null ? string.Join(" ", notes) : message + " " + string.Join(" ", notes);
+        return new MatchedRow(row, outcome, message, reference, refundOf, null, null, null, null);
+    }
+
+    private string? PaymentProblem(ImportedRow row)
+    {
+        if (row.ReceivedOn is not { } date) return ImportMessages.Empty("date");
+        if (row.Amount <= 0) return ImportMessages.NotPositive;
+        if (!string.Equals(row.Currency, programme.Currency, StringComparison.OrdinalIgnoreCase))
+            return ImportMessages.OtherCurrency(row.Currency, programme.Currency);
+        if (date > today) return ImportMessages.InFuture(date);
+        if (date < _span.Earliest || date > _span.Latest || date < BusinessDates.Earliest)
+            return ImportMessages.OutsideProgramme(date, _span.Earliest, _span.Latest);
+        return null;
+    }
+
+    /// <summary>Control characters and bidi overrides removed (emoji and CJK Extension B kept), with a note on the line.</summary>
+    private static string? Strip(string? text, string column, List<string> notes)
+    {
+        if (text is null || TextRule.Problem(text, multiline: false) is null) return text;
+        var clean = new StringBuilder(text.Length);
+        foreach (var c in text)
+            if (!char.IsControl(c) && c is not (>= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069')) clean.Append(c);
+        notes.Add(ImportMessages.Stripped(column));
+        var result = clean.ToString().Trim();
+        return result.Length == 0 ? null : result;
+    }
+
+    /// <summary>
+    /// A reference as stored on the gift (at most 100 characters): a longer composite key (bank exports without ids) is
+    /// replaced by its SHA-256, the same in every file.
+    /// </summary>
+    internal static string? ShortReference(string? reference) =>
+        reference is null || reference.Length <= 100 ? reference
+            : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(reference)));
+
+    public static async Task<RecordedGift?> FindRecordedAsync(IDbSession db, string source, string reference, CancellationToken ct)
+    {
+        reference = ShortReference(reference)!;
+        var booked = await db.QuerySingleOrDefaultAsync<Guid?>(
+            "SELECT gift_id FROM external_payments WHERE source = @source AND external_ref = @reference", new { source, reference }, ct);
+        booked ??= (await db.QueryAsync<Guid>("SELECT id FROM gifts WHERE reference = @reference ORDER BY id", new { reference }, ct))
+            .Cast<Guid?>().FirstOrDefault();
+        return booked is { } id ? new RecordedGift(id, 0) : null;
+    }
+}
+
+/// <summary>
+/// What identifies a payer strongly enough to remember: a WeChat openid, or an unmasked account together with its
+/// holder's name. Masked accounts (6217****1111, d***@x.com) and nicknames never do.
+/// </summary>
+internal static class PayerIdentity
+{
+    public static (string Kind, string Value)? Of(ImportedRow row) => Of(row.PayerId, row.PayerAccount, row.PayerAccountMasked, row.PayerName);
+
+    public static (string Kind, string Value)? Of(string? payerId, string? account, bool masked, string? name) =>
+        payerId is { Length: > 0 } ? ("wechat-openid", payerId)
+        : account is { Length: > 0 } && !masked && !account.Contains('*') && name is { Length: > 0 } ? ("account", $"{account}|{name}")
+        : null;
+}
