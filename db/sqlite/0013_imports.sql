@@ -36,7 +36,8 @@ CREATE TABLE import_files (
 -- One line of the file as read and matched. outcome: new (a gift to book once donor_id is set), duplicate (already
 -- recorded: duplicate_gift_id), skipped (not a gift: message), refund (gives back duplicate_gift_id, whose reversal a
 -- person confirms), error (message names the column and value), excluded (by a person), booked (gift_id), reversed
--- (the refund's gift was reversed). donor_match says how donor_id was found: identity (a payer id or account remembered
+-- (the refund's gift was reversed). reference_composed: the file has no id for the line; external_ref is made of its values and
+-- identifies it across files but is not printed on the gift. donor_match says how donor_id was found: identity (a payer id or account remembered
 -- from an earlier import), code (统一社会信用代码), email, assigned (a person chose), created, anonymous.
 CREATE TABLE import_rows (
     import_id            TEXT    NOT NULL REFERENCES imports (id),
@@ -47,6 +48,7 @@ CREATE TABLE import_rows (
     message              TEXT,
     source               TEXT    NOT NULL,
     external_ref         TEXT,
+    reference_composed   INTEGER NOT NULL CHECK (reference_composed IN (0, 1)),
     received_on          TEXT,
     received_at          TEXT,
     amount               INTEGER NOT NULL,

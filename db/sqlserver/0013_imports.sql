@@ -40,7 +40,8 @@ GO
 -- One line of the file as read and matched. outcome: new (a gift to book once donor_id is set), duplicate (already
 -- recorded: duplicate_gift_id), skipped (not a gift: message), refund (gives back duplicate_gift_id, whose reversal a
 -- person confirms), error (message names the column and value), excluded (by a person), booked (gift_id), reversed
--- (the refund's gift was reversed). donor_match says how donor_id was found: identity (a payer id or account remembered
+-- (the refund's gift was reversed). reference_composed: the file has no id for the line; external_ref is made of its values and
+-- identifies it across files but is not printed on the gift. donor_match says how donor_id was found: identity (a payer id or account remembered
 -- from an earlier import), code (统一社会信用代码), email, assigned (a person chose), created, anonymous.
 CREATE TABLE import_rows (
     import_id            CHAR(36)          COLLATE Latin1_General_BIN2 NOT NULL REFERENCES imports (id),
@@ -51,6 +52,7 @@ CREATE TABLE import_rows (
     message              NVARCHAR(MAX)     COLLATE Chinese_PRC_CI_AS   NULL,
     source               NVARCHAR(400)     COLLATE Latin1_General_BIN2 NOT NULL,
     external_ref         NVARCHAR(400)     COLLATE Latin1_General_BIN2 NULL,
+    reference_composed   BIT               NOT NULL,
     received_on          DATE              NULL,
     received_at          NVARCHAR(100)     COLLATE Latin1_General_BIN2 NULL,
     amount               BIGINT            NOT NULL,

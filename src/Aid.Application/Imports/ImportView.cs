@@ -78,6 +78,10 @@ public sealed record ImportRowView
     public required string Method { get; init; }
     public required string Source { get; init; }
     public string? ExternalRef { get; init; }
+
+    /// <summary>The file has no id for the line: <see cref="ExternalRef"/> is made of its values (it is not printed on the gift).</summary>
+    public bool ReferenceComposed { get; init; }
+
     public ImportPayerView? Payer { get; init; }
     public string? Memo { get; init; }
     public string? RefundOf { get; init; }
@@ -180,6 +184,7 @@ internal sealed class ImportRowRecord
     public string? Message { get; init; }
     public required string Source { get; init; }
     public string? ExternalRef { get; init; }
+    public required bool ReferenceComposed { get; init; }
     public DateOnly? ReceivedOn { get; init; }
     public string? ReceivedAt { get; init; }
     public required long Amount { get; init; }
@@ -207,7 +212,7 @@ internal sealed class ImportRowRecord
 
     public const string Select = """
         SELECT r.import_id AS ImportId, r.row_no AS RowNo, r.line AS Line, r.kind AS Kind, r.outcome AS Outcome, r.message AS Message,
-               r.source AS Source, r.external_ref AS ExternalRef, r.received_on AS ReceivedOn, r.received_at AS ReceivedAt, r.amount AS Amount,
+               r.source AS Source, r.external_ref AS ExternalRef, r.reference_composed AS ReferenceComposed, r.received_on AS ReceivedOn, r.received_at AS ReceivedAt, r.amount AS Amount,
                r.currency AS Currency, r.method AS Method, r.payer_name AS PayerName, r.payer_account AS PayerAccount,
                r.payer_account_masked AS PayerAccountMasked, r.payer_id AS PayerId, r.memo AS Memo, r.refund_of AS RefundOf,
                r.donor_kind AS DonorKind, r.donor_phone AS DonorPhone, r.donor_email AS DonorEmail, r.donor_org_code AS DonorOrgCode,
@@ -226,6 +231,7 @@ internal sealed class ImportRowRecord
     {
         Row = (int)RowNo, Line = (int)Line, Outcome = Outcome, Message = Message, ReceivedOn = ReceivedOn, ReceivedAt = ReceivedAt,
         Amount = Money.Format(Amount), Currency = Currency, Method = Method, Source = Source, ExternalRef = ExternalRef,
+        ReferenceComposed = ReferenceComposed,
         Payer = PayerName is null && PayerAccount is null && PayerId is null ? null : new ImportPayerView(PayerName, PayerAccount, PayerAccountMasked, PayerId),
         Memo = Memo, RefundOf = RefundOf,
         Donor = DonorId is { } donorId ? new ImportDonorView(donorId, DonorName ?? "", DonorAnonymous ?? false, DonorMatch ?? "assigned") : null,

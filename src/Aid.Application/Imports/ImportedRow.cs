@@ -34,6 +34,12 @@ public sealed record ImportedRow
     /// <summary>The payment's id in its channel (交易单号, 交易订单号, 交易流水号, AcctSvcrRef…) or a composite key where the file has none.</summary>
     public string? ExternalRef { get; init; }
 
+    /// <summary>
+    /// The file has no id for the line: <see cref="ExternalRef"/> is composed of its values (date, amount, balance, payer…).
+    /// It recognises the same line in another file, but it is not a reference to print on the gift.
+    /// </summary>
+    public bool ComposedReference { get; init; }
+
     /// <summary>The business date (Beijing time; the files carry no offset).</summary>
     public DateOnly? ReceivedOn { get; init; }
 

@@ -133,11 +133,13 @@ internal sealed class PreviewImportHandler(
     {
         if (batch.Count == 0) return rowNo;
         var matched = await matcher.MatchAsync(batch, ct);
-        // One statement per 60 rows: 28 parameters each stays under SQL Server's 2,100.
-        foreach (var chunk in matched.Chunk(60))
+        // Server engines: 60 rows per statement (29 parameters each: 1,740 stays under SQL Server's 2,100), fewer round trips.
+        // SQLite binds parameters by name with a linear search each, so a wide statement costs the square of its width:
+        // one row per statement (the same text, so the prepared command is reused) is 14 times faster there (P7).
+        foreach (var chunk in matched.Chunk(db.Dialect.Name == "sqlite" ? 1 : 60))
         {
             var sql = new StringBuilder("""
-                INSERT INTO import_rows (import_id, row_no, line, kind, outcome, message, source, external_ref, received_on, received_at, amount,
+                INSERT INTO import_rows (import_id, row_no, line, kind, outcome, message, source, external_ref, reference_composed, received_on, received_at, amount,
                                          currency, method, payer_name, payer_account, payer_account_masked, payer_id, memo, refund_of,
                                          donor_kind, donor_phone, donor_email, donor_org_code, donor_id, donor_match, suggested_donor_id,
                                          duplicate_gift_id)
@@ -150,7 +152,7 @@ internal sealed class PreviewImportHandler(
                 var r = chunk[i];
                 rowNo++;
                 if (i > 0) sql.Append(',');
-                sql.Append($"(@importId, @n{i}, @l{i}, @k{i}, @o{i}, @m{i}, @s{i}, @x{i}, @d{i}, @t{i}, @a{i}, @c{i}, @me{i}, @pn{i}, @pa{i}, @pm{i}, ")
+                sql.Append($"(@importId, @n{i}, @l{i}, @k{i}, @o{i}, @m{i}, @s{i}, @x{i}, @rc{i}, @d{i}, @t{i}, @a{i}, @c{i}, @me{i}, @pn{i}, @pa{i}, @pm{i}, ")
                    .Append($"@pi{i}, @mo{i}, @rf{i}, @dk{i}, @dp{i}, @de{i}, @dc{i}, @di{i}, @dm{i}, @sd{i}, @dg{i})");
                 var row = r.Row;
                 parameters.Add($"n{i}", rowNo);
@@ -160,6 +162,7 @@ internal sealed class PreviewImportHandler(
                 parameters.Add($"m{i}", r.Message);
                 parameters.Add($"s{i}", row.Source);
                 parameters.Add($"x{i}", r.ExternalRef);
+                parameters.Add($"rc{i}", row.ComposedReference);
                 parameters.Add($"d{i}", row.ReceivedOn);
                 parameters.Add($"t{i}", row.ReceivedAt);
                 parameters.Add($"a{i}", row.Amount);

@@ -40,7 +40,8 @@ internal sealed class ProcessImportChunkHandler(IDbSession db, BusinessClock clo
                 duplicates++;
                 continue;
             }
-            var gift = await sender.Send(new RecordGift(import.ProgrammeId, row.DonorId!.Value, row.ReceivedOn!.Value, row.ExternalRef, row.Currency,
+            var gift = await sender.Send(new RecordGift(import.ProgrammeId, row.DonorId!.Value, row.ReceivedOn!.Value,
+                row.ReferenceComposed ? null : row.ExternalRef, row.Currency,
                 new CashGift(row.Amount, Codes.Parse<PaymentMethod>(row.Method)), InKind: null), ct);
             if (row.ExternalRef is not null)
                 await db.ExecuteAsync("""

@@ -42,6 +42,7 @@ internal sealed class AidTemplateLayout : ITabularLayout
         var phone = Cells.Index(header, TemplateColumns.Phone);
         var email = Cells.Index(header, TemplateColumns.Email);
         var code = Cells.Index(header, TemplateColumns.OrganisationCode);
+        var seen = new Occurrences();
 
         foreach (var row in rows)
         {
@@ -54,17 +55,25 @@ internal sealed class AidTemplateLayout : ITabularLayout
             var rawAmount = row.Cell(amount);
             var fen = Cells.Fen(rawAmount, out _);
             var externalRef = Cells.Clean(row.Cell(reference));
+            var parsedOn = ParseDate(rawDate);
+            var payer = Cells.Clean(row.Cell(donor));
+            var memoText = Cells.Clean(row.Cell(memo));
+            // Cash often has no reference: the line's own values recognise it when the same file comes again.
+            var composed = externalRef is null && parsedOn is not null && fen is > 0
+                ? seen.Next($"{parsedOn:yyyy-MM-dd}|{fen}|{payer}|{rawMethod}|{memoText}")
+                : null;
             var line = new ImportedRow
             {
                 Line = row.Line,
                 Kind = ImportedRowKind.Payment,
                 Source = channel?.Source ?? "aid",
-                ExternalRef = externalRef,
-                ReceivedOn = ParseDate(rawDate),
+                ExternalRef = externalRef ?? composed,
+                ComposedReference = composed is not null,
+                ReceivedOn = parsedOn,
                 Amount = fen ?? 0,
                 Method = channel?.Method ?? PaymentMethod.BankTransfer,
-                PayerName = Cells.Clean(row.Cell(donor)),
-                Memo = Cells.Clean(row.Cell(memo)),
+                PayerName = payer,
+                Memo = memoText,
                 Donor = new ImportedDonor(kind, Cells.Clean(row.Cell(phone)), Cells.Clean(row.Cell(email)), Cells.Clean(row.Cell(code))),
             };
 

@@ -374,7 +374,7 @@ internal static class LayoutParsing
         return new ImportedRow
         {
             Line = b.Row.Line, Source = b.Source, Kind = error is null ? kind : ImportedRowKind.Error, Message = error ?? message,
-            ExternalRef = key, ReceivedOn = date, ReceivedAt = time, Amount = amount, Currency = b.Currency,
+            ExternalRef = key, ComposedReference = b.Reference is null, ReceivedOn = date, ReceivedAt = time, Amount = amount, Currency = b.Currency,
             Method = PaymentMethod.BankTransfer, PayerName = b.PayerName, PayerAccount = b.PayerAccount,
             PayerAccountMasked = IsMasked(b.PayerAccount), Memo = b.Memo,
         };

@@ -42,7 +42,10 @@ public sealed class ImportFileReaderTests
         Assert.Equal("张三", rows[0].PayerName);
         Assert.Equal(new ImportedDonor("person", "13800000000", "zhang@example.com", null), rows[0].Donor);
         Assert.Equal(new ImportedDonor("organisation", null, null, "91110000000000000X"), rows[1].Donor);
-        Assert.Null(rows[2].ExternalRef);
+        // Cash without a reference: a key made of the line's values, so the same file uploaded again is recognised.
+        Assert.Equal("2025-03-03|5000|李四|现金|现场捐款", rows[2].ExternalRef);
+        Assert.True(rows[2].ComposedReference);
+        Assert.False(rows[3].ComposedReference);
         Assert.Equal("100004990125030200000000000001", rows[3].ExternalRef);
         Assert.Equal("助学捐款", rows[0].Memo);
     }
