@@ -31,6 +31,7 @@ public static class BenchmarkProgram
                 "receipt-run" => await ReceiptRunChild(int.Parse(options.Get("count"))),
                 "probe" => await Probe.Run(),
                 "render" => RenderProbe.Run(),
+                "import" => await ImportMeasure.Run(int.Parse(options.Get("rows"))),
                 _ => throw new ArgumentException($"unknown child {child}"),
             });
             return 0;
@@ -122,6 +123,7 @@ public static class BenchmarkProgram
         });
 
         await Run("P6", () => Measures.P6(settings));
+        await Run("P7", () => ImportMeasure.P7(options.Quick));
         await Run("C1", () => ConsolePages.Run(settings));
 
         var table = new StringBuilder();
