@@ -1,6 +1,7 @@
-// The receipt run page (Pages/Console/Receipts/Runs/Details): moves the progress bar while the run works. The server holds the
-// state, so this only asks it (?handler=Progress, same origin, the page session) once a second; when the run is done the page
-// is loaded again to show the counts and the ZIP. Without this script the page's "刷新" link does the same by hand.
+// The receipt run page (Pages/Console/Receipts/Runs/Details) and an import's page while it commits (Pages/Console/Imports/
+// Details): moves the progress bar while the job works. The server holds the state, so this only asks it (?handler=Progress,
+// same origin, the page session) once a second; when the job is done the page is loaded again to show the result. Without
+// this script the page's "刷新" link does the same by hand.
 (function () {
   'use strict';
   var bar = document.getElementById('run-progress');
