@@ -47,8 +47,21 @@ internal sealed class ImportWorker(IServiceProvider services, IOptions<ImportSet
 
     private async Task Process(CommittingImport import, CancellationToken stoppingToken)
     {
+        if (import.Problem is { } problem)
+        {
+            try
+            {
+                await using var scope = services.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<ISender>().Send(new RecordImportError(import.Id, problem, Fail: true), stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "Import {ImportId}: could not record that its committer may no longer book", import.Id);
+            }
+            return;
+        }
         var failures = 0;
-        HttpActor.Override.Value = import.Actor?.ToActor();
+        HttpActor.Override.Value = import.Actor;
         try
         {
             while (!stoppingToken.IsCancellationRequested)

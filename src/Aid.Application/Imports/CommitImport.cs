@@ -16,10 +16,7 @@ namespace Aid.Application.Imports;
 public sealed record CommitImport(Guid ImportId) : ICommand<ImportView>, IIdempotentCommand;
 
 /// <summary>Who committed: the worker books the gifts as this person (created_by, the audit trail, the programme scope).</summary>
-public sealed record ImportCommitActor(Guid? KeyId, Guid UserId, string Role, IReadOnlyList<Guid> ProgrammeIds)
-{
-    public Actor ToActor() => new(KeyId, UserId, Role, ProgrammeIds, null);
-}
+public sealed record ImportCommitActor(Guid? KeyId, Guid UserId, string Role, IReadOnlyList<Guid> ProgrammeIds);
 
 internal sealed class CommitImportHandler(IDbSession db, BusinessClock clock, AccessScope scope, AuditRecorder audit)
     : ICommandHandler<CommitImport, ImportView>

@@ -46,6 +46,12 @@ public static class ImportMessages
         "added thousands separators. Export it again from its source and upload it without opening it.";
     public const string TooLargeUnpacked = "The spreadsheet unpacks to more than the allowed size; split it into smaller files.";
     public const string EmptyFile = "The file is empty.";
+    public const string Damaged = "The file is damaged or incomplete (it could not be read to the end); export it again and upload the new file.";
+    public const string AmountTooLarge = "The amount is larger than Aid takes from a file (100,000,000,000.00); record it by hand.";
+    public static string PartialRefundInFile(int refundLine) =>
+        $"Line {refundLine} of this file refunds part of this payment: record the amount kept by hand.";
+    public static string RefundOfLineInError(int paymentLine) => $"A refund of line {paymentLine}, which is in error: nothing is booked for either.";
+    public const string BatchEntry = "A batch entry (several payments in one): record its payments by hand.";
     public static string TooManyRows(int max) => $"The file has more than {max:N0} rows; split it into smaller files.";
     public const string Encrypted = "The file is password-protected; save it without a password and upload it again.";
 }

@@ -45,6 +45,9 @@ public sealed record ImportView
     public required ImportFileView File { get; init; }
     public required long TotalRows { get; init; }
     public required IReadOnlyDictionary<string, long> Rows { get; init; }
+    /// <summary>The sum of every new row, with or without a donor yet.</summary>
+    public required string TotalNew { get; init; }
+
     public required string TotalToBook { get; init; }
     public required string TotalBooked { get; init; }
     public required string Currency { get; init; }
@@ -152,10 +155,11 @@ internal sealed class ImportRecord
             """, new { id = Id }, ct);
         var currency = await db.QuerySingleAsync<string>("SELECT currency FROM programmes WHERE id = @id", new { id = ProgrammeId }, ct);
         var rows = ImportOutcomes.Filters.ToDictionary(o => o, _ => 0L);
-        long toBook = 0, booked = 0, ready = 0, bookedRows = 0;
+        long toBook = 0, booked = 0, ready = 0, bookedRows = 0, fresh = 0;
         foreach (var c in counts)
         {
             rows[c.Outcome] += c.Rows;
+            if (c.Outcome == ImportOutcomes.New) fresh += c.Amount;
             if (c.Outcome == ImportOutcomes.New && !c.HasDonor) rows[ImportOutcomes.NeedsDonor] += c.Rows;
             if (c.Outcome == ImportOutcomes.New && c.HasDonor) { toBook += c.Amount; ready += c.Rows; }
             if (c.Outcome == ImportOutcomes.Booked) { booked += c.Amount; bookedRows += c.Rows; }
@@ -165,7 +169,7 @@ internal sealed class ImportRecord
         {
             Id = Id, ProgrammeId = ProgrammeId, Status = Status, Format = Format, Encoding = Encoding, MappingName = MappingName,
             File = new ImportFileView(FileName, FileSize, FileSha256), TotalRows = TotalRows, Rows = rows,
-            TotalToBook = Money.Format(toBook), TotalBooked = Money.Format(booked), Currency = currency,
+            TotalNew = Money.Format(fresh), TotalToBook = Money.Format(toBook), TotalBooked = Money.Format(booked), Currency = currency,
             Duplicates = rows[ImportOutcomes.Duplicate], Errors = rows[ImportOutcomes.Error],
             Progress = new ImportProgressView(bookedRows, ready, ready == 0 ? (Status == ImportStatuses.Committed ? 100 : 0) : (int)(bookedRows * 100 / ready)),
             LastError = LastError, CreatedAt = CreatedAt, CreatedBy = CreatedBy, CommittedAt = CommittedAt, FinishedAt = FinishedAt,

@@ -97,6 +97,17 @@ public sealed record ColumnMapping
 
     /// <summary>The date's .NET format ("yyyy-MM-dd", "yyyyMMdd", "yyyy/MM/dd"); null tries the common ones.</summary>
     public string? DateFormat { get; init; }
+
+    /// <summary>The same mapping with blank names as absent (an empty name would match an empty header cell).</summary>
+    public ColumnMapping Normalized()
+    {
+        static string? N(string? name) => string.IsNullOrWhiteSpace(name) ? null : name.Trim();
+        return new ColumnMapping
+        {
+            Date = N(Date) ?? "", Time = N(Time), Credit = N(Credit), Debit = N(Debit), Amount = N(Amount), PayerName = N(PayerName),
+            PayerAccount = N(PayerAccount), Reference = N(Reference), Memo = N(Memo), Balance = N(Balance), DateFormat = N(DateFormat),
+        };
+    }
 }
 
 /// <summary>Reads an uploaded file: detects its layout by content and streams its lines.</summary>

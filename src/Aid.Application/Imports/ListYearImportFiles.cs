@@ -5,7 +5,8 @@ using Mediator;
 namespace Aid.Application.Imports;
 
 /// <summary>
-/// The imports behind a programme's year, for its audit pack: every import with a line dated in the year, with who uploaded and
+/// The imports behind a programme's year, for its audit pack: every committed import with a line dated in the year (a preview
+/// nobody committed booked nothing and stays out: it may be a whole bank statement), with who uploaded and
 /// who committed it, and its original file. Streamed one file at a time; null when the programme is out of scope.
 /// </summary>
 public sealed record ListYearImportFiles(Guid ProgrammeId, int Year) : IQuery<Func<IAsyncEnumerable<ImportArchiveFile>>?>;
@@ -25,7 +26,7 @@ internal sealed class ListYearImportFilesHandler(IDbSession db, AccessScope scop
     {
         var imports = await db.QueryAsync<ImportRecord>($"""
             SELECT {ImportRecord.Columns} FROM imports i
-            WHERE i.programme_id = @programmeId
+            WHERE i.programme_id = @programmeId AND i.committed_at IS NOT NULL
               AND EXISTS (SELECT 1 FROM import_rows r WHERE r.import_id = i.id AND r.received_on BETWEEN @from AND @to)
             ORDER BY i.id
             """, new { programmeId, from = new DateOnly(year, 1, 1), to = new DateOnly(year, 12, 31) }, ct);

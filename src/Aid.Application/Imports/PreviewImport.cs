@@ -39,6 +39,10 @@ public sealed class PreviewImportValidator : AbstractValidator<PreviewImport>
         RuleFor(c => c.MappingName).Text(100);
         RuleFor(c => c).Must(c => c.MappingName is null || c.Mapping is null).OverridePropertyName("mapping")
             .WithMessage("Send either mapping or mappingName, not both.");
+        RuleFor(c => c.Mapping!.Normalized().Date).NotEmpty().When(c => c.Mapping is not null).OverridePropertyName("mapping.date")
+            .WithMessage("Name the date column of the bank's export (mapping.date).");
+        RuleFor(c => c.Mapping!.Normalized()).Must(m => m.Credit is not null || m.Amount is not null).When(c => c.Mapping is not null)
+            .OverridePropertyName("mapping.credit").WithMessage("Name the column of money in: credit (贷方发生额), or a signed amount.");
     }
 }
 
@@ -52,7 +56,7 @@ internal sealed class PreviewImportHandler(
     public async ValueTask<ImportView> Handle(PreviewImport command, CancellationToken ct)
     {
         var programme = await ProgrammeGuard.ShareOpenAsync(db, scope, command.ProgrammeId, ct);
-        var mapping = command.Mapping ?? (command.MappingName is { } name ? await LoadMappingAsync(programme.Id, name, ct) : null);
+        var mapping = command.Mapping?.Normalized() ?? (command.MappingName is { } name ? await LoadMappingAsync(programme.Id, name, ct) : null);
 
         var id = Guid.CreateVersion7();
         await db.ExecuteAsync("""
@@ -92,7 +96,7 @@ internal sealed class PreviewImportHandler(
         if (rowNo == 0) throw new InputException("file", ImportMessages.EmptyFile);
 
         await MarkRepeatedReferencesAsync(id, ct);
-        await ResolveRefundsAsync(id, ct);
+        await ResolveRefundsAsync(id, programme.Id, ct);
         await db.ExecuteAsync("UPDATE imports SET format = @format, encoding = @encoding, total_rows = @rowNo WHERE id = @id",
             new { id, format, encoding, rowNo }, ct);
 
@@ -217,27 +221,42 @@ internal sealed class PreviewImportHandler(
     /// A refund of a payment in the same file cancels it (neither is booked); of a payment Aid recorded, proposes reversing
     /// that gift (a person confirms); of a payment Aid never saw, is skipped.
     /// </summary>
-    private async Task ResolveRefundsAsync(Guid importId, CancellationToken ct)
+    private async Task ResolveRefundsAsync(Guid importId, Guid programmeId, CancellationToken ct)
     {
-        var refunds = await db.QueryAsync<(long RowNo, string Source, string? RefundOf, long Amount)>(
-            "SELECT row_no, source, refund_of, amount FROM import_rows WHERE import_id = @importId AND kind = 'refund' ORDER BY row_no",
+        var refunds = await db.QueryAsync<(long RowNo, long Line, string Source, string? RefundOf, long Amount)>(
+            "SELECT row_no, line, source, refund_of, amount FROM import_rows WHERE import_id = @importId AND kind = 'refund' ORDER BY row_no",
             new { importId }, ct);
         foreach (var refund in refunds)
         {
-            var inFile = refund.RefundOf is null ? null : (await db.QueryAsync<(long RowNo, string Outcome, Guid? GiftId)>("""
-                SELECT row_no, outcome, duplicate_gift_id FROM import_rows
+            var inFile = refund.RefundOf is null ? null : (await db.QueryAsync<(long RowNo, long Line, string Outcome, Guid? GiftId, long Amount)>("""
+                SELECT row_no, line, outcome, duplicate_gift_id, amount FROM import_rows
                 WHERE import_id = @importId AND kind = 'payment' AND source = @source AND external_ref = @ref
                 ORDER BY row_no
-                """, new { importId, source = refund.Source, @ref = refund.RefundOf }, ct)).Select(p => ((long RowNo, string Outcome, Guid? GiftId)?)p).FirstOrDefault();
-            if (inFile is { Outcome: ImportOutcomes.New or ImportOutcomes.Error } payment)
+                """, new { importId, source = refund.Source, @ref = refund.RefundOf }, ct))
+                .Select(p => ((long RowNo, long Line, string Outcome, Guid? GiftId, long Amount)?)p).FirstOrDefault();
+            if (inFile is { Outcome: ImportOutcomes.New } payment)
             {
-                await SetOutcomeAsync(importId, payment.RowNo, ImportOutcomes.Skipped, ImportMessages.RefundedInFile, null, ct);
-                await SetOutcomeAsync(importId, refund.RowNo, ImportOutcomes.Skipped, ImportMessages.RefundedInFile, null, ct);
+                if (payment.Amount == refund.Amount)
+                {
+                    await SetOutcomeAsync(importId, payment.RowNo, ImportOutcomes.Skipped, ImportMessages.RefundedInFile, null, ct);
+                    await SetOutcomeAsync(importId, refund.RowNo, ImportOutcomes.Skipped, ImportMessages.RefundedInFile, null, ct);
+                }
+                else
+                {
+                    // Part given back: booking the payment whole would overstate the gift. A person records what was kept.
+                    await SetOutcomeAsync(importId, payment.RowNo, ImportOutcomes.Error, ImportMessages.PartialRefundInFile((int)refund.Line), null, ct);
+                    await SetOutcomeAsync(importId, refund.RowNo, ImportOutcomes.Skipped, ImportMessages.RefundOfLineInError((int)payment.Line), null, ct);
+                }
+                continue;
+            }
+            if (inFile is { Outcome: ImportOutcomes.Error } failed)
+            {
+                await SetOutcomeAsync(importId, refund.RowNo, ImportOutcomes.Skipped, ImportMessages.RefundOfLineInError((int)failed.Line), null, ct);
                 continue;
             }
             var gift = inFile?.GiftId is { } duplicateOf
                 ? new RecordedGift(duplicateOf, 0)
-                : refund.RefundOf is null ? null : await RowMatcher.FindRecordedAsync(db, refund.Source, refund.RefundOf, ct);
+                : refund.RefundOf is null ? null : await RowMatcher.FindRecordedAsync(db, programmeId, refund.Source, refund.RefundOf, ct);
             if (gift is null)
             {
                 await SetOutcomeAsync(importId, refund.RowNo, ImportOutcomes.Skipped, ImportMessages.RefundOfUnknownPayment, null, ct);
@@ -293,9 +312,15 @@ internal sealed class RowMatcher(IDbSession db, Programmes.ProgrammeRow programm
         var refs = rows.Where(r => r.Row.Kind == ImportedRowKind.Payment && r.ExternalRef is not null).Select(r => r.ExternalRef!).Distinct().ToList();
         var booked = await InListAsync<(string Source, string Ref, Guid GiftId)>(
             "SELECT source, external_ref, gift_id FROM external_payments WHERE external_ref IN", refs, ct);
-        var byReference = await InListAsync<(string Ref, Guid GiftId)>("SELECT reference, id FROM gifts WHERE reference IN", refs, ct);
+        var byReference = await InListAsync<(string Ref, Guid GiftId, Guid ProgrammeId)>(
+            "SELECT reference, id, programme_id FROM gifts WHERE reference IN", refs, ct);
         var bookedBy = booked.ToDictionary(b => (b.Source, b.Ref), b => b.GiftId);
-        var referenced = byReference.GroupBy(g => g.Ref).ToDictionary(g => g.Key, g => g.First().GiftId);
+        var scopedRefs = rows.Where(r => r.Row.Kind == ImportedRowKind.Payment && r.ExternalRef is not null && r.Row.Source.Contains('@'))
+            .Select(r => r.ExternalRef!).ToHashSet();
+        // A channel's id (WeChat, Alipay, bank) is one payment wherever it was recorded; a typed cash or cheque reference is only
+        // unique within its programme.
+        var referenced = byReference.Where(g => !scopedRefs.Contains(g.Ref) || g.ProgrammeId == programme.Id)
+            .GroupBy(g => g.Ref).ToDictionary(g => g.Key, g => g.First().GiftId);
 
         var identities = rows.Select(r => PayerIdentity.Of(r.Row)).Where(i => i is not null).Select(i => i!.Value.Value).Distinct().ToList();
         var known = await InListAsync<(string Kind, string Value, Guid DonorId)>(
@@ -351,6 +376,8 @@ internal sealed class RowMatcher(IDbSession db, Programmes.ProgrammeRow programm
         var notes = new List<string>();
         row = row with
         {
+            Source = IsProgrammeScoped(row.Source) ? $"{row.Source}@{programme.Id:N}" : row.Source,
+            Currency = row.Currency.ToUpperInvariant(),
             PayerName = Strip(row.PayerName, "payer", notes),
             PayerAccount = Strip(row.PayerAccount, "account", notes),
             Memo = Strip(row.Memo, "memo", notes),
@@ -368,10 +395,20 @@ internal sealed class RowMatcher(IDbSession db, Programmes.ProgrammeRow programm
         return new MatchedRow(row, outcome, message, reference, refundOf, null, null, null, null);
     }
 
+    /// <summary>
+    /// Sources whose ids are not one payment organisation-wide: typed cash and cheque references, and Aid's own keys made of a
+    /// template line's values. Their key gets the programme ("cash@…"), so the same cash gift in two programmes is two gifts.
+    /// </summary>
+    internal static bool IsProgrammeScoped(string source) => source is "cash" or "cheque" or "aid";
+
+    /// <summary>The most one line of a file may book (100,000,000,000.00): 200,000 lines stay within a long.</summary>
+    private const long MaxLineAmount = 10_000_000_000_000;
+
     private string? PaymentProblem(ImportedRow row)
     {
         if (row.ReceivedOn is not { } date) return ImportMessages.Empty("date");
         if (row.Amount <= 0) return ImportMessages.NotPositive;
+        if (row.Amount > MaxLineAmount) return ImportMessages.AmountTooLarge;
         if (!string.Equals(row.Currency, programme.Currency, StringComparison.OrdinalIgnoreCase))
             return ImportMessages.OtherCurrency(row.Currency, programme.Currency);
         if (date > today) return ImportMessages.InFuture(date);
@@ -400,12 +437,16 @@ internal sealed class RowMatcher(IDbSession db, Programmes.ProgrammeRow programm
         reference is null || reference.Length <= 100 ? reference
             : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(reference)));
 
-    public static async Task<RecordedGift?> FindRecordedAsync(IDbSession db, string source, string reference, CancellationToken ct)
+    /// <summary>The gift already recorded for a payment (sources as stored on import rows, programme-scoped ones with their programme).</summary>
+    public static async Task<RecordedGift?> FindRecordedAsync(IDbSession db, Guid programmeId, string source, string reference, CancellationToken ct)
     {
         reference = ShortReference(reference)!;
         var booked = await db.QuerySingleOrDefaultAsync<Guid?>(
             "SELECT gift_id FROM external_payments WHERE source = @source AND external_ref = @reference", new { source, reference }, ct);
-        booked ??= (await db.QueryAsync<Guid>("SELECT id FROM gifts WHERE reference = @reference ORDER BY id", new { reference }, ct))
+        var scoped = source.Contains('@');
+        booked ??= (await db.QueryAsync<Guid>(
+                $"SELECT id FROM gifts WHERE reference = @reference {(scoped ? "AND programme_id = @programmeId" : "")} ORDER BY id",
+                new { reference, programmeId }, ct))
             .Cast<Guid?>().FirstOrDefault();
         return booked is { } id ? new RecordedGift(id, 0) : null;
     }

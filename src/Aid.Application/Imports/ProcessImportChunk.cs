@@ -32,7 +32,7 @@ internal sealed class ProcessImportChunkHandler(IDbSession db, BusinessClock clo
         var duplicates = 0;
         foreach (var row in rows)
         {
-            if (row.ExternalRef is { } reference && await RowMatcher.FindRecordedAsync(db, row.Source, reference, ct) is { } recorded)
+            if (row.ExternalRef is { } reference && await RowMatcher.FindRecordedAsync(db, import.ProgrammeId, row.Source, reference, ct) is { } recorded)
             {
                 await db.ExecuteAsync("""
                     UPDATE import_rows SET outcome = 'duplicate', duplicate_gift_id = @giftId WHERE import_id = @importId AND row_no = @rowNo
@@ -87,17 +87,49 @@ internal sealed class RecordImportErrorHandler(IDbSession db, BusinessClock cloc
     }
 }
 
-/// <summary>Imports the worker should pick up (committing ones, also those a stopped process left), with who committed them.</summary>
+/// <summary>
+/// Imports the worker should pick up (committing ones, also those a stopped process left), each with who committed it as they
+/// are now: their current role and programmes, read fresh, so a revoked key, a disabled person or a withdrawn programme stops
+/// the booking (<see cref="CommittingImport.Problem"/>) instead of going on with the rights they had when they committed.
+/// </summary>
 public sealed record ListCommittingImports : IQuery<IReadOnlyList<CommittingImport>>;
 
-public sealed record CommittingImport(Guid Id, ImportCommitActor? Actor);
+public sealed record CommittingImport(Guid Id, Actor? Actor, string? Problem);
 
 internal sealed class ListCommittingImportsHandler(IDbSession db) : IQueryHandler<ListCommittingImports, IReadOnlyList<CommittingImport>>
 {
+    public const string NoLongerAllowed =
+        "The person who committed this import may no longer book gifts in this programme (key revoked, account disabled or programme withdrawn); someone who may should commit it again.";
+
     public async ValueTask<IReadOnlyList<CommittingImport>> Handle(ListCommittingImports query, CancellationToken ct)
     {
-        var rows = await db.QueryAsync<(Guid Id, string? Actor)>("SELECT id, commit_actor FROM imports WHERE status = 'committing' ORDER BY id", null, ct);
-        return rows.Select(r => new CommittingImport(r.Id,
-            r.Actor is null ? null : System.Text.Json.JsonSerializer.Deserialize<ImportCommitActor>(r.Actor))).ToList();
+        var rows = await db.QueryAsync<(Guid Id, Guid ProgrammeId, string? Actor)>(
+            "SELECT id, programme_id, commit_actor FROM imports WHERE status = 'committing' ORDER BY id", null, ct);
+        var imports = new List<CommittingImport>(rows.Count);
+        foreach (var row in rows)
+        {
+            if (row.Actor is null)
+            {
+                imports.Add(new CommittingImport(row.Id, null, null)); // committed by the system itself (no caller)
+                continue;
+            }
+            var committed = System.Text.Json.JsonSerializer.Deserialize<ImportCommitActor>(row.Actor)!;
+            var actor = await CurrentAsync(committed, ct);
+            var allowed = actor is { Role: Roles.Admin } || actor is { Role: Roles.Manager } && actor.ProgrammeIds.Contains(row.ProgrammeId);
+            imports.Add(allowed ? new CommittingImport(row.Id, actor, null) : new CommittingImport(row.Id, null, NoLongerAllowed));
+        }
+        return imports;
+    }
+
+    private async Task<Actor?> CurrentAsync(ImportCommitActor committed, CancellationToken ct)
+    {
+        var role = await db.QuerySingleOrDefaultAsync<string>(
+            "SELECT role FROM users WHERE id = @userId AND disabled_at IS NULL", new { userId = committed.UserId }, ct);
+        if (role is null) return null;
+        if (committed.KeyId is { } keyId &&
+            await db.QuerySingleOrDefaultAsync<Guid?>("SELECT id FROM api_keys WHERE id = @keyId AND revoked_at IS NULL", new { keyId }, ct) is null)
+            return null;
+        var programmes = await db.QueryAsync<Guid>("SELECT programme_id FROM user_programmes WHERE user_id = @userId", new { userId = committed.UserId }, ct);
+        return new Actor(committed.KeyId, committed.UserId, role, programmes.ToList(), null);
     }
 }

@@ -29,7 +29,7 @@ internal sealed class SaveImportMappingHandler(IDbSession db, BusinessClock cloc
     public async ValueTask<ImportMappingView> Handle(SaveImportMapping command, CancellationToken ct)
     {
         var programme = await ProgrammeGuard.ShareOpenAsync(db, scope, command.ProgrammeId, ct);
-        var json = JsonSerializer.Serialize(command.Mapping, ImportMappingJson.Options);
+        var json = JsonSerializer.Serialize(command.Mapping.Normalized(), ImportMappingJson.Options);
         var name = command.Name.Trim();
         await db.ExecuteAsync("DELETE FROM import_mappings WHERE programme_id = @programmeId AND name = @name", new { programmeId = programme.Id, name }, ct);
         await db.ExecuteAsync("""

@@ -66,7 +66,7 @@ internal sealed class AidTemplateLayout : ITabularLayout
             {
                 Line = row.Line,
                 Kind = ImportedRowKind.Payment,
-                Source = channel?.Source ?? "aid",
+                Source = composed is not null ? "aid" : channel?.Source ?? "aid",
                 ExternalRef = externalRef ?? composed,
                 ComposedReference = composed is not null,
                 ReceivedOn = parsedOn,

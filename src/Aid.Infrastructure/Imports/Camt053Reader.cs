@@ -102,6 +102,7 @@ internal static class Camt053Reader
             : amountError is not null || fen is null or <= 0 ? (ImportedRowKind.Error, ImportMessages.NotAnAmount("Amt", rawAmount))
             : dateError is not null ? (ImportedRowKind.Error, dateError)
             : reference is null ? (ImportedRowKind.Error, ImportMessages.Empty("AcctSvcrRef"))
+            : details.Count > 1 ? (ImportedRowKind.Error, ImportMessages.BatchEntry) // one gift would go to the first payer only
             : (ImportedRowKind.Payment, (string?)null);
 
         return new ImportedRow

@@ -53,7 +53,46 @@ internal sealed class ImportFileReader : IImportFileReader
         ],
         maxUnpackedBytes);
 
+    /// <summary>
+    /// A damaged file (truncated XML, a corrupt sheet, a date out of range) is refused like an unknown one, also when the
+    /// damage is only found while the lines are read: never an exception a caller would answer with a 500.
+    /// </summary>
     public ImportFile Read(Stream file, string? fileName, string? format, ColumnMapping? mapping)
+    {
+        try
+        {
+            var read = ReadUnguarded(file, fileName, format, mapping);
+            return read with { Rows = Guarded(read.Rows) };
+        }
+        catch (Exception e) when (IsDamage(e))
+        {
+            throw new ImportRefusedException(ImportMessages.Damaged);
+        }
+    }
+
+    private static bool IsDamage(Exception e) => e is not (ImportRefusedException or OperationCanceledException or ArgumentException { ParamName: "file" })
+        && e is System.Xml.XmlException or InvalidDataException or EndOfStreamException or IOException or FormatException or ArgumentException
+            or InvalidOperationException or IndexOutOfRangeException or NullReferenceException or ExcelDataReader.Exceptions.ExcelReaderException
+            or System.Text.DecoderFallbackException or OverflowException;
+
+    private static IEnumerable<ImportedRow> Guarded(IEnumerable<ImportedRow> rows)
+    {
+        using var enumerator = rows.GetEnumerator();
+        while (true)
+        {
+            try
+            {
+                if (!enumerator.MoveNext()) yield break;
+            }
+            catch (Exception e) when (IsDamage(e))
+            {
+                throw new ImportRefusedException(ImportMessages.Damaged);
+            }
+            yield return enumerator.Current;
+        }
+    }
+
+    private ImportFile ReadUnguarded(Stream file, string? fileName, string? format, ColumnMapping? mapping)
     {
         if (!file.CanSeek) throw new ArgumentException("The import file must be a seekable stream.", nameof(file));
         file.Position = 0;

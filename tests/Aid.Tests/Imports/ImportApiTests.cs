@@ -220,6 +220,45 @@ public sealed class ImportApiTests(ImportApps apps) : IClassFixture<ImportApps>
         await app.AssertBalancedAsync();
     }
 
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task A_damaged_file_a_partial_refund_and_the_same_cash_gift_in_two_programmes_are_handled_without_guessing(Engine engine)
+    {
+        var app = await apps.For(engine);
+        var admin = app.Admin();
+        var (programme, donor) = await admin.ProgrammeAndDonor("测试捐赠人辛");
+
+        // Cut in the middle: the damage shows only while the entries are read. A 400 that says what to do, nothing stored.
+        var camt = BankFixtures.SampleCamt053V08();
+        var imports = await app.CountAsync("imports");
+        var damaged = await Upload(admin, programme, camt[..(camt.Length * 2 / 3)], "camt053.xml").Expect(HttpStatusCode.BadRequest);
+        Assert.Contains("damaged", damaged.GetProperty("errors").GetProperty("file")[0].GetString());
+        Assert.Equal(imports, await app.CountAsync("imports"));
+
+        // Part of a payment given back in the same file: neither line is booked as it stands.
+        var n = Random.Shared.NextInt64(1_000_000_000, 9_999_999_999);
+        var bill = MerchantBill(
+            ("2025-03-02 10:15:01", $"42000000002026{n}01", "oTEST_openid_pppp", "SUCCESS", "50.00", null, null),
+            ("2025-03-03 09:00:00", $"42000000002026{n}01", "oTEST_openid_pppp", "REFUND", "0.00", $"50300000{n}09", "20.00"));
+        var partial = await Upload(admin, programme, bill, "trade.csv").Expect(HttpStatusCode.Created);
+        var rows = (await admin.Get($"/api/v1/imports/{partial.Id()}/rows").Expect(HttpStatusCode.OK)).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal("error", rows[0].Str("outcome"));
+        Assert.Contains("refunds part of this payment", rows[0].Str("message"));
+        Assert.Equal("skipped", rows[1].Str("outcome"));
+
+        // The same cash gift (same day, amount, donor, no reference) in two programmes is two gifts; in one programme, one.
+        var other = (await admin.CreateProgramme()).Id();
+        var cash = Template(("2025-03-08", "测试捐赠人辛", "100.00", "现金", "", "现场捐款"));
+        foreach (var target in new[] { programme, other })
+        {
+            var import = await Upload(admin, target, cash, "现金.csv").Expect(HttpStatusCode.Created);
+            Assert.Equal(1, Count(import, "new"));
+            await admin.PatchJson($"/api/v1/imports/{import.Id()}/rows/1", new { donorId = donor }).Expect(HttpStatusCode.OK);
+            await admin.PostJson($"/api/v1/imports/{import.Id()}/commit", new { }).Expect(HttpStatusCode.Accepted);
+            await WaitFor(admin, import.Id(), i => i.Str("status") == "committed");
+        }
+        Assert.Equal(1, Count(await Upload(admin, other, cash, "现金.csv").Expect(HttpStatusCode.Created), "duplicate"));
+    }
+
     // --- helpers ---
 
     private static long Count(JsonElement import, string outcome) => import.GetProperty("rows").GetProperty(outcome).GetInt64();
