@@ -5,13 +5,15 @@ using Microsoft.Extensions.Options;
 namespace Aid.Api.Infrastructure;
 
 /// <summary>
-/// Books committing imports chunk by chunk, as the person who committed. All state is in the database: an import left
-/// committing by a stopped process is picked up again, and each chunk books only rows not yet booked. Two instances may
-/// both work on one import; the import row's lock takes their chunks in turn.
+/// Books committing imports chunk by chunk, as the person who committed, whose rights are read again before every chunk (a
+/// revoked key or a withdrawn programme stops the booking). All state is in the database: an import left committing by a
+/// stopped process is picked up again, and each chunk books only rows not yet booked. Two instances may both work on one
+/// import; the import row's lock takes their chunks in turn.
 /// </summary>
 internal sealed class ImportWorker(IServiceProvider services, IOptions<ImportSettings> settings, ILogger<ImportWorker> logger) : BackgroundService
 {
     private static readonly SemaphoreSlim Wake = new(0);
+    private readonly Dictionary<Guid, int> _failures = [];
 
     /// <summary>Wakes the worker at once (an import was committed) instead of at the next poll.</summary>
     public static void Signal()
@@ -37,65 +39,63 @@ internal sealed class ImportWorker(IServiceProvider services, IOptions<ImportSet
                 imports = [];
             }
 
+            // One chunk of each import per pass, so several imports move together and rights are read before every chunk.
+            var more = false;
             foreach (var import in imports)
-                await Process(import, stoppingToken);
+                more |= await ProcessChunk(import, stoppingToken);
 
-            try { await Wake.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken); }
+            try
+            {
+                if (more && settings.Value.ChunkDelay > TimeSpan.Zero) await Task.Delay(settings.Value.ChunkDelay, stoppingToken);
+                else if (!more) await Wake.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
+            }
             catch (OperationCanceledException) { return; }
         }
     }
 
-    private async Task Process(CommittingImport import, CancellationToken stoppingToken)
+    /// <summary>Books one chunk; true when the import has more to book.</summary>
+    private async Task<bool> ProcessChunk(CommittingImport import, CancellationToken stoppingToken)
     {
         if (import.Problem is { } problem)
         {
-            try
-            {
-                await using var scope = services.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<ISender>().Send(new RecordImportError(import.Id, problem, Fail: true), stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogError(e, "Import {ImportId}: could not record that its committer may no longer book", import.Id);
-            }
-            return;
+            await RecordError(import.Id, problem, fail: true, stoppingToken);
+            return false;
         }
-        var failures = 0;
         HttpActor.Override.Value = import.Actor;
         try
         {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                try
-                {
-                    await using var scope = services.CreateAsyncScope();
-                    var finished = await scope.ServiceProvider.GetRequiredService<ISender>()
-                        .Send(new ProcessImportChunk(import.Id, settings.Value.ChunkSize), stoppingToken);
-                    failures = 0;
-                    if (finished) return;
-                    if (settings.Value.ChunkDelay > TimeSpan.Zero) await Task.Delay(settings.Value.ChunkDelay, stoppingToken);
-                }
-                catch (OperationCanceledException) { return; }
-                catch (Exception e)
-                {
-                    failures++;
-                    logger.LogError(e, "Import {ImportId}: a chunk failed ({Failures} in a row)", import.Id, failures);
-                    try
-                    {
-                        await using var scope = services.CreateAsyncScope();
-                        await scope.ServiceProvider.GetRequiredService<ISender>().Send(new RecordImportError(import.Id, e.Message, Fail: failures >= 3), stoppingToken);
-                    }
-                    catch (Exception inner) when (inner is not OperationCanceledException)
-                    {
-                        logger.LogError(inner, "Import {ImportId}: could not record the failure", import.Id);
-                    }
-                    if (failures >= 3) return;
-                }
-            }
+            await using var scope = services.CreateAsyncScope();
+            var finished = await scope.ServiceProvider.GetRequiredService<ISender>()
+                .Send(new ProcessImportChunk(import.Id, settings.Value.ChunkSize), stoppingToken);
+            _failures.Remove(import.Id);
+            return !finished;
+        }
+        catch (OperationCanceledException) { return false; }
+        catch (Exception e)
+        {
+            var failures = _failures[import.Id] = _failures.GetValueOrDefault(import.Id) + 1;
+            logger.LogError(e, "Import {ImportId}: a chunk failed ({Failures} in a row)", import.Id, failures);
+            HttpActor.Override.Value = null;
+            await RecordError(import.Id, e.Message, fail: failures >= 3, stoppingToken);
+            if (failures >= 3) _failures.Remove(import.Id);
+            return failures < 3;
         }
         finally
         {
             HttpActor.Override.Value = null;
+        }
+    }
+
+    private async Task RecordError(Guid importId, string error, bool fail, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await using var scope = services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<ISender>().Send(new RecordImportError(importId, error, fail), stoppingToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Import {ImportId}: could not record the failure", importId);
         }
     }
 }

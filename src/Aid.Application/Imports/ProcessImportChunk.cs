@@ -77,11 +77,9 @@ internal sealed class RecordImportErrorHandler(IDbSession db, BusinessClock cloc
     {
         var programmeId = await db.QuerySingleOrDefaultAsync<Guid?>("SELECT programme_id FROM imports WHERE id = @id", new { id = command.ImportId }, ct);
         var error = command.Error.Length > 1000 ? command.Error[..1000] : command.Error;
-        await db.ExecuteAsync("""
-            UPDATE imports SET last_error = @error, status = CASE WHEN @fail THEN 'failed' ELSE status END,
-                   finished_at = CASE WHEN @fail THEN @now ELSE finished_at END
-            WHERE id = @id
-            """, new { id = command.ImportId, error, fail = command.Fail, now = clock.UtcNow() }, ct);
+        await db.ExecuteAsync(
+            $"UPDATE imports SET last_error = @error{(command.Fail ? ", status = 'failed', finished_at = @now" : "")} WHERE id = @id AND status = 'committing'",
+            new { id = command.ImportId, error, now = clock.UtcNow() }, ct);
         audit.Describe("import", command.ImportId, programmeId, new { error, failed = command.Fail });
         return Unit.Value;
     }

@@ -259,6 +259,46 @@ public sealed class ImportApiTests(ImportApps apps) : IClassFixture<ImportApps>
         Assert.Equal(1, Count(await Upload(admin, other, cash, "现金.csv").Expect(HttpStatusCode.Created), "duplicate"));
     }
 
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task A_commit_stops_when_the_key_that_committed_it_is_revoked_and_someone_allowed_can_finish_it(Engine engine)
+    {
+        var app = await apps.For(engine);
+        var admin = app.Admin();
+        var (programme, donor) = await admin.ProgrammeAndDonor("测试捐赠人壬");
+        var key = await admin.PostJson("/api/v1/api-keys", new { name = "importer", role = "manager", programmeIds = new[] { programme } })
+            .Expect(HttpStatusCode.Created);
+        var manager = app.Client(key.Str("key"));
+        var p = Guid.NewGuid().ToString("N")[..8];
+        const int count = 30;
+        var file = Template(Enumerable.Range(1, count).Select(i => ("2025-05-01", "测试捐赠人壬", $"{i}.00", "银行转账", $"{p}-{i}", "")).ToArray());
+        var id = (await Upload(manager, programme, file, "d.csv").Expect(HttpStatusCode.Created)).Id();
+        await manager.PatchJson($"/api/v1/imports/{id}/rows/1", new { donorId = donor, applyToSamePayer = true }).Expect(HttpStatusCode.OK);
+        await manager.PostJson($"/api/v1/imports/{id}/commit", new { }).Expect(HttpStatusCode.Accepted);
+        await WaitFor(admin, id, i => Count(i, "booked") >= 3);
+        (await admin.DeleteAsync($"/api/v1/api-keys/{key.Id()}", TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+
+        JsonElement state;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        do
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+            state = await admin.Get($"/api/v1/imports/{id}").Expect(HttpStatusCode.OK);
+            Assert.True(DateTime.UtcNow < deadline, state.GetRawText() + "\n" + string.Join("\n", app.Logs.Lines.Where(l => l.Contains("mport")).TakeLast(4)));
+        } while (state.Str("status") == "committing");
+        Assert.Equal("failed", state.Str("status"));
+        Assert.Contains("may no longer book", state.Str("lastError"));
+        var booked = Count(state, "booked");
+        Assert.InRange(booked, 3, count - 1);
+
+        // Someone allowed commits again: the rest is booked, nothing twice.
+        await admin.PostJson($"/api/v1/imports/{id}/commit", new { }).Expect(HttpStatusCode.Accepted);
+        var done = await WaitFor(admin, id, i => i.Str("status") == "committed");
+        Assert.Equal(count, Count(done, "booked"));
+        await using var connection = await app.OpenDatabaseAsync();
+        Assert.Equal(count, await connection.QuerySingleAsync<long>($"SELECT COUNT(*) FROM gifts WHERE reference LIKE '{p}-%'"));
+        await app.AssertBalancedAsync();
+    }
+
     // --- helpers ---
 
     private static long Count(JsonElement import, string outcome) => import.GetProperty("rows").GetProperty(outcome).GetInt64();
