@@ -87,6 +87,22 @@ public sealed class ImportApiTests(ImportApps apps) : IClassFixture<ImportApps>
         await app.AssertBalancedAsync();
         var verify = await admin.Get("/api/v1/audit/verify").Expect(HttpStatusCode.OK);
         Assert.True(verify.GetProperty("valid").GetBoolean(), verify.GetRawText());
+
+        // The year's audit pack carries the committed file as uploaded (its SHA-256 the one recorded) and who did what;
+        // the previews nobody committed stay out.
+        var pack = await admin.Bytes($"/api/v1/programmes/{programme}/audit-pack/2025.zip", "application/zip");
+        using var zip = new System.IO.Compression.ZipArchive(new MemoryStream(pack));
+        var archived = Assert.Single(zip.Entries, e => e.FullName.StartsWith("imports/", StringComparison.Ordinal) && e.FullName.EndsWith("捐赠.csv", StringComparison.Ordinal));
+        using (var original = new MemoryStream())
+        {
+            await archived.Open().CopyToAsync(original, TestContext.Current.CancellationToken);
+            Assert.Equal(file, original.ToArray());
+        }
+        using var list = new StreamReader(zip.GetEntry("imports/imports.csv")!.Open());
+        var lines = (await list.ReadToEndAsync(TestContext.Current.CancellationToken)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length); // the header and the one committed import
+        Assert.Contains(Convert.ToHexStringLower(SHA256.HashData(file)), lines[1]);
+        Assert.Contains(",committed,", lines[1]);
     }
 
     [Theory, ClassData(typeof(EngineMatrix))]
