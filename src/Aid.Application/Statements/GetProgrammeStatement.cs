@@ -48,7 +48,10 @@ internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope sc
         var cumulative = new FundMovement(0, Both("cash_gift", DonorKinds.Person), Both("cash_gift", DonorKinds.Organisation), Both("in_kind_gift"),
             -Both("disbursement"), -Both("goods_distribution"), Both("gift_reversal") + Both("disbursement_reversal"), forYear.Closing);
 
-        var pledges = (await db.QueryAsync<PledgeRow>(PledgesSql, p, ct)).Select(r =>
+        var pledgeRows = await db.QueryAsync<PledgeRow>(PledgesSql, p, ct);
+        // 匿名 rows together after the named ones, in the order they were made: sorted among the names, each one's place would
+        // give its donor's surname away.
+        var pledges = pledgeRows.Where(r => !r.Anonymous).Concat(pledgeRows.Where(r => r.Anonymous).OrderBy(r => r.CreatedAt).ThenBy(r => r.Id)).Select(r =>
         {
             var status = r.ClosedStatus ?? (r.Received >= r.Total ? "fulfilled" : "open");
             return new PledgeLine(DonorView.PublicName(r.Name, r.Anonymous), r.Total, r.Received, r.ClosedStatus is null ? r.Total - r.Received : 0, status);
@@ -142,7 +145,7 @@ internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope sc
         """;
 
     private const string PledgesSql = """
-        SELECT d.name AS Name, d.anonymous AS Anonymous, p.total AS Total, p.closed_status AS ClosedStatus,
+        SELECT p.id AS Id, p.created_at AS CreatedAt, d.name AS Name, d.anonymous AS Anonymous, p.total AS Total, p.closed_status AS ClosedStatus,
                CAST(COALESCE((SELECT SUM(a.amount) FROM pledge_allocations a JOIN gifts g ON g.id = a.gift_id
                               WHERE a.pledge_id = p.id AND g.received_on <= @to
                                 AND NOT EXISTS (SELECT 1 FROM gift_reversals r WHERE r.gift_id = a.gift_id)), 0) AS BIGINT) AS Received
@@ -221,6 +224,8 @@ internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope sc
 
     private sealed class PledgeRow
     {
+        public required Guid Id { get; init; }
+        public required DateTimeOffset CreatedAt { get; init; }
         public required string Name { get; init; }
         public required bool Anonymous { get; init; }
         public required long Total { get; init; }
