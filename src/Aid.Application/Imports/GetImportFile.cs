@@ -14,7 +14,6 @@ internal sealed class GetImportFileHandler(IDbSession db, AccessScope scope) : I
     {
         var import = await ImportRecord.FindAsync(db, query.ImportId, ct);
         if (import is null || !scope.CanSeeProgramme(import.ProgrammeId)) return null;
-        var parts = await db.QueryAsync<byte[]>("SELECT bytes FROM import_files WHERE import_id = @id ORDER BY part", new { id = import.Id }, ct);
-        return new ImportOriginal(import.FileName, import.FileSha256, parts.SelectMany(p => p).ToArray());
+        return new ImportOriginal(import.FileName, import.FileSha256, await import.ReadFileAsync(db, ct));
     }
 }

@@ -145,15 +145,23 @@ internal sealed class ImportRecord
         return record;
     }
 
+    /// <summary>The original file as uploaded, from its parts.</summary>
+    public async Task<byte[]> ReadFileAsync(IDbSession db, CancellationToken ct)
+    {
+        var parts = await db.QueryAsync<byte[]>("SELECT bytes FROM import_files WHERE import_id = @id ORDER BY part", new { id = Id }, ct);
+        return parts.SelectMany(p => p).ToArray();
+    }
+
     /// <summary>The view: counts by outcome and the sums, read in one statement.</summary>
-    public async Task<ImportView> ToViewAsync(IDbSession db, CancellationToken ct)
+    /// <param name="currency">The programme's currency when the caller has it (a list reads it once, not per import).</param>
+    public async Task<ImportView> ToViewAsync(IDbSession db, CancellationToken ct, string? currency = null)
     {
         var counts = await db.QueryAsync<(string Outcome, bool HasDonor, long Rows, long Amount)>("""
             SELECT outcome, CASE WHEN donor_id IS NULL THEN 0 ELSE 1 END AS has_donor, COUNT(*), COALESCE(SUM(amount), 0)
             FROM import_rows WHERE import_id = @id
             GROUP BY outcome, CASE WHEN donor_id IS NULL THEN 0 ELSE 1 END
             """, new { id = Id }, ct);
-        var currency = await db.QuerySingleAsync<string>("SELECT currency FROM programmes WHERE id = @id", new { id = ProgrammeId }, ct);
+        currency ??= await db.QuerySingleAsync<string>("SELECT currency FROM programmes WHERE id = @id", new { id = ProgrammeId }, ct);
         var rows = ImportOutcomes.Filters.ToDictionary(o => o, _ => 0L);
         long toBook = 0, booked = 0, ready = 0, bookedRows = 0, fresh = 0;
         foreach (var c in counts)

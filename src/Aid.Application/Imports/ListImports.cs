@@ -24,8 +24,9 @@ internal sealed class ListImportsHandler(IDbSession db, AccessScope scope) : IQu
             WHERE programme_id = @programmeId {(before is null ? "" : "AND id < @before")}
             ORDER BY id DESC {db.Dialect.Limit("@take")}
             """, new { programmeId = query.ProgrammeId, before, take = limit + 1 }, ct);
+        var currency = await db.QuerySingleOrDefaultAsync<string>("SELECT currency FROM programmes WHERE id = @id", new { id = query.ProgrammeId }, ct);
         var views = new List<ImportView>(records.Count);
-        foreach (var record in records) views.Add(await record.ToViewAsync(db, ct));
+        foreach (var record in records) views.Add(await record.ToViewAsync(db, ct, currency));
         return Cursor.ToPage(views, limit, v => v.Id);
     }
 }

@@ -34,9 +34,8 @@ internal sealed class ListYearImportFilesHandler(IDbSession db, AccessScope scop
         {
             var booked = await db.QuerySingleAsync<long>(
                 "SELECT COUNT(*) FROM import_rows WHERE import_id = @id AND outcome = 'booked'", new { id = import.Id }, ct);
-            var parts = await db.QueryAsync<byte[]>("SELECT bytes FROM import_files WHERE import_id = @id ORDER BY part", new { id = import.Id }, ct);
             yield return new ImportArchiveFile(import.Id, import.FileName, import.FileSha256, import.FileSize, import.Format, import.Status,
-                import.CreatedAt, import.CreatedBy, import.CommittedAt, import.CommittedBy, import.TotalRows, booked, parts.SelectMany(p => p).ToArray());
+                import.CreatedAt, import.CreatedBy, import.CommittedAt, import.CommittedBy, import.TotalRows, booked, await import.ReadFileAsync(db, ct));
         }
     }
 }

@@ -338,11 +338,13 @@ public sealed class ImportApiTests(ImportApps apps) : IClassFixture<ImportApps>
         return Encoding.UTF8.GetBytes(text.ToString());
     }
 
-    internal static Task<HttpResponseMessage> Upload(HttpClient client, Guid programme, byte[] file, string name, string? format = null)
+    internal static Task<HttpResponseMessage> Upload(HttpClient client, Guid programme, byte[] file, string name, string? format = null,
+        Aid.Application.Imports.ColumnMapping? mapping = null)
     {
         var form = new MultipartFormDataContent();
         form.Add(new StringContent(programme == Guid.Empty ? "" : programme.ToString()), "programmeId");
         if (format is not null) form.Add(new StringContent(format), "format");
+        if (mapping is not null) form.Add(new StringContent(JsonSerializer.Serialize(mapping, new JsonSerializerOptions(JsonSerializerDefaults.Web))), "mapping");
         var content = new ByteArrayContent(file);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         form.Add(content, "file", name);

@@ -63,7 +63,7 @@ public sealed class ImportFormatTests(EngineApps apps) : IClassFixture<EngineApp
         var bytes = file();
         var expected = ImportFileReader.Create().Read(new MemoryStream(bytes), name, null, mapping).Rows.ToList();
 
-        var import = await Upload(admin, programme, bytes, name, mapping).Expect(HttpStatusCode.Created);
+        var import = await ImportApiTests.Upload(admin, programme, bytes, name, mapping: mapping).Expect(HttpStatusCode.Created);
         Assert.Equal(format, import.Str("format"));
         Assert.Equal(expected.Count, import.GetProperty("totalRows").GetInt32());
         var rows = await Rows(admin, import.Id());
@@ -94,19 +94,11 @@ public sealed class ImportFormatTests(EngineApps apps) : IClassFixture<EngineApp
             Assert.Equal(Money(fresh.Sum(r => Fen(r.Str("amount")))), done.Str("totalBooked"));
         }
 
-        var again = await Upload(admin, programme, bytes, name, mapping).Expect(HttpStatusCode.Created);
+        var again = await ImportApiTests.Upload(admin, programme, bytes, name, mapping: mapping).Expect(HttpStatusCode.Created);
         Assert.Equal(0, again.GetProperty("rows").GetProperty("new").GetInt32());
         var before = rows.Count(r => r.Str("outcome") is "new" or "duplicate");
         Assert.Equal(before, again.GetProperty("rows").GetProperty("duplicate").GetInt32());
         await app.AssertBalancedAsync();
-    }
-
-    private static Task<HttpResponseMessage> Upload(HttpClient client, Guid programme, byte[] file, string name, ColumnMapping? mapping)
-    {
-        var form = new MultipartFormDataContent { { new StringContent(programme.ToString()), "programmeId" } };
-        if (mapping is not null) form.Add(new StringContent(JsonSerializer.Serialize(mapping, new JsonSerializerOptions(JsonSerializerDefaults.Web))), "mapping");
-        form.Add(new ByteArrayContent(file), "file", name);
-        return client.PostAsync("/api/v1/imports", form, TestContext.Current.CancellationToken);
     }
 
     private static async Task<List<JsonElement>> Rows(HttpClient client, Guid import)
