@@ -21,7 +21,7 @@ public static partial class ConsolePages
     {
         var folder = Temp.Folder("console");
         await using var aid = new HostedAid("sqlite", $"Data Source={Path.Combine(folder, "aid.db")}", folder,
-            new Dictionary<string, string> { ["Aid:Security:SignInsPerMinute"] = "100000" });
+            new Dictionary<string, string> { ["Aid:Security:SignInsPerMinute"] = "100000" }, services: s => s.AddDemoSeeding());
         await aid.Services.GetRequiredService<DemoSeeder>().SeedAsync(CancellationToken.None);
 
         using var admin = aid.Client();

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Aid.Application.ApiKeys;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Aid.Benchmarks;
@@ -26,7 +27,9 @@ public sealed class HostedAid : IAsyncDisposable
     /// <summary>The admin key of generated databases, which several processes open one after another.</summary>
     public const string GeneratedDataAdminKey = "aid_benchmark-admin-key-for-generated-data-only";
 
-    public HostedAid(string provider, string connectionString, string folder, IDictionary<string, string>? settings = null, string? adminKey = null)
+    /// <param name="services">Extra registrations, such as the demo's seeding clock (<c>AddDemoSeeding</c>).</param>
+    public HostedAid(string provider, string connectionString, string folder, IDictionary<string, string>? settings = null, string? adminKey = null,
+        Action<IServiceCollection>? services = null)
     {
         AdminKey = adminKey ?? ApiKeyToken.Generate();
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
@@ -38,6 +41,7 @@ public sealed class HostedAid : IAsyncDisposable
             b.UseSetting("Aid:Security:FailedAuthenticationsPerMinute", "100000");
             foreach (var (key, value) in settings ?? new Dictionary<string, string>()) b.UseSetting(key, value);
             b.ConfigureLogging(l => l.ClearProviders().SetMinimumLevel(LogLevel.Warning));
+            if (services is not null) b.ConfigureServices(services);
         });
         _factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         _factory.StartServer();
