@@ -121,21 +121,8 @@ public sealed class BatchDocuments(CjkFonts fonts, ILogger<BatchDocuments> logge
             }
 
             var seed = $"batch|{sheet.BatchId}|{string.Join(",", sheet.Lines.Select(l => $"{l.StudentCode}:{l.Amount}"))}";
-            document.Info.Title = $"学生/监护人签领表 {sheet.School} {sheet.AcademicYear} {sheet.Term}";
-            document.Info.Author = sheet.ProgrammeName;
-            document.Info.Subject = "Signature sheet";
-            document.Info.Creator = "Aid";
-            document.Info.CreationDate = sheet.CreatedAt.UtcDateTime;
-            document.Info.ModificationDate = sheet.CreatedAt.UtcDateTime;
-            var id = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(seed)))[..32];
-            var idText = new string(Convert.FromHexString(id).Select(b => (char)b).ToArray());
-            document.Internals.FirstDocumentID = idText;
-            document.Internals.SecondDocumentID = idText;
-            using var stream = new MemoryStream();
-            document.Save(stream, closeStream: false);
-            var bytes = stream.ToArray();
-            PdfCanvas.PinRandomParts(bytes, seed);
-            return bytes;
+            return ArchivalPdf.Save(document, new PdfMetadata($"学生/监护人签领表 {sheet.School} {sheet.AcademicYear} {sheet.Term}", sheet.ProgrammeName,
+                "Signature sheet", sheet.CreatedAt, seed));
         }
 
         private void NewPage()

@@ -6,7 +6,9 @@ namespace Aid.Infrastructure.Pdf;
 
 /// <summary>
 /// The fonts receipts and statements are drawn with, primary first, chosen per character: WenQuanYi Micro Hei
-/// for nearly everything, Droid Sans Fallback for rarer name characters (䶮). Parsed once per process.
+/// for nearly everything, Droid Sans Fallback for rarer name characters (CJK Extension A: 䶮), HanaMin B for CJK
+/// Extension B and beyond (𠮷) and HanaMin A for the BMP characters the first two lack. The cmaps are read once per
+/// process; a font file itself only when a document first draws with it (<see cref="FontFile"/>).
 /// </summary>
 public sealed class CjkFonts
 {
@@ -14,12 +16,14 @@ public sealed class CjkFonts
     [
         "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
         "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+        "/usr/share/fonts/truetype/hanazono/HanaMinB.ttf", // fonts-hanazono: Extension B-F, TrueType outlines
+        "/usr/share/fonts/truetype/hanazono/HanaMinA.ttf",
         @"C:\Windows\Fonts\msyh.ttc",
         @"C:\Windows\Fonts\simsun.ttc",
         "/System/Library/Fonts/PingFang.ttc",
     ];
 
-    /// <summary>The replacement drawn for a character no font has (CJK Extension B such as 𠮷).</summary>
+    /// <summary>The replacement drawn for a character no font has (𠮷 when fonts-hanazono is missing).</summary>
     public const string Replacement = "□";
 
     private CjkFonts(IReadOnlyList<FontFile> fonts, IReadOnlyList<string> problems)
@@ -93,7 +97,7 @@ public sealed class CjkFonts
 /// </summary>
 internal static class FontRegistry
 {
-    private static readonly ConcurrentDictionary<string, byte[]> Faces = new();
+    private static readonly ConcurrentDictionary<string, FontFile> Faces = new();
     private static readonly Lock Gate = new();
     private static bool _installed;
 
@@ -102,7 +106,7 @@ internal static class FontRegistry
 
     public static void Register(IEnumerable<FontFile> fonts)
     {
-        foreach (var font in fonts) Faces.TryAdd(font.FaceName, font.Bytes);
+        foreach (var font in fonts) Faces.TryAdd(font.FaceName, font);
         lock (Gate)
         {
             if (_installed) return;
@@ -116,6 +120,6 @@ internal static class FontRegistry
         public FontResolverInfo? ResolveTypeface(string familyName, bool bold, bool italic) =>
             Faces.ContainsKey(familyName) ? new FontResolverInfo(familyName, bold, italic) : null;
 
-        public byte[]? GetFont(string faceName) => Faces.TryGetValue(faceName, out var bytes) ? bytes : null;
+        public byte[]? GetFont(string faceName) => Faces.TryGetValue(faceName, out var font) ? font.Bytes : null;
     }
 }

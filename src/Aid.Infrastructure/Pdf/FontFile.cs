@@ -3,47 +3,93 @@ using System.Buffers.Binary;
 namespace Aid.Infrastructure.Pdf;
 
 /// <summary>
-/// One TrueType face ready for PDFsharp: a standalone sfnt (face 0 extracted from a .ttc collection, which
-/// PDFsharp 6.2.4 cannot open) and the set of code points its cmap maps to a real glyph.
+/// One TrueType face ready for PDFsharp: the set of code points its cmap maps to a real glyph, read at start-up from
+/// the table directory and the cmap alone, and the standalone sfnt PDFsharp parses (face 0 extracted from a .ttc
+/// collection, which PDFsharp 6.2.4 cannot open), read from disk only when a document first draws with the face:
+/// a 30 MB fallback such as HanaMinB costs start-up a few kilobytes of reading, not 30 MB.
 /// </summary>
 public sealed class FontFile
 {
     private readonly ulong[] _coverage = new ulong[0x110000 / 64];
+    private readonly Lazy<byte[]> _bytes;
 
-    private FontFile(string path, string faceName, byte[] sfnt)
+    private FontFile(string path, string faceName)
     {
         Path = path;
         FaceName = faceName;
-        Bytes = sfnt;
+        _bytes = new Lazy<byte[]>(() => ReadFace(path), LazyThreadSafetyMode.PublicationOnly); // a failed read is tried again, not remembered
     }
 
     public string Path { get; }
     public string FaceName { get; }
-    public byte[] Bytes { get; }
+
+    /// <summary>The standalone font file; read on first use (an unreadable file then throws).</summary>
+    public byte[] Bytes => _bytes.Value;
 
     public bool Has(int codePoint) => codePoint is >= 0 and < 0x110000 && (_coverage[codePoint >> 6] & (1UL << (codePoint & 63))) != 0;
 
-    /// <summary>Reads a .ttf or the first face of a .ttc; null when the file is not a usable TrueType font (CFF outlines included).</summary>
+    /// <summary>Reads the cmap of a .ttf or of the first face of a .ttc; null when the file is not a usable TrueType font (CFF outlines included).</summary>
     public static FontFile? Load(string path, string faceName)
     {
-        byte[] data;
-        try { data = File.ReadAllBytes(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
-        if (data.Length < 12) return null;
+        try
+        {
+            using var file = File.OpenHandle(path);
+            var length = RandomAccess.GetLength(file);
+            var header = Read(file, 0, 12);
+            if (header is null) return null;
+            long face = 0;
+            if (Tag(header, 0) == "ttcf")
+            {
+                if (BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(8)) == 0) return null;
+                face = BinaryPrimitives.ReadUInt32BigEndian(Read(file, 12, 4)!);
+                header = Read(file, face, 12);
+                if (header is null) return null;
+            }
+            var version = BinaryPrimitives.ReadUInt32BigEndian(header);
+            if (version != 0x00010000 && Tag(header, 0) != "true") return null; // "OTTO" = CFF: PDFsharp embeds it whole
+            var tableCount = BinaryPrimitives.ReadUInt16BigEndian(header.AsSpan(4));
+            var directory = Read(file, face + 12, 16 * tableCount);
+            if (directory is null) return null;
+            for (var i = 0; i < tableCount; i++)
+            {
+                if (Tag(directory, 16 * i) != "cmap") continue;
+                var offset = BinaryPrimitives.ReadUInt32BigEndian(directory.AsSpan(16 * i + 8));
+                var size = BinaryPrimitives.ReadUInt32BigEndian(directory.AsSpan(16 * i + 12));
+                if (offset + (long)size > length) return null;
+                var cmap = Read(file, offset, (int)size);
+                var font = new FontFile(path, faceName);
+                return cmap is not null && font.ReadCmap(cmap) ? font : null;
+            }
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
 
-        var sfnt = Tag(data, 0) == "ttcf" ? ExtractFirstFace(data) : data;
-        if (sfnt is null) return null;
-        var version = BinaryPrimitives.ReadUInt32BigEndian(sfnt);
-        if (version != 0x00010000 && Tag(sfnt, 0) != "true") return null; // "OTTO" = CFF: PDFsharp embeds it whole
-        var font = new FontFile(path, faceName, sfnt);
-        return font.ReadCmap() ? font : null;
+    private static byte[]? Read(Microsoft.Win32.SafeHandles.SafeFileHandle file, long offset, int count)
+    {
+        var buffer = new byte[count];
+        var done = 0;
+        while (done < count)
+        {
+            var read = RandomAccess.Read(file, buffer.AsSpan(done), offset + done);
+            if (read == 0) return null;
+            done += read;
+        }
+        return buffer;
+    }
+
+    private static byte[] ReadFace(string path)
+    {
+        var data = File.ReadAllBytes(path);
+        return Tag(data, 0) == "ttcf" ? ExtractFirstFace(data) : data;
     }
 
     /// <summary>Copies face 0's table directory and tables into a standalone font, offsets recomputed, 4-byte aligned.</summary>
-    private static byte[]? ExtractFirstFace(byte[] ttc)
+    private static byte[] ExtractFirstFace(byte[] ttc)
     {
-        var faces = BinaryPrimitives.ReadUInt32BigEndian(ttc.AsSpan(8));
-        if (faces == 0) return null;
         var faceOffset = (int)BinaryPrimitives.ReadUInt32BigEndian(ttc.AsSpan(12));
         var tableCount = BinaryPrimitives.ReadUInt16BigEndian(ttc.AsSpan(faceOffset + 4));
         var headerLength = 12 + 16 * tableCount;
@@ -73,52 +119,50 @@ public sealed class FontFile
         return output;
     }
 
-    private bool ReadCmap()
+    private bool ReadCmap(byte[] cmap)
     {
-        var cmap = FindTable("cmap");
-        if (cmap < 0) return false;
-        var count = ReadU16(cmap + 2);
+        var count = U16(cmap, 2);
         int format12 = -1, format4 = -1;
         for (var i = 0; i < count; i++)
         {
-            var platform = ReadU16(cmap + 4 + 8 * i);
-            var encoding = ReadU16(cmap + 6 + 8 * i);
-            var offset = cmap + (int)ReadU32(cmap + 8 + 8 * i);
-            var format = ReadU16(offset);
+            var platform = U16(cmap, 4 + 8 * i);
+            var encoding = U16(cmap, 6 + 8 * i);
+            var offset = (int)U32(cmap, 8 + 8 * i);
+            var format = U16(cmap, offset);
             if (format == 12 && (platform == 3 && encoding == 10 || platform == 0)) format12 = offset;
             if (format == 4 && (platform == 3 && encoding == 1 || platform == 0)) format4 = offset;
         }
-        if (format12 >= 0) { ReadFormat12(format12); return true; }
-        if (format4 >= 0) { ReadFormat4(format4); return true; }
+        if (format12 >= 0) { ReadFormat12(cmap, format12); return true; }
+        if (format4 >= 0) { ReadFormat4(cmap, format4); return true; }
         return false;
     }
 
-    private void ReadFormat12(int table)
+    private void ReadFormat12(byte[] cmap, int table)
     {
-        var groups = ReadU32(table + 12);
+        var groups = U32(cmap, table + 12);
         for (var g = 0; g < groups; g++)
         {
-            var start = (int)ReadU32(table + 16 + 12 * g);
-            var end = (int)ReadU32(table + 20 + 12 * g);
-            var glyph = ReadU32(table + 24 + 12 * g);
+            var start = (int)U32(cmap, table + 16 + 12 * g);
+            var end = (int)U32(cmap, table + 20 + 12 * g);
+            var glyph = U32(cmap, table + 24 + 12 * g);
             for (var c = start; c <= end && c < 0x110000; c++)
                 if (glyph + (uint)(c - start) != 0) Mark(c);
         }
     }
 
-    private void ReadFormat4(int table)
+    private void ReadFormat4(byte[] cmap, int table)
     {
-        var segments = ReadU16(table + 6) / 2;
+        var segments = U16(cmap, table + 6) / 2;
         var ends = table + 14;
         var starts = ends + 2 * segments + 2;
         var deltas = starts + 2 * segments;
         var rangeOffsets = deltas + 2 * segments;
         for (var s = 0; s < segments; s++)
         {
-            var end = ReadU16(ends + 2 * s);
-            var start = ReadU16(starts + 2 * s);
-            var delta = (short)ReadU16(deltas + 2 * s);
-            var rangeOffset = ReadU16(rangeOffsets + 2 * s);
+            var end = U16(cmap, ends + 2 * s);
+            var start = U16(cmap, starts + 2 * s);
+            var delta = (short)U16(cmap, deltas + 2 * s);
+            var rangeOffset = U16(cmap, rangeOffsets + 2 * s);
             for (var c = start; c <= end && c != 0xFFFF; c++)
             {
                 int glyph;
@@ -126,7 +170,7 @@ public sealed class FontFile
                 else
                 {
                     var at = rangeOffsets + 2 * s + rangeOffset + 2 * (c - start);
-                    glyph = at + 1 < Bytes.Length ? ReadU16(at) : 0;
+                    glyph = at + 1 < cmap.Length ? U16(cmap, at) : 0;
                     if (glyph != 0) glyph = (glyph + delta) & 0xFFFF;
                 }
                 if (glyph != 0) Mark(c);
@@ -136,16 +180,8 @@ public sealed class FontFile
 
     private void Mark(int c) => _coverage[c >> 6] |= 1UL << (c & 63);
 
-    private int FindTable(string tag)
-    {
-        var count = ReadU16(4);
-        for (var i = 0; i < count; i++)
-            if (Tag(Bytes, 12 + 16 * i) == tag) return (int)ReadU32(12 + 16 * i + 8);
-        return -1;
-    }
-
-    private int ReadU16(int at) => BinaryPrimitives.ReadUInt16BigEndian(Bytes.AsSpan(at));
-    private uint ReadU32(int at) => BinaryPrimitives.ReadUInt32BigEndian(Bytes.AsSpan(at));
+    private static int U16(byte[] data, int at) => BinaryPrimitives.ReadUInt16BigEndian(data.AsSpan(at));
+    private static uint U32(byte[] data, int at) => BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(at));
     private static string Tag(byte[] data, int at) => System.Text.Encoding.ASCII.GetString(data, at, 4);
     private static int Align4(int length) => (length + 3) & ~3;
 }

@@ -15,13 +15,15 @@ public sealed record PdfMetadata(string Title, string Author, string Subject, Da
 
 /// <summary>
 /// The small layout layer Aid draws documents with on PDFsharp's XGraphics: wrapped CJK text with per-character
-/// font fallback, rules, tables whose header repeats on every page, QR codes, and "第 n 页 / 共 m 页" footers.
-/// Output is deterministic: fixed dates and a document id derived from the content seed.
+/// font fallback, rules, tables whose header repeats on every page, QR codes, a diagonal mark, and "第 n 页 / 共 m 页"
+/// footers. Saved as PDF/A-2b by <see cref="ArchivalPdf"/>: deterministic (fixed dates, a document id derived from the
+/// content seed) and with compact font subsets.
 /// </summary>
 public sealed class PdfCanvas : IDisposable
 {
     private const double Margin = 50;
     private const double FooterSpace = 40;
+    private static readonly XSolidBrush MarkBrush = new(XColor.FromArgb(242, 178, 178));
     private readonly CjkFonts _fonts;
     private readonly PdfMetadata _metadata;
     private readonly PdfDocument _document = new();
@@ -29,6 +31,7 @@ public sealed class PdfCanvas : IDisposable
     private readonly Action<int>? _missingGlyph;
     private XGraphics? _graphics;
     private PdfPage? _page;
+    private string? _mark;
 
     public PdfCanvas(CjkFonts fonts, PdfMetadata metadata, Action<int>? missingGlyph = null)
     {
@@ -158,7 +161,13 @@ public sealed class PdfCanvas : IDisposable
         }
     }
 
-    /// <summary>Adds the page footers and writes the document.</summary>
+    /// <summary>
+    /// A large word drawn diagonally across the centre of every page ("已作废 VOID", "副本 COPY") when the document is
+    /// finished: a solid light red under the content, so the text stays readable and a photocopy keeps the mark.
+    /// </summary>
+    public void DiagonalMark(string text) => _mark = text;
+
+    /// <summary>Adds the diagonal mark and the page footers and writes the document (<see cref="ArchivalPdf"/>).</summary>
     public byte[] Finish(string? footerLeft = null)
     {
         _graphics?.Dispose();
@@ -167,6 +176,12 @@ public sealed class PdfCanvas : IDisposable
         for (var i = 0; i < count; i++)
         {
             var page = _document.Pages[i];
+            if (_mark is not null)
+            {
+                using var under = XGraphics.FromPdfPage(page, XGraphicsPdfPageOptions.Prepend);
+                _graphics = under;
+                DrawMark(_mark, page.Width.Point, page.Height.Point);
+            }
             using var g = XGraphics.FromPdfPage(page, XGraphicsPdfPageOptions.Append);
             _graphics = g;
             var y = page.Height.Point - Margin - 12;
@@ -174,23 +189,19 @@ public sealed class PdfCanvas : IDisposable
             if (footerLeft is not null) DrawLine(footerLeft, Left, y, Width, 8, false, TextAlign.Left);
             _graphics = null;
         }
+        return ArchivalPdf.Save(_document, _metadata);
+    }
 
-        _document.Info.Title = _metadata.Title;
-        _document.Info.Author = _metadata.Author;
-        _document.Info.Subject = _metadata.Subject;
-        _document.Info.Creator = "Aid";
-        _document.Info.CreationDate = _metadata.Created.UtcDateTime;
-        _document.Info.ModificationDate = _metadata.Created.UtcDateTime;
-        var id = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(_metadata.IdSeed)))[..32];
-        var idText = new string(Convert.FromHexString(id).Select(b => (char)b).ToArray());
-        _document.Internals.FirstDocumentID = idText;
-        _document.Internals.SecondDocumentID = idText;
-
-        using var stream = new MemoryStream();
-        _document.Save(stream, closeStream: false);
-        var bytes = stream.ToArray();
-        PinRandomParts(bytes, _metadata.IdSeed);
-        return bytes;
+    private void DrawMark(string text, double pageWidth, double pageHeight)
+    {
+        const double largest = 100;
+        var diagonal = Math.Sqrt(pageWidth * pageWidth + pageHeight * pageHeight);
+        var size = Math.Min(largest, largest * 0.7 * diagonal / Math.Max(1, Measure(text, largest, bold: true)));
+        var centre = new XPoint(pageWidth / 2, pageHeight / 2);
+        var state = G.Save();
+        G.RotateAtTransform(-Math.Atan2(pageHeight, pageWidth) * 180 / Math.PI, centre);
+        DrawLine(text, centre.X, centre.Y - size * 0.6, 0, size, true, TextAlign.Center, MarkBrush);
+        G.Restore(state);
     }
 
     /// <summary>
@@ -228,13 +239,39 @@ public sealed class PdfCanvas : IDisposable
         }
     }
 
+    /// <summary>Whether PDFsharp can draw <paramref name="image"/> (checked once at start for a configured seal, not on every receipt).</summary>
+    public static bool CanDraw(byte[] image)
+    {
+        try
+        {
+            using var document = new PdfDocument();
+            using var graphics = XGraphics.FromPdfPage(document.AddPage());
+            using var stream = new MemoryStream(image, writable: false);
+            using var picture = XImage.FromStream(stream);
+            graphics.DrawImage(picture, 0, 0, 10, 10);
+            return picture.PixelWidth > 0 && picture.PixelHeight > 0;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A raster image (a PNG such as the issuer's seal) scaled into the box; nothing moves.</summary>
+    public void Image(byte[] image, double x, double y, double width, double height)
+    {
+        using var stream = new MemoryStream(image, writable: false);
+        using var picture = XImage.FromStream(stream);
+        G.DrawImage(picture, x, y, width, height);
+    }
+
     public void Dispose()
     {
         _graphics?.Dispose();
         _document.Dispose();
     }
 
-    private void DrawLine(string text, double x, double y, double width, double size, bool bold, TextAlign align)
+    private void DrawLine(string text, double x, double y, double width, double size, bool bold, TextAlign align, XBrush? brush = null)
     {
         var runs = _fonts.Runs(text, _missingGlyph).ToList();
         var fonts = runs.Select(r => Font(r.Font, size, bold)).ToList();
@@ -248,7 +285,7 @@ public sealed class PdfCanvas : IDisposable
         };
         for (var i = 0; i < runs.Count; i++)
         {
-            G.DrawString(runs[i].Text, fonts[i], XBrushes.Black, new XPoint(cursor, y), XStringFormats.TopLeft);
+            G.DrawString(runs[i].Text, fonts[i], brush ?? XBrushes.Black, new XPoint(cursor, y), XStringFormats.TopLeft);
             cursor += widths[i];
         }
     }
