@@ -8,6 +8,8 @@ namespace Aid.Application.Statements;
 /// <summary>
 /// A donor's year: gifts with their receipts, pledge progress, and what the gifts paid for (student codes and terms
 /// only — never a student's personal data). The donor's own key, or staff for the programmes in their scope.
+/// As of the year's end, like the programme statement of the same year: pledge progress counts the gifts received by 31 December
+/// (business time zone) that were not reversed by then; a reversal or a pledge's closing after it does not count.
 /// </summary>
 public sealed record GetDonorStatement(Guid DonorId, int Year) : IQuery<DonorStatement?>;
 
@@ -17,6 +19,7 @@ public sealed record DonorStatement(
 
 public sealed record ReceiptsIssuer(string Name, string Code);
 
+/// <summary>A gift of the year; <paramref name="Detail"/> is what a person reads (the payment method's words, or the goods).</summary>
 public sealed record DonorGiftLine(DateOnly ReceivedOn, string Programme, string Kind, string? Detail, long Amount, string? Receipts, bool Reversed);
 
 public sealed record DonorPledgeLine(string Programme, long Total, long Paid, long Outstanding, string Status);
@@ -47,22 +50,24 @@ internal sealed class GetDonorStatementHandler(IDbSession db, AccessScope scope,
         var p = new
         {
             donorId = donor.Id, from = new DateOnly(query.Year, 1, 1), to = new DateOnly(query.Year, 12, 31),
+            endAt = GetProgrammeStatementHandler.YearEnd(clock, query.Year),
             filter = filter is null ? null : db.Dialect.IdList(filter), voidMark = "(作废)",
         };
 
         var gifts = await db.QueryAsync<GiftRow>($"""
-            SELECT g.received_on AS ReceivedOn, pr.name AS Programme, g.kind AS Kind, COALESCE(g.method, g.description) AS Detail, g.amount AS Amount,
+            SELECT g.received_on AS ReceivedOn, pr.name AS Programme, g.kind AS Kind, g.method AS Method, g.description AS Description, g.amount AS Amount,
                    (SELECT {db.Dialect.StringAgg(db.Dialect.Concat("r.number", "CASE WHEN r.status = 'void' THEN @voidMark ELSE '' END"), "; ")}
                     FROM receipt_gifts rg JOIN receipts r ON r.id = rg.receipt_id WHERE rg.gift_id = g.id) AS Receipts,
-                   CASE WHEN EXISTS (SELECT 1 FROM gift_reversals x WHERE x.gift_id = g.id) THEN 1 ELSE 0 END AS Reversed
+                   CASE WHEN EXISTS (SELECT 1 FROM gift_reversals x WHERE x.gift_id = g.id AND x.reversed_on <= @to) THEN 1 ELSE 0 END AS Reversed
             FROM gifts g JOIN programmes pr ON pr.id = g.programme_id
             WHERE g.donor_id = @donorId AND g.received_on >= @from AND g.received_on <= @to {inScope}
             ORDER BY g.received_on, g.id
             """, p, ct);
         var pledges = await db.QueryAsync<PledgeRow>($"""
-            SELECT pr.name AS Programme, g.total AS Total, g.closed_status AS ClosedStatus,
-                   CAST(COALESCE((SELECT SUM(a.amount) FROM pledge_allocations a
-                                  WHERE a.pledge_id = g.id AND NOT EXISTS (SELECT 1 FROM gift_reversals r WHERE r.gift_id = a.gift_id)), 0) AS BIGINT) AS Paid
+            SELECT pr.name AS Programme, g.total AS Total, CASE WHEN g.closed_at < @endAt THEN g.closed_status END AS ClosedStatus,
+                   CAST(COALESCE((SELECT SUM(a.amount) FROM pledge_allocations a JOIN gifts x ON x.id = a.gift_id
+                                  WHERE a.pledge_id = g.id AND x.received_on <= @to
+                                    AND NOT EXISTS (SELECT 1 FROM gift_reversals r WHERE r.gift_id = a.gift_id AND r.reversed_on <= @to)), 0) AS BIGINT) AS Paid
             FROM pledges g JOIN programmes pr ON pr.id = g.programme_id
             WHERE g.donor_id = @donorId {inScope}
             ORDER BY g.id
@@ -70,12 +75,14 @@ internal sealed class GetDonorStatementHandler(IDbSession db, AccessScope scope,
         var uses = await db.QueryAsync<UseRow>($"""
             SELECT d.paid_on AS PaidOn, s.code AS StudentCode, s.school AS School, d.academic_year AS AcademicYear, d.term AS Term, a.amount AS Amount
             FROM disbursement_allocations a JOIN disbursements d ON d.id = a.disbursement_id JOIN students s ON s.id = d.student_id
-            JOIN gifts g ON g.id = a.gift_id
-            WHERE g.donor_id = @donorId AND d.status = 'paid' AND d.paid_on >= @from AND d.paid_on <= @to {inScope}
+            JOIN gifts g ON g.id = a.gift_id LEFT JOIN journal_entries e ON e.id = d.reversal_entry_id
+            WHERE g.donor_id = @donorId AND (d.status = 'paid' OR (d.status = 'reversed' AND e.entry_date > @to))
+              AND d.paid_on >= @from AND d.paid_on <= @to {inScope}
             ORDER BY d.paid_on, d.id
             """, p, ct);
 
-        var lines = gifts.Select(g => new DonorGiftLine(g.ReceivedOn, g.Programme, g.Kind, g.Detail, g.Amount, g.Receipts, g.Reversed == 1)).ToList();
+        var lines = gifts.Select(g => new DonorGiftLine(g.ReceivedOn, g.Programme, g.Kind,
+            g.Kind == "in_kind" ? g.Description : StatementLabels.PaymentMethod(g.Method), g.Amount, g.Receipts, g.Reversed == 1)).ToList();
         return new DonorStatement(DonorView.PublicName(donor.Name, donor.Anonymous, donor.Language), donor.Language, query.Year,
             new ReceiptsIssuer(settings.Issuer.Name, settings.Issuer.Code), lines,
             pledges.Select(x => new DonorPledgeLine(x.Programme, x.Total, x.Paid, x.ClosedStatus is null ? Math.Max(0, x.Total - x.Paid) : 0,
@@ -89,7 +96,8 @@ internal sealed class GetDonorStatementHandler(IDbSession db, AccessScope scope,
         public required DateOnly ReceivedOn { get; init; }
         public required string Programme { get; init; }
         public required string Kind { get; init; }
-        public string? Detail { get; init; }
+        public string? Method { get; init; }
+        public string? Description { get; init; }
         public required long Amount { get; init; }
         public string? Receipts { get; init; }
         public required long Reversed { get; init; }

@@ -11,6 +11,9 @@ namespace Aid.Application.Statements;
 /// The annual statement of a programme for auditors: fund movement for the year and since the start, pledges,
 /// the registers (gifts with their receipts, goods, disbursements, exceptions, receipts), receipt-number
 /// reconciliation and the audit-trail head hash. Figures come from the ledger; registers stream.
+/// Everything is as of the year's end (31 December in the business time zone): a gift counts as reversed, a pledge as closed and
+/// a disbursement as reversed only if that happened by then, so the statement of a past year does not change afterwards and
+/// agrees with the donor statements of the same year (<see cref="GetDonorStatement"/>).
 /// </summary>
 public sealed record GetProgrammeStatement(Guid ProgrammeId, int Year) : IQuery<ProgrammeStatement?>;
 
@@ -35,7 +38,7 @@ internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope sc
         var organisationHead = heads.FirstOrDefault(h => h.Chain == Auditing.AuditChains.Organisation);
         var from = new DateOnly(query.Year, 1, 1);
         var to = new DateOnly(query.Year, 12, 31);
-        var p = new { programmeId = programme.Id, from, to, voidOpen = "(作废", replacedByArrow = "→" };
+        var p = new { programmeId = programme.Id, from, to, endAt = YearEnd(clock, query.Year), voidOpen = "(作废", replacedByArrow = "→" };
 
         var movements = await db.QueryAsync<MovementRow>(MovementSql, p, ct);
         long During(string kind, string? donorKind = null) => movements.Where(m => m.Kind == kind && (donorKind is null || m.DonorKind == donorKind)).Sum(m => m.During);
@@ -83,6 +86,10 @@ internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope sc
         };
     }
 
+    /// <summary>The instant the year ends in the business time zone (1 January of the next year, 00:00 there), in UTC.</summary>
+    internal static DateTimeOffset YearEnd(BusinessClock clock, int year) =>
+        new(TimeZoneInfo.ConvertTimeToUtc(new DateTime(year + 1, 1, 1, 0, 0, 0, DateTimeKind.Unspecified), clock.Zone), TimeSpan.Zero);
+
     private IReadOnlyList<StatementRegister> Registers(object p) =>
     [
         new("gifts", "捐赠登记 Gifts register",
@@ -90,23 +97,25 @@ internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope sc
             [6], () => Map(db.StreamAsync<GiftLine>(GiftsSql(db.Dialect), p, default), g => new StatementCell[]
             {
                 g.ReceivedOn.ToString("yyyy-MM-dd"), DonorView.PublicName(g.Name, g.Anonymous), g.DonorKind == DonorKinds.Person ? "个人" : "单位",
-                g.Kind == "cash" ? "现金" : "物资", g.Kind == "cash" ? g.Method : g.Description, g.Reference, StatementCell.Money(g.Amount), g.Receipts,
-                g.Reversed == 1 ? "已冲销 reversed" : "有效",
-            })),
+                g.Kind == "cash" ? "现金" : "物资", g.Kind == "cash" ? StatementCell.Coded(g.Method, StatementLabels.PaymentMethod(g.Method)) : g.Description,
+                g.Reference, StatementCell.Money(g.Amount), g.Receipts, g.Reversed == 1 ? "已冲销 reversed" : "有效",
+            }), codeColumns: [4]),
         new("goods", "物资登记 Goods register",
             ["收到日期 Date", "捐赠人 Donor", "物品 Item", "数量 Quantity", "单位 Unit", "计价依据 Valuation", "价值 Value", "状态 Status"],
             [6], () => Map(db.StreamAsync<GiftLine>(GoodsSql, p, default), g => new StatementCell[]
             {
-                g.ReceivedOn.ToString("yyyy-MM-dd"), DonorView.PublicName(g.Name, g.Anonymous), g.Description, g.Quantity, g.Unit, g.ValuationBasis,
-                StatementCell.Money(g.Amount), g.Reversed == 1 ? "已冲销 reversed" : "有效",
-            })),
+                g.ReceivedOn.ToString("yyyy-MM-dd"), DonorView.PublicName(g.Name, g.Anonymous), g.Description, g.Quantity, g.Unit,
+                StatementCell.Coded(g.ValuationBasis, StatementLabels.ValuationBasis(g.ValuationBasis)), StatementCell.Money(g.Amount),
+                g.Reversed == 1 ? "已冲销 reversed" : "有效",
+            }), codeColumns: [5]),
         new("disbursements", "资助发放登记 Disbursements register",
             ["学生代码 Student", "学校 School", "年级 Grade", "学年 Year", "学期 Term", "金额 Amount", "支付日期 Paid on", "渠道 Channel", "支付参考号 Reference", "审批人 Approver", "状态 Status"],
             [5], () => Map(db.StreamAsync<DisbursementLine>(DisbursementsSql(db.Dialect), p, default), d => new StatementCell[]
             {
-                d.Code, d.School, d.Grade, d.AcademicYear, d.Term, StatementCell.Money(d.Amount), d.PaidOn?.ToString("yyyy-MM-dd"), d.Channel,
-                d.PayoutReference, d.Approver, d.Status,
-            })),
+                d.Code, d.School, d.Grade, d.AcademicYear, d.Term, StatementCell.Money(d.Amount), d.PaidOn?.ToString("yyyy-MM-dd"),
+                StatementCell.Coded(d.Channel, StatementLabels.DisbursementChannel(d.Channel)), d.PayoutReference, d.Approver,
+                StatementCell.Coded(d.Status, StatementLabels.DisbursementStatus(d.Status)),
+            }), codeColumns: [7, 10]),
         new("exceptions", "例外事项 Exceptions", ["类型 Type", "日期 Date", "对象 Subject", "金额 Amount", "说明 Note"], [3], () => Exceptions(p)),
         new("receipts", "收据登记 Receipts register",
             ["收据编号 Number", "开具日期 Issued", "捐赠人 Donor", "金额 Amount", "状态 Status", "替代 Replaces", "被替代 Replaced by"],
@@ -145,10 +154,11 @@ internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope sc
         """;
 
     private const string PledgesSql = """
-        SELECT p.id AS Id, p.created_at AS CreatedAt, d.name AS Name, d.anonymous AS Anonymous, p.total AS Total, p.closed_status AS ClosedStatus,
+        SELECT p.id AS Id, p.created_at AS CreatedAt, d.name AS Name, d.anonymous AS Anonymous, p.total AS Total,
+               CASE WHEN p.closed_at < @endAt THEN p.closed_status END AS ClosedStatus,
                CAST(COALESCE((SELECT SUM(a.amount) FROM pledge_allocations a JOIN gifts g ON g.id = a.gift_id
                               WHERE a.pledge_id = p.id AND g.received_on <= @to
-                                AND NOT EXISTS (SELECT 1 FROM gift_reversals r WHERE r.gift_id = a.gift_id)), 0) AS BIGINT) AS Received
+                                AND NOT EXISTS (SELECT 1 FROM gift_reversals r WHERE r.gift_id = a.gift_id AND r.reversed_on <= @to)), 0) AS BIGINT) AS Received
         FROM pledges p JOIN donors d ON d.id = p.donor_id
         WHERE p.programme_id = @programmeId
         ORDER BY d.name, p.id
@@ -165,7 +175,7 @@ internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope sc
         SELECT g.received_on AS ReceivedOn, d.name AS Name, d.anonymous AS Anonymous, d.kind AS DonorKind, g.kind AS Kind, g.method AS Method,
                g.description AS Description, g.reference AS Reference, g.quantity AS Quantity, g.unit AS Unit, g.valuation_basis AS ValuationBasis,
                g.amount AS Amount,
-               CASE WHEN EXISTS (SELECT 1 FROM gift_reversals r WHERE r.gift_id = g.id) THEN 1 ELSE 0 END AS Reversed,
+               CASE WHEN EXISTS (SELECT 1 FROM gift_reversals r WHERE r.gift_id = g.id AND r.reversed_on <= @to) THEN 1 ELSE 0 END AS Reversed,
                (SELECT {dialect.StringAgg(dialect.Concat("r.number", $"CASE WHEN r.status = 'void' THEN {dialect.Concat("@voidOpen", $"COALESCE({dialect.Concat("@replacedByArrow", "n.number")}, '')", "')'")} ELSE '' END"), "; ")}
                 FROM receipt_gifts rg JOIN receipts r ON r.id = rg.receipt_id LEFT JOIN receipts n ON n.id = r.replaced_by_id
                 WHERE rg.gift_id = g.id) AS Receipts
@@ -179,8 +189,10 @@ internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope sc
 
     private static string DisbursementsSql(ISqlDialect dialect) => $"""
         SELECT s.code AS Code, s.school AS School, s.grade AS Grade, d.academic_year AS AcademicYear, d.term AS Term, d.amount AS Amount,
-               d.paid_on AS PaidOn, d.channel AS Channel, d.payout_reference AS PayoutReference, k.name AS Approver, d.status AS Status
+               d.paid_on AS PaidOn, d.channel AS Channel, d.payout_reference AS PayoutReference, k.name AS Approver,
+               CASE WHEN d.status = 'reversed' AND e.entry_date > @to THEN 'paid' ELSE d.status END AS Status
         FROM disbursements d JOIN students s ON s.id = d.student_id LEFT JOIN api_keys k ON {dialect.AsText("k.id")} = d.decided_by
+        LEFT JOIN journal_entries e ON e.id = d.reversal_entry_id
         WHERE d.programme_id = @programmeId AND d.paid_on >= @from AND d.paid_on <= @to
         ORDER BY d.paid_on, d.id
         """;

@@ -28,23 +28,93 @@ public sealed record PledgeLine(string Donor, long Promised, long Received, long
 /// <summary>The issuer's receipt numbers of the year: no number may be missing.</summary>
 public sealed record ReceiptReconciliation(string? First, string? Last, long Issued, long Void, long Gaps, long ForProgramme);
 
-/// <summary>One register of the statement: headers, which columns are money (fen), and its rows streamed from the database.</summary>
-public sealed class StatementRegister(string file, string title, IReadOnlyList<string> columns, IReadOnlyList<int> moneyColumns, Func<IAsyncEnumerable<StatementCell[]>> rows)
+/// <summary>
+/// One register of the statement: headers, which columns are money (fen), which hold codes (<see cref="StatementCell.Coded"/>:
+/// the CSV keeps the code, the PDF prints its words, the XLSX has both), and its rows streamed from the database.
+/// </summary>
+public sealed class StatementRegister(string file, string title, IReadOnlyList<string> columns, IReadOnlyList<int> moneyColumns,
+    Func<IAsyncEnumerable<StatementCell[]>> rows, IReadOnlyList<int>? codeColumns = null)
 {
     public string File { get; } = file;
     public string Title { get; } = title;
     public IReadOnlyList<string> Columns { get; } = columns;
     public IReadOnlyList<int> MoneyColumns { get; } = moneyColumns;
+    public IReadOnlyList<int> CodeColumns { get; } = codeColumns ?? [];
     /// <summary>Each call reads the rows again (the PDF reads a long register twice: totals, then the CSV hash).</summary>
     public IAsyncEnumerable<StatementCell[]> Rows() => rows();
 }
 
-/// <summary>A cell: text, or money in fen (written as "1234.56" in CSV, a number in XLSX, "1,234.56" in the PDF).</summary>
-public readonly record struct StatementCell(string? Text, long? Fen)
+/// <summary>
+/// A cell: text, or money in fen (written as "1234.56" in CSV, a number in XLSX, "1,234.56" in the PDF), or a code with its
+/// words (<see cref="Label"/>: what a person reads; the CSV keeps the code).
+/// </summary>
+public readonly record struct StatementCell(string? Text, long? Fen, string? Label = null)
 {
     public static implicit operator StatementCell(string? text) => new(text ?? "", null);
     public static StatementCell Money(long fen) => new(null, fen);
+    public static StatementCell Coded(string? code, string label) => new(code ?? "", null, label);
+    /// <summary>What a person reads: the words of a code, the text otherwise (money is formatted by the document).</summary>
+    public string Words => Label ?? Text ?? "";
     public override string ToString() => Fen is { } f ? Common.Money.Format(f) : Text ?? "";
+}
+
+/// <summary>
+/// The statements' words for the codes kept in the database and the CSV, Chinese then English as the statements are bilingual,
+/// so no reader of a PDF needs a code table. An unknown code is printed as it is (never dropped).
+/// </summary>
+public static class StatementLabels
+{
+    public static string PaymentMethod(string? code) => code switch
+    {
+        "bank_transfer" => "银行转账 Bank transfer",
+        "cash" => "现金 Cash",
+        "wechat_pay" => "微信支付 WeChat Pay",
+        "alipay" => "支付宝 Alipay",
+        "cheque" => "支票 Cheque",
+        _ => code ?? "",
+    };
+
+    public static string GiftKind(string? code) => code switch
+    {
+        "cash" => "现金 Cash",
+        "in_kind" => "物资 Goods",
+        _ => code ?? "",
+    };
+
+    public static string ValuationBasis(string? code) => code switch
+    {
+        "invoice" => "按发票 Invoice",
+        "fair_value" => "公允价值 Fair value",
+        "not_valued" => "未估值 Not valued",
+        _ => code ?? "",
+    };
+
+    public static string DisbursementChannel(string? code) => code switch
+    {
+        "bank_card" => "银行卡 Bank card",
+        "aid_card" => "资助卡 Aid card",
+        "school_account" => "学校账户 School account",
+        _ => code ?? "",
+    };
+
+    public static string DisbursementStatus(string? code) => code switch
+    {
+        "requested" => "待审批 Requested",
+        "approved" => "已批准 Approved",
+        "rejected" => "已驳回 Rejected",
+        "paid" => "已支付 Paid",
+        "reversed" => "已冲销 Reversed",
+        _ => code ?? "",
+    };
+
+    public static string PledgeStatus(string? code) => code switch
+    {
+        "open" => "履行中 Open",
+        "fulfilled" => "已履行 Fulfilled",
+        "cancelled" => "已取消 Cancelled",
+        "written_off" => "已核销 Written off",
+        _ => code ?? "",
+    };
 }
 
 /// <summary>Everything an annual programme statement shows; the long registers stream.</summary>

@@ -62,14 +62,17 @@ public static class TextBreaker
         }
     }
 
-    /// <summary>Greedy wrap into lines no wider than <paramref name="width"/> (a token wider than a line is cut by character).</summary>
+    /// <summary>
+    /// Greedy wrap into lines no wider than <paramref name="width"/>. A token (a receipt number, a reference, a date, an amount) is
+    /// never broken unless it alone is wider than a line; then it is cut after its last '-' or '/' that fits, else by character.
+    /// </summary>
     public static List<string> Wrap(string text, double width, Func<string, double> measure)
     {
         var lines = new List<string>();
         foreach (var paragraph in text.Replace("\r\n", "\n").Split('\n'))
         {
             var line = "";
-            foreach (var token in Tokens(paragraph))
+            foreach (var token in Tokens(paragraph).SelectMany(t => measure(t.TrimEnd()) > width ? Unglue(t) : [t]))
             {
                 var candidate = line.Length == 0 ? token.TrimStart() : line + token;
                 if (line.Length > 0 && measure(candidate.TrimEnd()) > width)
@@ -85,15 +88,35 @@ public static class TextBreaker
         return lines;
     }
 
+    /// <summary>
+    /// A token too wide for a line, without the punctuation glued to it ("（AID-2022-000012）" → "（", "AID-2022-000012", "）"):
+    /// a bracket may then stand at a line's edge, but the number inside stays whole.
+    /// </summary>
+    private static IEnumerable<string> Unglue(string token)
+    {
+        var text = token.TrimEnd();
+        if (text.Length == 0) return [token];
+        var start = 0;
+        while (start < text.Length && Opening.Contains(text[start])) start++;
+        var end = text.Length;
+        while (end > start && Closing.Contains(text[end - 1])) end--;
+        var parts = new[] { text[..start], text[start..end], text[end..] }.Where(p => p.Length > 0).ToList();
+        parts[^1] += token[text.Length..];
+        return parts;
+    }
+
     private static string CutByCharacter(string text, double width, Func<string, double> measure, List<string> lines)
     {
         var piece = new StringBuilder();
         foreach (var rune in text.EnumerateRunes())
         {
-            if (piece.Length > 0 && measure(piece + rune.ToString()) > width)
+            while (piece.Length > 0 && measure(piece + rune.ToString()) > width)
             {
-                lines.Add(piece.ToString());
-                piece.Clear();
+                // "AID-2022-" | "000012" rather than "AID-2022-0000" | "12"; never a lone leading sign ("-" | "1,234.56").
+                var cut = piece.ToString().LastIndexOfAny(['-', '/'], piece.Length - 1) + 1;
+                if (cut <= 1) cut = piece.Length;
+                lines.Add(piece.ToString(0, cut));
+                piece.Remove(0, cut);
             }
             piece.Append(rune.ToString());
         }

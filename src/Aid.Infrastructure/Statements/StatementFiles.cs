@@ -57,7 +57,10 @@ public static class StatementFiles
         foreach (var line in lines) await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(line), ct);
     }
 
-    /// <summary>One sheet per register plus the summary, fund movement and pledges. Money cells are numbers (yuan, exact decimals).</summary>
+    /// <summary>
+    /// One sheet per register plus the summary, fund movement and pledges. Money cells are numbers (yuan, exact decimals). A column of
+    /// codes (as in the CSV) is followed by its words ("渠道名称 Channel name"), so a reader needs no code table.
+    /// </summary>
     public static void WriteXlsx(ProgrammeStatement s, Stream output)
     {
         var sheets = new Dictionary<string, object>
@@ -70,7 +73,7 @@ public static class StatementFiles
             ["Pledges"] = s.Pledges.Select(p => new Dictionary<string, object?>
             {
                 ["捐赠人 Donor"] = CsvText.SafeText(p.Donor), ["认捐 Promised"] = Yuan(p.Promised), ["已收 Received"] = Yuan(p.Received),
-                ["未收 Outstanding"] = Yuan(p.Outstanding), ["状态 Status"] = p.Status,
+                ["未收 Outstanding"] = Yuan(p.Outstanding), ["状态 Status"] = p.Status, [LabelHeader("状态 Status")] = StatementLabels.PledgeStatus(p.Status),
             }),
         };
         foreach (var register in s.Registers)
@@ -78,11 +81,21 @@ public static class StatementFiles
             {
                 var values = new Dictionary<string, object?>();
                 for (var i = 0; i < register.Columns.Count; i++)
+                {
                     values[register.Columns[i]] = row[i].Fen is { } fen ? Yuan(fen) : CsvText.SafeText(row[i].Text);
+                    if (register.CodeColumns.Contains(i)) values[LabelHeader(register.Columns[i])] = CsvText.SafeText(row[i].Words);
+                }
                 return values;
             });
-        MiniExcel.SaveAs(output, sheets, excelType: ExcelType.XLSX);
+        // Through a temporary file: MiniExcel escapes characters beyond the BMP (𠮷), which the copy writes as themselves.
+        using var workbook = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
+        MiniExcel.SaveAs(workbook, sheets, excelType: ExcelType.XLSX);
+        workbook.Position = 0;
+        XlsxText.CopyWithPlainSupplementaryCharacters(workbook, output);
     }
+
+    /// <summary>The header of a code column's words: "渠道 Channel" → "渠道名称 Channel name".</summary>
+    internal static string LabelHeader(string header) => header.Split(' ', 2) is [var zh, var en] ? $"{zh}名称 {en} name" : header + "名称";
 
     /// <summary>Fen as an exact decimal number of yuan (never floating point on our side).</summary>
     public static decimal Yuan(long fen) => fen / 100m;

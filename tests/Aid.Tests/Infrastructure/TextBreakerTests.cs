@@ -38,4 +38,30 @@ public sealed class TextBreakerTests
         Assert.All(lines, l => Assert.True(Width(l) <= 9, l));
         Assert.Equal(text.Replace(" ", ""), string.Concat(lines).Replace(" ", ""));
     }
+
+    [Theory]
+    [InlineData("AID-2022-000012")]
+    [InlineData("2022-01-05")]
+    [InlineData("12,345,678,901.23")]
+    [InlineData("-1,234.56")]
+    [InlineData("TX20220105-0001/A")]
+    [InlineData("bank_transfer")]
+    public void A_token_that_fits_a_line_is_never_broken(string token)
+    {
+        foreach (var text in new[] { $"收据 {token} 已开", $"收据{token}已开", $"Receipt {token}, issued", $"（{token}）", $"{token}（已冲销）" })
+        {
+            var lines = TextBreaker.Wrap(text, Width(token) + 1, Width);
+            Assert.Contains(lines, l => l.Contains(token));
+            Assert.Equal(text.Replace(" ", ""), string.Concat(lines).Replace(" ", ""));
+        }
+    }
+
+    [Fact]
+    public void A_token_longer_than_a_line_is_cut_after_a_hyphen_or_slash_when_it_can_be()
+    {
+        Assert.Equal(["AID-2022-", "000012"], TextBreaker.Wrap("AID-2022-000012", 12, Width));
+        Assert.Equal(["AID-", "2022-", "000012"], TextBreaker.Wrap("AID-2022-000012", 6, Width));
+        Assert.Equal(["ref/2022/", "A17"], TextBreaker.Wrap("ref/2022/A17", 10, Width));
+        Assert.Equal(["-1,234,567.", "89"], TextBreaker.Wrap("-1,234,567.89", 11, Width)); // no "-" alone on a line
+    }
 }
