@@ -27,7 +27,7 @@ internal static class GiftEndpoints
             .WithETag().WithSummary("A gift with the pledge instalments it paid");
 
         group.MapPost("/{id:guid}/reverse", async (Guid id, ReverseGiftRequest body, ISender sender, CancellationToken ct) =>
-            TypedResults.Ok(await sender.Send(new ReverseGift(id, body.Reason!, body.ConfirmShortfall ?? false), ct)))
+            TypedResults.Ok(await sender.Send(new ReverseGift(id, body.Reason!, body.ConfirmShortfall ?? false, body.ReversedOn), ct)))
             .Idempotent().RequireAuthorization(Policies.Staff).WithSummary("Reverse a gift (a reversing entry; the gift is never deleted)");
     }
 }

@@ -128,11 +128,22 @@ public sealed record ReverseGiftRequest : IApiRequest
     /// refused with 409 naming the shortfall); the answer then lists the disbursements left unfunded.
     /// </summary>
     public bool? ConfirmShortfall { get; init; }
+
+    /// <summary>
+    /// The day of the reversal (yyyy-MM-dd), default today: not before the gift was received, never in the future. The
+    /// reversing journal entry, and the void of the gift's receipt, carry it.
+    /// </summary>
+    /// <example>2022-03-18</example>
+    public DateOnly? ReversedOn { get; init; }
 }
 
 internal sealed class ReverseGiftRequestValidator : AbstractValidator<ReverseGiftRequest>
 {
-    public ReverseGiftRequestValidator() => RuleFor(c => c.Reason).NotEmpty().Text(500);
+    public ReverseGiftRequestValidator()
+    {
+        RuleFor(c => c.Reason).NotEmpty().Text(500);
+        RuleFor(c => c.ReversedOn).BusinessDate();
+    }
 }
 
 /// <summary>Why: required to reverse, void, reject, cancel or write off.</summary>

@@ -26,9 +26,20 @@ public sealed record IssueReceiptRequest : IApiRequest
     /// <summary>Annual receipt: only the gifts to this programme (default: all the donor's gifts you may see).</summary>
     public Guid? ProgrammeId { get; init; }
 
+    /// <summary>
+    /// The receipt's date (yyyy-MM-dd), default today: never in the future, not before the gifts it covers, not before the
+    /// last receipt of that year (numbers and dates run in the same order). The number's year is this date's year.
+    /// </summary>
+    /// <example>2022-12-30</example>
+    public DateOnly? IssuedOn { get; init; }
+
+    /// <summary>备注 printed on the receipt (at most 200 characters).</summary>
+    /// <example>2022年度定向助学捐赠</example>
+    public string? Note { get; init; }
+
     public IssueReceipt ToCommand() => GiftId is { } giftId
-        ? new IssueReceipt(giftId, null)
-        : new IssueReceipt(null, new AnnualReceipt(DonorId!.Value, Year!.Value, ProgrammeId));
+        ? new IssueReceipt(giftId, null, IssuedOn, Note)
+        : new IssueReceipt(null, new AnnualReceipt(DonorId!.Value, Year!.Value, ProgrammeId), IssuedOn, Note);
 }
 
 internal sealed class IssueReceiptRequestValidator : AbstractValidator<IssueReceiptRequest>
@@ -47,6 +58,8 @@ internal sealed class IssueReceiptRequestValidator : AbstractValidator<IssueRece
             RuleFor(c => c.DonorId).NotEmpty();
             RuleFor(c => c.Year).NotNull().InclusiveBetween(2000, 2100);
         });
+        RuleFor(c => c.Note).Text(200);
+        RuleFor(c => c.IssuedOn).BusinessDate();
     }
 }
 
@@ -61,10 +74,18 @@ public sealed record VoidReceiptRequest : IApiRequest
     /// <example>true</example>
     public bool? Reissue { get; init; }
 
-    public VoidReceipt ToCommand(string number) => new(number, Reason!, Reissue ?? false);
+    /// <summary>The day it is void (yyyy-MM-dd), default today: not before the receipt's date, never in the future. A reissue is dated the same day.</summary>
+    /// <example>2022-12-30</example>
+    public DateOnly? VoidedOn { get; init; }
+
+    public VoidReceipt ToCommand(string number) => new(number, Reason!, Reissue ?? false, VoidedOn);
 }
 
 internal sealed class VoidReceiptRequestValidator : AbstractValidator<VoidReceiptRequest>
 {
-    public VoidReceiptRequestValidator() => RuleFor(c => c.Reason).NotEmpty().Text(500, multiline: true);
+    public VoidReceiptRequestValidator()
+    {
+        RuleFor(c => c.Reason).NotEmpty().Text(500, multiline: true);
+        RuleFor(c => c.VoidedOn).BusinessDate();
+    }
 }

@@ -24,7 +24,7 @@ internal static class RunReceiptsZip
                 var entry = zip.CreateEntry($"{receipt.Number}.pdf", CompressionLevel.Fastest);
                 entry.LastWriteTime = receipt.IssuedAt;
                 await using var pdf = entry.Open();
-                await pdf.WriteAsync(renderer.Render(receipt.Content, receipt.Mark), ct);
+                await pdf.WriteAsync(renderer.Render(receipt.Content, receipt.Mark, receipt.Voided), ct);
                 copies++;
             }
         });

@@ -125,6 +125,8 @@ internal static class ChineseMessages
 
         // Receipts.
         ["A receipt is either for one gift or annual."] = "收据要么针对单笔捐赠，要么是年度收据。",
+        ["note: at most 200 characters."] = "备注最多 200 个字符。",
+        ["The void receipt is already replaced by another receipt."] = "这张作废收据已被另一张收据取代。",
         ["Give giftId, or donorId and year."] = "请提供 giftId，或者提供 donorId 和 year。",
         ["Give either giftId or donorId and year, not both."] = "请只提供 giftId，或只提供 donorId 和 year，二者不能同时提供。",
         ["programmeId belongs to annual receipts."] = "programmeId 仅用于年度收据。",
@@ -369,7 +371,8 @@ internal static class ChineseMessages
 
         // Field rules with the field's name first.
         new(@"^(\S+) cannot be in the future\.$", "$1 不能晚于今天。", "paidOn cannot be in the future.", "consentDate cannot be in the future.",
-            "requestedOn cannot be in the future."),
+            "requestedOn cannot be in the future.", "reversedOn cannot be in the future.", "issuedOn cannot be in the future.",
+            "voidedOn cannot be in the future."),
         new(@"^(\S+) must be in the past\.$", "$1 必须早于今天。", "birthDate must be in the past."),
         new(@"^(\S+) must not be before (\S+)\.$", "$1 不能早于 $2。", "toYear must not be before fromYear.", "to must not be before from."),
         new(@"^(\S+) must be after (\S+)\.$", "$1 必须晚于 $2。", "endDate must be after startDate."),
@@ -477,6 +480,19 @@ internal static class ChineseMessages
         new(@"^paidOn (\S+) is before the disbursement was requested on (\S+): money is not paid before it is requested\.$",
             "paidOn $1 早于该发放的申请日期（$2）：款项不能在申请之前支付。",
             "paidOn 2022-09-15 is before the disbursement was requested on 2022-09-20: money is not paid before it is requested."),
+        new(@"^reversedOn (\S+) is before the gift was received on (\S+)\.$", "冲销日期 $1 早于这笔捐赠的到账日期（$2）。",
+            "reversedOn 2022-03-01 is before the gift was received on 2022-03-15."),
+        new(@"^issuedOn (\S+) is before the gift received on (\S+): a receipt is never dated before the gift\.$",
+            "开具日期 $1 早于捐赠到账日期（$2）：收据不能早于捐赠开具。",
+            "issuedOn 2022-03-01 is before the gift received on 2022-03-15: a receipt is never dated before the gift."),
+        new(@"^issuedOn (\S+) is before the last receipt of (\d+), issued on (\S+): receipt numbers and dates run in the same order\.$",
+            "开具日期 $1 早于 $2 年最后一张收据的开具日期（$3）：收据编号与日期须按同一顺序递增。",
+            "issuedOn 2022-06-01 is before the last receipt of 2022, issued on 2022-12-30: receipt numbers and dates run in the same order."),
+        new(@"^issuedOn (\S+) is before receipt (\S+), which this one replaces, was voided on (\S+)\.$",
+            "开具日期 $1 早于被取代的收据 $2 的作废日期（$3）。",
+            "issuedOn 2021-10-15 is before receipt AID-2021-000001, which this one replaces, was voided on 2021-11-01."),
+        new(@"^voidedOn (\S+) is before receipt (\S+) was issued on (\S+)\.$", "作废日期 $1 早于收据 $2 的开具日期（$3）。",
+            "voidedOn 2022-01-01 is before receipt AID-2022-000001 was issued on 2022-12-30."),
         // Batches per school and term.
         new(@"^Student (\S+) already has a disbursement for (\S+) (.+) \(status (\S+)\): one per student, academic year and term\.$",
             "学生 $1 在 $2 $3 已有一笔发放（状态 $4）：每名学生每个学年的每个学期只能有一笔发放。",

@@ -113,10 +113,50 @@ internal sealed partial class ReceiptsSettings : Settings
             if (issuer[i] is { Length: > 200 } text)
                 Problem(IssuerKeys[i], "at most 200 characters", text[..20] + "…");
 
+        const string reviewerKey = "Aid:Issuer:Reviewer";
+        var reviewer = Text(configuration, reviewerKey);
+        if (reviewer is { Length: > 50 }) Problem(reviewerKey, "at most 50 characters (the name printed as 复核人)", reviewer[..20] + "…");
+
         Receipts = new ReceiptSettings(prefix,
             missing.Count == 0 ? new ReceiptIssuerInfo(issuer[0]!, issuer[1]!, issuer[2]!) : ReceiptSettings.DemoIssuer,
             IssuerIsDemo: missing.Count > 0,
-            PublicBaseUrl: BaseUrl(configuration));
+            PublicBaseUrl: BaseUrl(configuration),
+            Reviewer: reviewer,
+            SealPng: Seal(configuration));
+    }
+
+    /// <summary>The issuer's seal printed on receipts: a PNG file of at most 1 MiB, read once at start.</summary>
+    private byte[]? Seal(IConfiguration configuration)
+    {
+        const string key = "Aid:Issuer:SealPng";
+        if (Text(configuration, key) is not { } path) return null;
+        byte[] bytes;
+        try
+        {
+            if (new FileInfo(path) is { Exists: true, Length: > 1024 * 1024 })
+            {
+                Problem(key, "a PNG image of at most 1 MiB", path);
+                return null;
+            }
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            Problem(key, "a readable PNG file (the issuer's seal printed on receipts)", path);
+            return null;
+        }
+        ReadOnlySpan<byte> signature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
+        if (!bytes.AsSpan().StartsWith(signature))
+        {
+            Problem(key, "a PNG image (the file does not start with the PNG signature)", path);
+            return null;
+        }
+        if (!Aid.Infrastructure.Pdf.PdfCanvas.CanDraw(bytes))
+        {
+            Problem(key, "a PNG image that can be read (this one is damaged or of a kind the PDF library cannot draw)", path);
+            return null;
+        }
+        return bytes;
     }
 
     /// <summary>An absolute http(s) URL without user info, query or fragment; its trailing slash dropped.</summary>

@@ -20,6 +20,15 @@ public abstract class AidPageModel : PageModel
 
     [TempData] public string? Flash { get; set; }
 
+    /// <summary>A warning for the next page: done, but something needs a look (e.g. a name with a character no font prints).</summary>
+    [TempData] public string? FlashWarning { get; set; }
+
+    /// <summary>The warning for a donor name with characters no installed font prints (receipts would show □ for them).</summary>
+    protected static string? UnprintableWarning(IReadOnlyList<string>? characters) => characters is { Count: > 0 }
+        ? PageText.T($"注意：名字中的 {string.Join("、", characters)} 没有可用的字体，收据和报表上会印成 □。请核对写法（例如换用通用字形），或请管理员安装覆盖该字的字体。",
+            $"Note: no installed font has {string.Join(", ", characters)} of this name; receipts and statements would print □. Check the writing (a common variant?) or ask an admin to install a font that has it.")
+        : null;
+
     /// <summary>
     /// Runs a command; on a refusal the message lands beside its field (or at the top) and the page is shown again, nothing changed.
     /// <paramref name="fields"/> maps the application's field names to this form's input names (case is ignored).
@@ -74,4 +83,14 @@ public abstract class AidPageModel : PageModel
 
     /// <summary>A local return address, or the home page (never an open redirect).</summary>
     protected string LocalOrHome(string? returnUrl) => !string.IsNullOrEmpty(returnUrl) && Url.IsLocalUrl(returnUrl) ? returnUrl : "/";
+
+    /// <summary>An optional business date typed on a page: empty is today (null), anything else must read as yyyy-MM-dd (else the message beside <paramref name="field"/>).</summary>
+    protected bool ReadOptionalDate(string? text, string field, out DateOnly? date)
+    {
+        date = null;
+        if (string.IsNullOrWhiteSpace(text)) return true;
+        if (DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", out var day)) { date = day; return true; }
+        ModelState.AddModelError(field, PageText.T("请按 年-月-日 填写日期。", "Enter the date as year-month-day."));
+        return false;
+    }
 }

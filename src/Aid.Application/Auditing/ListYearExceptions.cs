@@ -57,11 +57,12 @@ internal sealed class ListYearExceptionsHandler(IDbSession db, AccessScope scope
             list.Add(new YearException(YearExceptionKinds.GiftReversed, g.On, g.Reference ?? g.Id, Money.Format(g.Amount), g.Reason, null));
 
         foreach (var r in await db.QueryAsync<ReceiptRow>("""
-            SELECT r.voided_at AS VoidedAt, r.number AS Number, r.total AS Total, r.void_reason AS Reason, n.number AS ReplacedBy
+            SELECT r.voided_at AS VoidedAt, r.voided_on AS VoidedOn, r.number AS Number, r.total AS Total, r.void_reason AS Reason, n.number AS ReplacedBy
             FROM receipts r LEFT JOIN receipts n ON n.id = r.replaced_by_id
-            WHERE r.programme_id = @programmeId AND r.status = 'void' AND r.voided_at >= @fromAt AND r.voided_at < @toAt
+            WHERE r.programme_id = @programmeId AND r.status = 'void'
+              AND (r.voided_on >= @from AND r.voided_on <= @to OR r.voided_on IS NULL AND r.voided_at >= @fromAt AND r.voided_at < @toAt)
             """, p, ct))
-            list.Add(new YearException(YearExceptionKinds.ReceiptVoided, Day(r.VoidedAt), r.Number, Money.Format(r.Total), r.Reason, r.ReplacedBy));
+            list.Add(new YearException(YearExceptionKinds.ReceiptVoided, r.VoidedOn ?? Day(r.VoidedAt), r.Number, Money.Format(r.Total), r.Reason, r.ReplacedBy));
 
         foreach (var c in await db.QueryAsync<PledgeRow>("""
             SELECT p.closed_at AS ClosedAt, p.closed_status AS Status, p.closed_reason AS Reason, p.total AS Total, d.name AS Name, d.anonymous AS Anonymous,
@@ -101,6 +102,7 @@ internal sealed class ListYearExceptionsHandler(IDbSession db, AccessScope scope
     private sealed class ReceiptRow
     {
         public required DateTimeOffset VoidedAt { get; init; }
+        public DateOnly? VoidedOn { get; init; }
         public required string Number { get; init; }
         public required long Total { get; init; }
         public string? Reason { get; init; }

@@ -7,7 +7,12 @@ namespace Aid.Application.Auditing;
 
 /// <summary>One table whose rows belong to an entity kind: how to find an entity's rows, and which columns are digested.</summary>
 /// <param name="KeyColumns">How many leading <paramref name="Columns"/> identify the row.</param>
-internal sealed record DigestedTable(string Kind, string Table, string From, string Owner, int KeyColumns, string Columns, string? Where = null)
+/// <param name="LaterColumns">
+/// How many trailing <paramref name="Columns"/> were added after rows were first digested: while null they are left out of
+/// the digest, so rows written before a column existed keep the digest the chain recorded for them.
+/// </param>
+internal sealed record DigestedTable(string Kind, string Table, string From, string Owner, int KeyColumns, string Columns, string? Where = null,
+    int LaterColumns = 0)
 {
     public string ForEntity => $"SELECT {Owner} AS owner_, {Columns} FROM {From} WHERE {Owner} = @id{(Where is null ? "" : " AND " + Where)}";
     public string All => $"SELECT {Owner} AS owner_, {Columns} FROM {From}{(Where is null ? "" : " WHERE " + Where)}";
@@ -49,7 +54,7 @@ public static class RowDigests
         new("receipt", "receipts", "receipts rc", "rc.id", 1,
             "rc.id, rc.number, rc.prefix, rc.year, rc.sequence, rc.kind, rc.donor_id, rc.programme_id, rc.currency, rc.total, rc.issued_on, rc.issued_at, " +
             "rc.issued_by, rc.content, rc.verification_code, rc.pdf_sha256, rc.status, rc.void_reason, rc.voided_at, rc.voided_by, rc.replaces_id, " +
-            "rc.replaced_by_id, rc.run_id"),
+            "rc.replaced_by_id, rc.run_id, rc.voided_on", LaterColumns: 1),
         new("receipt", "receipt_gifts", "receipt_gifts rg", "rg.receipt_id", 2, "rg.receipt_id, rg.gift_id"),
         new("receipt", "current_gift_receipts", "current_gift_receipts cg", "cg.receipt_id", 2, "cg.gift_id, cg.receipt_id"),
         new("pledge", "pledges", "pledges pl", "pl.id", 1,
@@ -99,12 +104,14 @@ public static class RowDigests
     internal static (string Entity, string Row, string Digest) Digest(DigestedTable table, IDictionary<string, object?> row)
     {
         var values = row.Values.ToArray();
+        var end = values.Length;
+        while (end > values.Length - table.LaterColumns && values[end - 1] is null or DBNull) end--;
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartArray();
             writer.WriteStringValue(table.Table);
-            for (var i = 1; i < values.Length; i++) WriteValue(writer, values[i]);
+            for (var i = 1; i < end; i++) WriteValue(writer, values[i]);
             writer.WriteEndArray();
         }
         var digest = Base64Url(SHA256.HashData(buffer.WrittenSpan).AsSpan(0, 16));

@@ -33,7 +33,7 @@ internal sealed class RequestAnnualReceiptHandler(IDbSession db, AccessScope sco
             """, new { donorId, from = new DateOnly(command.Year, 1, 1), to = new DateOnly(command.Year, 12, 31) }, ct);
         if (gifts.Count == 0)
             throw new ConflictException($"You have no gifts in {command.Year} that still need a receipt.");
-        var receipt = await issuer.IssueAsync(donorId, gifts, "annual", null, null, ct);
+        var receipt = await issuer.IssueAsync(donorId, gifts, "annual", null, null, new IssueTerms(CoversYear: command.Year), ct);
         audit.Describe("receipt", receipt.Id, receipt.ProgrammeId,
             new { receipt.Number, receipt.Kind, total = Money.Format(receipt.Total), receipt.DonorId, requestedByDonor = true });
         return await receipt.ToViewAsync(db, ct);

@@ -1,6 +1,7 @@
 using Aid.Application.Pipeline;
 using Aid.Application.Auditing;
 using Aid.Application.Common;
+using Aid.Application.Receipts;
 using FluentValidation;
 using Mediator;
 
@@ -30,7 +31,7 @@ public sealed class CreateDonorValidator : AbstractValidator<CreateDonor>
     }
 }
 
-internal sealed class CreateDonorHandler(IDbSession db, BusinessClock clock, AccessScope scope, AuditRecorder audit)
+internal sealed class CreateDonorHandler(IDbSession db, BusinessClock clock, AccessScope scope, AuditRecorder audit, IReceiptRenderer fonts)
     : ICommandHandler<CreateDonor, DonorView>
 {
     public async ValueTask<DonorView> Handle(CreateDonor command, CancellationToken ct)
@@ -55,6 +56,10 @@ internal sealed class CreateDonorHandler(IDbSession db, BusinessClock clock, Acc
                 donor.OrganisationCode, donor.CreatedAt, createdBy = scope.AuditActor, nameInitials = DonorNameInitials.Of(donor.Kind, donor.Name) }, ct);
         // Contact details stay out of the audit trail: ids and non-personal facts only.
         audit.Describe("donor", donor.Id, null, new { donor.Kind, donor.Anonymous, donor.Language });
-        return donor.ToView();
+        return donor.ToView() with { UnprintableCharacters = Unprintable(fonts, command.Name) };
     }
+
+    /// <summary>The name's characters no font prints (null when all print, or when no font is installed: then no PDF is made at all).</summary>
+    internal static IReadOnlyList<string>? Unprintable(IReceiptRenderer fonts, string name) =>
+        fonts.Available && fonts.Unprintable(name) is { Count: > 0 } missing ? missing : null;
 }

@@ -29,6 +29,13 @@ public sealed record DonorView
     public string? OrganisationCode { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>
+    /// Only in the answer to creating or renaming a donor: the characters of the name no installed font can print. Receipts
+    /// and statements would show □ in their place: check the name (a variant character, or the donor's own writing of it).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? UnprintableCharacters { get; init; }
+
     /// <summary>How the donor appears in every public or donor-facing list.</summary>
     public static string PublicName(string name, bool anonymous, string language = "zh-CN") =>
         anonymous ? (language == "en" ? "Anonymous" : "匿名") : name;

@@ -1,5 +1,6 @@
 using Aid.Application.Auditing;
 using Aid.Application.Common;
+using Aid.Application.Receipts;
 using FluentValidation;
 using Mediator;
 
@@ -23,7 +24,7 @@ public sealed class UpdateDonorValidator : AbstractValidator<UpdateDonor>
         RuleFor(c => c.Language).Must(l => l is null || Languages.All.Contains(l)).WithMessage("language must be zh-CN or en.");
 }
 
-internal sealed class UpdateDonorHandler(IDbSession db, AccessScope scope, Preconditions preconditions, AuditRecorder audit)
+internal sealed class UpdateDonorHandler(IDbSession db, AccessScope scope, Preconditions preconditions, AuditRecorder audit, IReceiptRenderer fonts)
     : ICommandHandler<UpdateDonor, DonorView>
 {
     public async ValueTask<DonorView> Handle(UpdateDonor command, CancellationToken ct)
@@ -66,7 +67,7 @@ internal sealed class UpdateDonorHandler(IDbSession db, AccessScope scope, Preco
             }.Where(f => f is not null),
             updated.Anonymous, updated.Language,
         });
-        return updated.ToView();
+        return updated.ToView() with { UnprintableCharacters = command.Name is null ? null : CreateDonorHandler.Unprintable(fonts, command.Name) };
     }
 
     /// <summary>The rule in the summary above; read after the donor row is locked.</summary>

@@ -18,7 +18,9 @@ namespace Aid.Application.Gifts;
 /// keep their money). The shortfall is cash after the reversal minus committed: disbursements are paid from cash, so it is the
 /// measure <c>PayDisbursement</c> applies (restricted balance = cash + goods in stock, which cannot pay a student).
 /// </summary>
-public sealed record ReverseGift(Guid Id, string Reason, bool ConfirmShortfall = false) : ICommand<GiftView>, IIdempotentCommand, Pipeline.IChangesAuditedEntity
+/// <param name="ReversedOn">The business date (today when null): not before the gift was received, not in the future; the reversing entry and a
+/// voided receipt carry it.</param>
+public sealed record ReverseGift(Guid Id, string Reason, bool ConfirmShortfall = false, DateOnly? ReversedOn = null) : ICommand<GiftView>, IIdempotentCommand, Pipeline.IChangesAuditedEntity
 {
     [System.Text.Json.Serialization.JsonIgnore] public Auditing.EntityRef Changes => new("gift", Id);
 }
@@ -42,22 +44,26 @@ internal sealed class ReverseGiftHandler(IDbSession db, BusinessClock clock, Acc
         if (spent.Count > 0)
             throw new ConflictException("Part of this gift has already paid for student aid; reverse those disbursements first.",
                 new Dictionary<string, object?> { ["disbursementIds"] = spent.Select(s => s.DisbursementId).ToArray() });
+        var reversedOn = command.ReversedOn ?? clock.Today();
+        if (reversedOn > clock.Today()) throw new InputException("reversedOn", "reversedOn cannot be in the future.");
+        if (reversedOn < gift.ReceivedOn)
+            throw new InputException("reversedOn", $"reversedOn {reversedOn:yyyy-MM-dd} is before the gift was received on {gift.ReceivedOn:yyyy-MM-dd}.");
         var unfunded = gift.Kind == GiftKind.Cash.Code() ? await UnfundedAfterAsync(gift, command.ConfirmShortfall, ct) : [];
         Guid? entryId = null;
         if (gift.JournalEntryId is { } original)
         {
             await EnsureStillHeld(gift, ct);
-            entryId = await journal.ReverseAsync(original, clock.Today(), EntryKinds.GiftReversal, "gift", gift.Id, memo: null, ct);
+            entryId = await journal.ReverseAsync(original, reversedOn, EntryKinds.GiftReversal, "gift", gift.Id, memo: null, ct);
         }
         await db.ExecuteAsync("""
             INSERT INTO gift_reversals (gift_id, reason, journal_entry_id, reversed_on, reversed_at, reversed_by)
-            VALUES (@giftId, @reason, @entryId, @today, @now, @by)
-            """, new { giftId = gift.Id, reason = command.Reason, entryId, today = clock.Today(), now = clock.UtcNow(), by = scope.AuditActor }, ct);
+            VALUES (@giftId, @reason, @entryId, @reversedOn, @now, @by)
+            """, new { giftId = gift.Id, reason = command.Reason, entryId, reversedOn, now = clock.UtcNow(), by = scope.AuditActor }, ct);
 
-        var receipt = await receipts.OnGiftReversedAsync(gift.Id, command.Reason, ct);
+        var receipt = await receipts.OnGiftReversedAsync(gift.Id, command.Reason, reversedOn, ct);
         audit.Describe("gift", gift.Id, gift.ProgrammeId, new
         {
-            reversed = true, reason = command.Reason, amount = Money.Format(gift.Amount), voidedReceipt = receipt?.Voided, reissuedReceipt = receipt?.Reissued,
+            reversed = true, reversedOn, reason = command.Reason, amount = Money.Format(gift.Amount), voidedReceipt = receipt?.Voided, reissuedReceipt = receipt?.Reissued,
             unfundedDisbursements = unfunded.Count == 0 ? null : unfunded.Select(u => u.DisbursementId).ToArray(),
         });
         var reversed = await GiftRow.FindAsync(db, gift.Id, ct) ?? throw new NotFoundException("Gift", gift.Id);

@@ -17,12 +17,12 @@ internal sealed class GetReceiptRunHandler(IDbSession db, AccessScope scope, Bus
 /// <summary>The receipts a run issued, for its ZIP: copies (the originals are the donors'), void ones marked void.</summary>
 public sealed record ListRunReceipts(Guid RunId) : IQuery<Func<IAsyncEnumerable<Receipts.StoredReceipt>>?>;
 
-internal sealed class ListRunReceiptsHandler(IDbSession db, AccessScope scope) : IQueryHandler<ListRunReceipts, Func<IAsyncEnumerable<Receipts.StoredReceipt>>?>
+internal sealed class ListRunReceiptsHandler(IDbSession db, AccessScope scope, BusinessClock clock) : IQueryHandler<ListRunReceipts, Func<IAsyncEnumerable<Receipts.StoredReceipt>>?>
 {
     public async ValueTask<Func<IAsyncEnumerable<Receipts.StoredReceipt>>?> Handle(ListRunReceipts query, CancellationToken ct)
     {
         var programmeId = await db.QuerySingleOrDefaultAsync<Guid?>("SELECT programme_id FROM receipt_runs WHERE id = @id", new { id = query.RunId }, ct);
         if (programmeId is null || !scope.CanSeeProgramme(programmeId.Value)) return null;
-        return () => Receipts.StoredReceipt.StreamAsync(db, "run_id = @runId", new { runId = query.RunId });
+        return () => Receipts.StoredReceipt.StreamAsync(db, "run_id = @runId", new { runId = query.RunId }, clock.Zone);
     }
 }

@@ -31,7 +31,7 @@ internal sealed class ProcessReceiptRunChunkHandler(IDbSession db, BusinessClock
             foreach (var gift in pending.Take(command.ChunkSize))
             {
                 await issuer.LockDonorAsync(gift.DonorId, ct);
-                prepared.Add(await issuer.PrepareAsync(gift.DonorId, [gift.GiftId], "gift", null, run.Id, ct));
+                prepared.Add(await issuer.PrepareAsync(gift.DonorId, [gift.GiftId], "gift", null, run.Id, IssueTerms.Today, ct));
             }
         }
         else
@@ -39,7 +39,8 @@ internal sealed class ProcessReceiptRunChunkHandler(IDbSession db, BusinessClock
             foreach (var donor in pending.GroupBy(p => p.DonorId).Take(command.ChunkSize))
             {
                 await issuer.LockDonorAsync(donor.Key, ct);
-                prepared.Add(await issuer.PrepareAsync(donor.Key, donor.Select(g => g.GiftId).ToList(), "annual", null, run.Id, ct));
+                prepared.Add(await issuer.PrepareAsync(donor.Key, donor.Select(g => g.GiftId).ToList(), "annual", null, run.Id,
+                    new IssueTerms(CoversYear: year), ct));
             }
         }
         var pdfs = new byte[prepared.Count][];

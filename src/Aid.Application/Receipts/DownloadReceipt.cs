@@ -37,7 +37,7 @@ internal sealed class DownloadReceiptHandler(
             receipt.Number, downloaded = receipt.Downloads + 1, mark = mark.ToString().ToLowerInvariant(), by = byDonor ? "donor" : scope.Actor?.Role ?? "system",
         });
         var content = ReceiptContent.FromJson(receipt.Content);
-        return new ReceiptDownload(content, mark, issuer.Render(content, mark));
+        return new ReceiptDownload(content, mark, issuer.Render(content, mark, receipt.VoidNote(clock.Zone)));
     }
 
     /// <summary>

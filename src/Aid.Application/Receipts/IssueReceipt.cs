@@ -10,7 +10,9 @@ namespace Aid.Application.Receipts;
 /// A receipt for one gift (<paramref name="GiftId"/>), or an <paramref name="Annual"/> receipt for all of a donor's gifts
 /// received that year that have no receipt yet; never both. Never for a reversed gift, goods not valued, or zero.
 /// </summary>
-public sealed record IssueReceipt(Guid? GiftId, AnnualReceipt? Annual) : ICommand<ReceiptView>, IIdempotentCommand;
+/// <param name="IssuedOn">The business date (today when null): not in the future, not before the gifts, not before the year's last receipt.</param>
+/// <param name="Note">备注 printed on the receipt (at most 200 characters).</param>
+public sealed record IssueReceipt(Guid? GiftId, AnnualReceipt? Annual, DateOnly? IssuedOn = null, string? Note = null) : ICommand<ReceiptView>, IIdempotentCommand;
 
 /// <summary>The donor's gifts received in <paramref name="Year"/>, only those of <paramref name="ProgrammeId"/> when given.</summary>
 public sealed record AnnualReceipt(Guid DonorId, int Year, Guid? ProgrammeId = null);
@@ -18,9 +20,12 @@ public sealed record AnnualReceipt(Guid DonorId, int Year, Guid? ProgrammeId = n
 /// <summary>The invariant of the typed command; the shape of a request is checked at the edge.</summary>
 public sealed class IssueReceiptValidator : AbstractValidator<IssueReceipt>
 {
-    public IssueReceiptValidator() =>
+    public IssueReceiptValidator()
+    {
         RuleFor(c => c).Must(c => (c.GiftId is null) != (c.Annual is null)).OverridePropertyName("giftId")
             .WithMessage("A receipt is either for one gift or annual.");
+        RuleFor(c => c.Note).MaximumLength(200).WithMessage("note: at most 200 characters.");
+    }
 }
 
 internal sealed class IssueReceiptHandler(IDbSession db, AccessScope scope, ReceiptIssuer issuer, AuditRecorder audit)
@@ -28,12 +33,14 @@ internal sealed class IssueReceiptHandler(IDbSession db, AccessScope scope, Rece
 {
     public async ValueTask<ReceiptView> Handle(IssueReceipt command, CancellationToken ct)
     {
-        var receipt = command.GiftId is { } giftId ? await ForGift(giftId, ct) : await Annual(command.Annual!, ct);
+        var receipt = command.GiftId is { } giftId
+            ? await ForGift(giftId, new IssueTerms(command.IssuedOn, command.Note), ct)
+            : await Annual(command.Annual!, new IssueTerms(command.IssuedOn, command.Note, command.Annual!.Year), ct);
         audit.Describe("receipt", receipt.Id, receipt.ProgrammeId, new { receipt.Number, receipt.Kind, total = Money.Format(receipt.Total), receipt.DonorId });
         return await receipt.ToViewAsync(db, ct);
     }
 
-    private async Task<ReceiptRow> ForGift(Guid giftId, CancellationToken ct)
+    private async Task<ReceiptRow> ForGift(Guid giftId, IssueTerms terms, CancellationToken ct)
     {
         var gift = await db.QuerySingleOrDefaultAsync<GiftFacts>("""
             SELECT g.donor_id AS DonorId, g.programme_id AS ProgrammeId, g.amount AS Amount,
@@ -50,10 +57,10 @@ internal sealed class IssueReceiptHandler(IDbSession db, AccessScope scope, Rece
             """, new { giftId }, ct);
         if (existing is not null)
             throw new ConflictException($"The gift already has receipt {existing}.", new Dictionary<string, object?> { ["receiptNumber"] = existing });
-        return await issuer.IssueAsync(gift.DonorId, [giftId], "gift", null, null, ct);
+        return await issuer.IssueAsync(gift.DonorId, [giftId], "gift", null, null, terms, ct);
     }
 
-    private async Task<ReceiptRow> Annual(AnnualReceipt annual, CancellationToken ct)
+    private async Task<ReceiptRow> Annual(AnnualReceipt annual, IssueTerms terms, CancellationToken ct)
     {
         var (donorId, year, programmeId) = annual;
         if (programmeId is { } p) scope.EnsureProgramme(p);
@@ -72,7 +79,7 @@ internal sealed class IssueReceiptHandler(IDbSession db, AccessScope scope, Rece
         }, ct);
         if (gifts.Count == 0)
             throw new ConflictException($"The donor has no gifts in {year} that still need a receipt.");
-        return await issuer.IssueAsync(donorId, gifts, "annual", null, null, ct);
+        return await issuer.IssueAsync(donorId, gifts, "annual", null, null, terms, ct);
     }
 
     private sealed class GiftFacts

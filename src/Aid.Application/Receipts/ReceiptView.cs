@@ -16,7 +16,7 @@ public sealed record ReceiptView(
     Guid Id, string Number, string Status, string Kind, Guid DonorId, Guid? ProgrammeId, string Currency, string Total, string TotalInWords,
     DateOnly IssuedOn, DateTimeOffset IssuedAt, string VerificationCode, string VerifyUrl, string? Replaces, string? ReplacedBy,
     string? VoidReason, DateTimeOffset? VoidedAt, IReadOnlyList<Guid> GiftIds, long Downloads, string PdfSha256,
-    string? OriginalVia = null, DateTimeOffset? OriginalAt = null);
+    string? OriginalVia = null, DateTimeOffset? OriginalAt = null, DateOnly? VoidedOn = null);
 
 internal sealed class ReceiptRow
 {
@@ -35,6 +35,7 @@ internal sealed class ReceiptRow
     public required string PdfSha256 { get; init; }
     public string? VoidReason { get; init; }
     public DateTimeOffset? VoidedAt { get; init; }
+    public DateOnly? VoidedOn { get; init; }
     public string? ReplacesNumber { get; init; }
     public string? ReplacedByNumber { get; init; }
     public required long Downloads { get; init; }
@@ -44,7 +45,7 @@ internal sealed class ReceiptRow
     public const string Select = """
         SELECT r.id AS Id, r.number AS Number, r.status AS Status, r.kind AS Kind, r.donor_id AS DonorId, r.programme_id AS ProgrammeId,
                r.currency AS Currency, r.total AS Total, r.issued_on AS IssuedOn, r.issued_at AS IssuedAt, r.content AS Content,
-               r.verification_code AS VerificationCode, r.pdf_sha256 AS PdfSha256, r.void_reason AS VoidReason, r.voided_at AS VoidedAt,
+               r.verification_code AS VerificationCode, r.pdf_sha256 AS PdfSha256, r.void_reason AS VoidReason, r.voided_at AS VoidedAt, r.voided_on AS VoidedOn,
                o.number AS ReplacesNumber, n.number AS ReplacedByNumber, r.downloads AS Downloads, r.original_via AS OriginalVia,
                r.original_at AS OriginalAt
         FROM receipts r
@@ -67,8 +68,12 @@ internal sealed class ReceiptRow
         var content = ReceiptContent.FromJson(Content);
         return new ReceiptView(Id, Number, Status, Kind, DonorId, ProgrammeId, Currency, Money.Format(Total), content.TotalInWords, IssuedOn,
             IssuedAt, VerificationCode, content.VerifyUrl, ReplacesNumber, ReplacedByNumber, VoidReason, VoidedAt, gifts, Downloads, PdfSha256,
-            OriginalVia, OriginalAt);
+            OriginalVia, OriginalAt, VoidedOn);
     }
+
+    /// <summary>What the void receipt's PDF prints about its voiding (null while valid).</summary>
+    public ReceiptVoidNote? VoidNote(TimeZoneInfo zone) =>
+        Status == ReceiptStatus.Void ? ReceiptVoidNote.Of(VoidReason, VoidedOn, VoidedAt, IssuedOn, ReplacedByNumber, zone) : null;
 
     /// <summary>Admins see all; a donor its own; staff the receipts whose gifts all lie in their programmes.</summary>
     public async Task<bool> VisibleToAsync(IDbSession db, AccessScope scope, CancellationToken ct)

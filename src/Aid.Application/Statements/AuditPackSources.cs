@@ -41,7 +41,7 @@ internal sealed class GetAuditTrailExportHandler(IDbSession db, AccessScope scop
 /// <summary>The year's receipts of a programme for the audit pack: copies, and void ones marked void.</summary>
 public sealed record GetProgrammeReceiptContents(Guid ProgrammeId, int Year) : IQuery<Func<IAsyncEnumerable<StoredReceipt>>?>;
 
-internal sealed class GetProgrammeReceiptContentsHandler(IDbSession db, AccessScope scope)
+internal sealed class GetProgrammeReceiptContentsHandler(IDbSession db, AccessScope scope, BusinessClock clock)
     : IQueryHandler<GetProgrammeReceiptContents, Func<IAsyncEnumerable<StoredReceipt>>?>
 {
     public ValueTask<Func<IAsyncEnumerable<StoredReceipt>>?> Handle(GetProgrammeReceiptContents query, CancellationToken ct)
@@ -49,7 +49,7 @@ internal sealed class GetProgrammeReceiptContentsHandler(IDbSession db, AccessSc
         if (!scope.CanSeeProgramme(query.ProgrammeId)) return ValueTask.FromResult<Func<IAsyncEnumerable<StoredReceipt>>?>(null);
         var p = new { programmeId = query.ProgrammeId, from = new DateOnly(query.Year, 1, 1), to = new DateOnly(query.Year, 12, 31) };
         return ValueTask.FromResult<Func<IAsyncEnumerable<StoredReceipt>>?>(() => StoredReceipt.StreamAsync(db,
-            "programme_id = @programmeId AND issued_on >= @from AND issued_on <= @to", p));
+            "programme_id = @programmeId AND issued_on >= @from AND issued_on <= @to", p, clock.Zone));
     }
 }
 

@@ -52,7 +52,7 @@ public sealed class AuditPack(StatementPdf statementPdf, IReceiptRenderer receip
             await Add("audit/public-keys.pem", Encoding.UTF8.GetBytes(string.Concat(chain.PublicKeys.Select(k => $"# key id {k.KeyId}\n{k.Pem}\n"))));
             await Add("audit/VERIFY.txt", Encoding.UTF8.GetBytes(OfflineCheck));
             await foreach (var receipt in receiptContents().WithCancellation(ct))
-                await Add($"receipts/{receipt.Number}.pdf", receipts.Render(receipt.Content, receipt.Mark));
+                await Add($"receipts/{receipt.Number}.pdf", receipts.Render(receipt.Content, receipt.Mark, receipt.Voided));
             if (imports is not null) await AddImportsAsync(imports(), Add, ct);
 
             manifest.Append('\n');

@@ -33,6 +33,10 @@ public sealed class ConfigurationTests
         { "Aid__Receipts__RunChunkSize must be a whole number from 1 to 1,000 (got '0').", "Aid__Receipts__RunChunkSize", "0", null, null },
         { "Aid__Issuer__Name, Aid__Issuer__Code, Aid__Issuer__Address must be set together (the legal issuer printed on receipts) or not at all "
             + "(the demo issuer); missing: Aid__Issuer__Code, Aid__Issuer__Address.", "Aid__Issuer__Name", "镇坪县青少年发展基金会", null, null },
+        { "Aid__Issuer__SealPng must be a readable PNG file (the issuer's seal printed on receipts) (got '/nonexistent/seal.png').",
+            "Aid__Issuer__SealPng", "/nonexistent/seal.png", null, null },
+        { "Aid__Issuer__SealPng must be a PNG image (the file does not start with the PNG signature) (got '/etc/os-release').",
+            "Aid__Issuer__SealPng", "/etc/os-release", null, null },
         { "Unknown Aid__Database__Provider 'oracle': use sqlite, postgres or sqlserver.", "Aid__Database__Provider", "oracle", null, null },
         { "ConnectionStrings__Aid is required for Postgres.", "Aid__Database__Provider", "postgres", "ConnectionStrings__Aid", "" },
         { "Aid__Database__SqliteSynchronous must be FULL, NORMAL or EXTRA.", "Aid__Database__SqliteSynchronous", "OFF", null, null },

@@ -288,7 +288,7 @@ public sealed class ReceiptApiTests(EngineApps apps) : IClassFixture<EngineApps>
             var issuer = scope.ServiceProvider.GetRequiredService<ReceiptIssuer>();
             await using var transaction = await db.BeginTransactionAsync(TestContext.Current.CancellationToken);
             await issuer.LockDonorAsync(donor, TestContext.Current.CancellationToken);
-            var doomed = await issuer.IssueAsync(donor, [gift.Id()], "gift", null, null, TestContext.Current.CancellationToken);
+            var doomed = await issuer.IssueAsync(donor, [gift.Id()], "gift", null, null, IssueTerms.Today, TestContext.Current.CancellationToken);
             Assert.NotNull(doomed.Number);
             // no commit: disposing rolls back
         }

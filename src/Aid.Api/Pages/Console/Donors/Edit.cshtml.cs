@@ -65,8 +65,9 @@ public sealed class EditModel(IValidator<UpdateDonorRequest> validator, Precondi
         if (Version is { Length: > 0 and < 100 }) preconditions.IfMatch = [Version];
         try
         {
-            await Sender.Send(request.ToCommand(id), HttpContext.RequestAborted);
+            var saved = await Sender.Send(request.ToCommand(id), HttpContext.RequestAborted);
             Flash = PageText.T("已保存修改。", "The changes are saved.");
+            FlashWarning = UnprintableWarning(saved.UnprintableCharacters);
             return RedirectToPage("Details", new { id });
         }
         catch (InputException e)

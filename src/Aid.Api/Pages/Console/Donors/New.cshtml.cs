@@ -47,6 +47,7 @@ public sealed class NewModel(IValidator<CreateDonorRequest> validator, Idempoten
         }
         if (donor is null) return Page();
         Flash = PageText.T($"已添加捐赠人“{donor.Name}”。", $"Donor “{donor.Name}” is added.");
+        FlashWarning = UnprintableWarning(donor.UnprintableCharacters);
         return RedirectToPage("Details", new { id = donor.Id });
     }
 

@@ -28,6 +28,9 @@ public sealed class GiftDetailsModel(IdempotencyKey idempotency) : AidPageModel
     public int UnfundedCount { get; private set; }
 
     [BindProperty] public string? Reason { get; set; }
+
+    /// <summary>The reversal's business date (yyyy-MM-dd); empty: today.</summary>
+    [BindProperty] public string? ReversedOn { get; set; }
     [BindProperty] public string? FormKey { get; set; }
     [BindProperty] public bool ConfirmShortfall { get; set; }
 
@@ -39,7 +42,7 @@ public sealed class GiftDetailsModel(IdempotencyKey idempotency) : AidPageModel
     {
         if (!await LoadAsync(programmeId, giftId)) return NotFound();
         if (Gift!.Status == "reversed") return Page();
-        if (ReadReason() is null) return Page();
+        if (ReadReason() is null | !ReadOptionalDate(ReversedOn, nameof(ReversedOn), out _)) return Page();
         Confirming = true;
         FormKey = Guid.NewGuid().ToString();
         return Page();
@@ -49,12 +52,13 @@ public sealed class GiftDetailsModel(IdempotencyKey idempotency) : AidPageModel
     public async Task<IActionResult> OnPostReverseAsync(Guid programmeId, Guid giftId)
     {
         if (!await LoadAsync(programmeId, giftId)) return NotFound();
-        if (ReadReason() is not { } reason) return Page();
+        var dated = ReadOptionalDate(ReversedOn, nameof(ReversedOn), out var reversedOn);
+        if (ReadReason() is not { } reason || !dated) return Page();
         if (Guid.TryParse(FormKey, out var key)) idempotency.Set($"page-gift-reversal-{key}");
         else FormKey = Guid.NewGuid().ToString();
         try
         {
-            var reversed = await Sender.Send(new ReverseGift(giftId, reason, ConfirmShortfall), HttpContext.RequestAborted);
+            var reversed = await Sender.Send(new ReverseGift(giftId, reason, ConfirmShortfall, reversedOn), HttpContext.RequestAborted);
             Flash = reversed.UnfundedDisbursements is { Count: > 0 } unfunded
                 ? PageText.T($"已冲销这笔捐赠。有 {unfunded.Count} 笔已批准的资助现在没有资金来源，请在资助页面处理。",
                     $"The gift is reversed. {unfunded.Count} approved disbursement(s) now have no money behind them: see the disbursements.")
@@ -79,7 +83,9 @@ public sealed class GiftDetailsModel(IdempotencyKey idempotency) : AidPageModel
         }
         catch (InputException e)
         {
-            foreach (var message in e.Errors.SelectMany(f => f.Value)) ModelState.AddModelError(nameof(Reason), PageText.Message(message));
+            foreach (var (field, messages) in e.Errors)
+                foreach (var message in messages)
+                    ModelState.AddModelError(field == "reversedOn" ? nameof(ReversedOn) : nameof(Reason), PageText.Message(message));
         }
         await LoadAsync(programmeId, giftId); // as it is now (another person may have reversed it meanwhile)
         return Page();

@@ -31,6 +31,9 @@ public sealed class ReceiptDetailsModel(IdempotencyKey idempotency) : AidPageMod
 
     [BindProperty] public string? Reason { get; set; }
     [BindProperty] public bool Reissue { get; set; }
+
+    /// <summary>The void's business date (yyyy-MM-dd); empty: today.</summary>
+    [BindProperty] public string? VoidedOn { get; set; }
     [BindProperty] public string? FormKey { get; set; }
 
     public async Task<IActionResult> OnGetAsync(Guid programmeId, string number) =>
@@ -66,7 +69,7 @@ public sealed class ReceiptDetailsModel(IdempotencyKey idempotency) : AidPageMod
     public async Task<IActionResult> OnPostReviewAsync(Guid programmeId, string number)
     {
         if (!await LoadAsync(programmeId, number)) return NotFound();
-        if (Receipt!.Status == ReceiptStatus.Void || ReadReason() is null) return Page();
+        if (Receipt!.Status == ReceiptStatus.Void || ReadReason() is null | !ReadOptionalDate(VoidedOn, nameof(VoidedOn), out _)) return Page();
         Confirming = true;
         FormKey = Guid.NewGuid().ToString();
         return Page();
@@ -76,12 +79,13 @@ public sealed class ReceiptDetailsModel(IdempotencyKey idempotency) : AidPageMod
     public async Task<IActionResult> OnPostVoidAsync(Guid programmeId, string number)
     {
         if (!await LoadAsync(programmeId, number)) return NotFound();
-        if (ReadReason() is not { } reason) return Page();
+        var dated = ReadOptionalDate(VoidedOn, nameof(VoidedOn), out var voidedOn);
+        if (ReadReason() is not { } reason || !dated) return Page();
         if (Guid.TryParse(FormKey, out var key)) idempotency.Set($"page-receipt-void-{key}");
         else FormKey = Guid.NewGuid().ToString();
         try
         {
-            var voided = await Sender.Send(new VoidReceipt(Receipt!.Number, reason, Reissue), HttpContext.RequestAborted);
+            var voided = await Sender.Send(new VoidReceipt(Receipt!.Number, reason, Reissue, voidedOn), HttpContext.RequestAborted);
             if (voided.ReplacedBy is { } replacement)
             {
                 Flash = PageText.T($"已作废收据 {voided.Number}，并开具了新收据 {replacement} 取代它。",
@@ -101,7 +105,9 @@ public sealed class ReceiptDetailsModel(IdempotencyKey idempotency) : AidPageMod
         }
         catch (InputException e)
         {
-            foreach (var message in e.Errors.SelectMany(f => f.Value)) ModelState.AddModelError(nameof(Reason), PageText.Message(message));
+            foreach (var (field, messages) in e.Errors)
+                foreach (var message in messages)
+                    ModelState.AddModelError(field == "voidedOn" ? nameof(VoidedOn) : nameof(Reason), PageText.Message(message));
         }
         await LoadAsync(programmeId, number); // as it is now (another person may have voided it meanwhile)
         return Page();

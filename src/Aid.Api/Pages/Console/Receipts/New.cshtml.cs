@@ -32,6 +32,8 @@ public sealed class NewReceiptModel(BusinessClock clock, IdempotencyKey idempote
     [BindProperty] public string? Q { get; set; }
     [BindProperty] public string? DonorId { get; set; }
     [BindProperty] public string? Year { get; set; }
+    [BindProperty] public string? IssuedOn { get; set; }
+    [BindProperty] public string? Note { get; set; }
 
     public async Task<IActionResult> OnGetAsync(Guid programmeId, string? giftId, string? q, string? donorId, string? year)
     {
@@ -49,7 +51,8 @@ public sealed class NewReceiptModel(BusinessClock clock, IdempotencyKey idempote
         if (!await LoadAsync(programmeId, GiftId)) return NotFound();
         if (Gift is null) return NotFound();
         if (!Guid.TryParse(FormKey, out _)) FormKey = Guid.NewGuid().ToString();
-        if (await IssueAsync(new IssueReceipt(Gift.Id, null)) is { } receipt) return Issued(programmeId, receipt);
+        if (!ReadTerms(out var issuedOn, out var note)) return Page();
+        if (await IssueAsync(new IssueReceipt(Gift.Id, null, issuedOn, note)) is { } receipt) return Issued(programmeId, receipt);
         return Page();
     }
 
@@ -67,9 +70,23 @@ public sealed class NewReceiptModel(BusinessClock clock, IdempotencyKey idempote
             ModelState.AddModelError(nameof(Year), PageText.T("请输入四位数的年份，例如 2025。", "Enter a four-digit year, e.g. 2025."));
         else if (year > clock.Today().Year)
             ModelState.AddModelError(nameof(Year), PageText.T("年份不能晚于今年。", "The year cannot be after this year."));
-        if (!ModelState.IsValid) return Page();
-        if (await IssueAsync(new IssueReceipt(null, new AnnualReceipt(donorId, year, programmeId))) is { } receipt) return Issued(programmeId, receipt);
+        if (!ReadTerms(out var issuedOn, out var note) || !ModelState.IsValid) return Page();
+        if (await IssueAsync(new IssueReceipt(null, new AnnualReceipt(donorId, year, programmeId), issuedOn, note)) is { } receipt)
+            return Issued(programmeId, receipt);
         return Page();
+    }
+
+    /// <summary>The date (empty: today) and the 备注 (empty: none; at most 200 characters, no control characters).</summary>
+    private bool ReadTerms(out DateOnly? issuedOn, out string? note)
+    {
+        note = string.IsNullOrWhiteSpace(Note) ? null : Note.Trim();
+        var ok = ReadOptionalDate(IssuedOn, nameof(IssuedOn), out issuedOn);
+        if (note is not null && (note.Length > 200 || TextRule.Problem(note) is not null))
+        {
+            ModelState.AddModelError(nameof(Note), PageText.T("备注最多 200 个字符，且不能含控制字符。", "A note has at most 200 characters and no control characters."));
+            ok = false;
+        }
+        return ok;
     }
 
     private IActionResult Issued(Guid programmeId, ReceiptView receipt)
@@ -103,7 +120,9 @@ public sealed class NewReceiptModel(BusinessClock clock, IdempotencyKey idempote
         }
         catch (InputException e)
         {
-            foreach (var message in e.Errors.SelectMany(f => f.Value)) ModelState.AddModelError("", PageText.Message(message));
+            foreach (var (field, messages) in e.Errors)
+                foreach (var message in messages)
+                    ModelState.AddModelError(field switch { "issuedOn" => nameof(IssuedOn), "note" => nameof(Note), _ => "" }, PageText.Message(message));
         }
         catch (Exception e) when (e is ConflictException or ForbiddenException or NotFoundException)
         {
