@@ -23,11 +23,17 @@ public abstract class AidPageModel : PageModel
     /// <summary>A warning for the next page: done, but something needs a look (e.g. a name with a character no font prints).</summary>
     [TempData] public string? FlashWarning { get; set; }
 
-    /// <summary>The warning for a donor name with characters no installed font prints (receipts would show □ for them).</summary>
-    protected static string? UnprintableWarning(IReadOnlyList<string>? characters) => characters is { Count: > 0 }
-        ? PageText.T($"注意：名字中的 {string.Join("、", characters)} 没有可用的字体，收据和报表上会印成 □。请核对写法（例如换用通用字形），或请管理员安装覆盖该字的字体。",
-            $"Note: no installed font has {string.Join(", ", characters)} of this name; receipts and statements would print □. Check the writing (a common variant?) or ask an admin to install a font that has it.")
-        : null;
+    /// <summary>
+    /// The warning for a donor name with characters no installed font prints (receipts would show □ for them). Each character
+    /// is named by its code point too: the browser may have no glyph for it either.
+    /// </summary>
+    protected static string? UnprintableWarning(IReadOnlyList<string>? characters)
+    {
+        if (characters is not { Count: > 0 }) return null;
+        var named = characters.Select(c => $"{c}（U+{char.ConvertToUtf32(c, 0):X4}）").ToList();
+        return PageText.T($"注意：名字中的 {string.Join("、", named)} 没有可用的字体，收据和报表上会印成 □。请核对写法（例如换用通用字形），或请管理员安装覆盖该字的字体。",
+            $"Note: no installed font has {string.Join(", ", named)} of this name; receipts and statements would print □. Check the writing (a common variant?) or ask an admin to install a font that has it.");
+    }
 
     /// <summary>
     /// Runs a command; on a refusal the message lands beside its field (or at the top) and the page is shown again, nothing changed.

@@ -60,7 +60,8 @@ internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope sc
             return new PledgeLine(DonorView.PublicName(r.Name, r.Anonymous), r.Total, r.Received, r.ClosedStatus is null ? r.Total - r.Received : 0, status);
         }).ToList();
 
-        var receipts = await db.QuerySingleAsync<ReceiptCounts>(ReceiptCountsSql, new { prefix = settings.Prefix, year = query.Year, programmeId = programme.Id }, ct);
+        var receipts = await db.QuerySingleAsync<ReceiptCounts>(ReceiptCountsSql,
+            new { prefix = settings.Prefix, year = query.Year, programmeId = programme.Id, p.to, p.endAt }, ct);
 
         return new ProgrammeStatement
         {
@@ -87,6 +88,15 @@ internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope sc
     }
 
     /// <summary>The instant the year ends in the business time zone (1 January of the next year, 00:00 there), in UTC.</summary>
+    /// <summary>
+    /// A receipt (<paramref name="alias"/>) void by the year's end (@to, @endAt): voided on or before 31 December, or — voided before
+    /// void dates were kept — at an instant before the year's end. One voided later was valid when the year closed: the receipts
+    /// register and its void count say so. (The gifts register's receipts column is a cross-reference to every receipt a gift has,
+    /// whenever issued — a 2022 gift is often receipted in January 2023 — so it shows each receipt as it stands.)
+    /// </summary>
+    internal static string VoidByYearEnd(string alias) =>
+        $"({alias}.status = 'void' AND ({alias}.voided_on <= @to OR {alias}.voided_on IS NULL AND {alias}.voided_at < @endAt))";
+
     internal static DateTimeOffset YearEnd(BusinessClock clock, int year) =>
         new(TimeZoneInfo.ConvertTimeToUtc(new DateTime(year + 1, 1, 1, 0, 0, 0, DateTimeKind.Unspecified), clock.Zone), TimeSpan.Zero);
 
@@ -164,9 +174,9 @@ internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope sc
         ORDER BY d.name, p.id
         """;
 
-    private const string ReceiptCountsSql = """
+    private static readonly string ReceiptCountsSql = $"""
         SELECT CAST(COALESCE(MIN(sequence), 0) AS BIGINT) AS First, CAST(COALESCE(MAX(sequence), 0) AS BIGINT) AS Last,
-               CAST(COUNT(*) AS BIGINT) AS Issued, CAST(COALESCE(SUM(CASE WHEN status = 'void' THEN 1 ELSE 0 END), 0) AS BIGINT) AS Void,
+               CAST(COUNT(*) AS BIGINT) AS Issued, CAST(COALESCE(SUM(CASE WHEN {VoidByYearEnd("receipts")} THEN 1 ELSE 0 END), 0) AS BIGINT) AS Void,
                CAST(COALESCE(SUM(CASE WHEN programme_id = @programmeId THEN 1 ELSE 0 END), 0) AS BIGINT) AS ForProgramme
         FROM receipts WHERE prefix = @prefix AND year = @year
         """;
@@ -217,11 +227,11 @@ internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope sc
         ORDER BY e.entry_date, d.id
         """;
 
-    private const string ReceiptsSql = """
-        SELECT r.number AS Number, r.issued_on AS IssuedOn, d.name AS Name, d.anonymous AS Anonymous, r.total AS Total, r.status AS Status,
-               o.number AS Replaces, n.number AS ReplacedBy
+    private static readonly string ReceiptsSql = $"""
+        SELECT r.number AS Number, r.issued_on AS IssuedOn, d.name AS Name, d.anonymous AS Anonymous, r.total AS Total,
+               CASE WHEN {VoidByYearEnd("r")} THEN 'void' ELSE 'valid' END AS Status, o.number AS Replaces, n.number AS ReplacedBy
         FROM receipts r JOIN donors d ON d.id = r.donor_id
-        LEFT JOIN receipts o ON o.id = r.replaces_id LEFT JOIN receipts n ON n.id = r.replaced_by_id
+        LEFT JOIN receipts o ON o.id = r.replaces_id LEFT JOIN receipts n ON n.id = r.replaced_by_id AND n.issued_on <= @to
         WHERE r.programme_id = @programmeId AND r.issued_on >= @from AND r.issued_on <= @to
         ORDER BY r.year, r.sequence
         """;

@@ -71,6 +71,15 @@ public sealed class ReceiptDocumentTests(EngineApps apps) : IClassFixture<Engine
         Assert.Contains("作废日期：2023-01-05", voidText);
         Assert.Contains("作废原因：捐赠已冲销Giftreversed:银行退票：账户信息有误", voidText);
         Assert.Contains($"替代收据：{replacement}", voidText);
+
+        // As of 31 December 2022 the receipt was valid and nothing replaced it; 2023's register has its replacement.
+        var files2022 = await StatementFilesReader.Fetch(admin, programme, 2022);
+        var row = Assert.Single(StatementFilesReader.Rows(files2022.Csv["receipts.csv"]).Skip(1), r => r[0] == number);
+        Assert.Equal("有效 valid", row[4]);
+        Assert.Equal("", row[6]);
+        Assert.Equal("0", StatementFilesReader.Rows(files2022.Csv["summary.csv"]).Single(r => r[0] == "作废收据 Void")[1]);
+        var files2023 = await StatementFilesReader.Fetch(admin, programme, 2023);
+        Assert.Equal(number, Assert.Single(StatementFilesReader.Rows(files2023.Csv["receipts.csv"]).Skip(1), r => r[0] == replacement)[5]);
         await app.AssertBalancedAsync();
     }
 

@@ -65,7 +65,7 @@ public sealed class BusinessDatePageTests(KestrelEngineApps apps, BrowserFixture
         await page.GotoAsync("/console/donors/new");
         await page.GetByLabel("姓名或机构名称").FillAsync("王\U0002EBF0明");
         await page.GetByRole(AriaRole.Button, new() { Name = "添加", Exact = true }).ClickAsync();
-        await Expect(page.Locator(".alert-warn")).ToContainTextAsync("\U0002EBF0 没有可用的字体");
+        await Expect(page.Locator(".alert-warn")).ToContainTextAsync("\U0002EBF0（U+2EBF0） 没有可用的字体");
         await page.AssertAccessibleAsync();
     }
 }
