@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Aid.Application.Receipts;
+using Aid.Application.Statements;
 using Microsoft.Extensions.Logging;
 
 namespace Aid.Infrastructure.Pdf;
@@ -112,15 +113,10 @@ public sealed class ReceiptPdf(CjkFonts fonts, ReceiptSettings? settings, ILogge
     private static string Describe(ReceiptLine line, bool en)
     {
         if (line.Kind != "in_kind")
-            return (line.Method, en) switch
-            {
-                ("bank_transfer", _) => en ? "银行转账 Bank transfer" : "银行转账",
-                ("cash", _) => en ? "现金 Cash" : "现金",
-                ("wechat_pay", _) => en ? "微信支付 WeChat Pay" : "微信支付",
-                ("alipay", _) => en ? "支付宝 Alipay" : "支付宝",
-                ("cheque", _) => en ? "支票 Cheque" : "支票",
-                _ => line.Method ?? "",
-            };
+        {
+            var method = StatementLabels.PaymentMethod(line.Method); // "银行转账 Bank transfer": the Chinese alone on a Chinese receipt
+            return en ? method : method.Split(' ', 2)[0];
+        }
         var basis = line.ValuationBasis switch
         {
             "invoice" => en ? "按发票 invoice" : "按发票计价",
