@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Diagnostics.Metrics;
 using Aid.Application.Common;
 using Aid.Application.Disbursements;
@@ -37,23 +36,23 @@ internal sealed class AidMetrics
 /// </summary>
 internal sealed class CommandMetrics
 {
-    private readonly List<(DbTransaction? Transaction, Counter<long> Counter, long Count)> _pending = [];
+    private readonly List<(object? Attempt, Counter<long> Counter, long Count)> _pending = [];
 
-    public void Note(DbTransaction? transaction, Counter<long> counter, long count)
+    public void Note(object? attempt, Counter<long> counter, long count)
     {
-        if (count > 0) _pending.Add((transaction, counter, count));
+        if (count > 0) _pending.Add((attempt, counter, count));
     }
 
     /// <summary>
     /// Counts what the committed transaction did. A command the transaction behaviour ran twice (after a unique-key
-    /// violation) noted its rolled-back first run under another transaction: only the last transaction's notes count.
+    /// violation) noted its rolled-back first run under another write attempt: only the last attempt's notes count.
     /// </summary>
     public void Publish()
     {
         if (_pending.Count == 0) return;
-        var committed = _pending[^1].Transaction;
-        foreach (var (transaction, counter, count) in _pending)
-            if (ReferenceEquals(transaction, committed))
+        var committed = _pending[^1].Attempt;
+        foreach (var (attempt, counter, count) in _pending)
+            if (ReferenceEquals(attempt, committed))
                 counter.Add(count);
         _pending.Clear();
     }
@@ -121,7 +120,7 @@ internal sealed class MetricsRecordBehaviour<TMessage, TResponse>(IDbSession db,
 
     private TResponse Note(TResponse response, Counter<long> counter, long count)
     {
-        metrics.Note(db.Transaction, counter, count);
+        metrics.Note(db.WriteAttempt, counter, count);
         return response;
     }
 

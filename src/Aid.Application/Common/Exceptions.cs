@@ -29,3 +29,11 @@ public sealed class UnavailableException(string message, string setting) : Excep
 {
     public string Setting { get; } = setting;
 }
+
+/// <summary>
+/// The database rolled back the transaction this command's writes were part of because of another command's failure
+/// (SQLite commits several commands together). Nothing of the command was kept and its caller was not answered, so the
+/// transaction behaviour runs it again.
+/// </summary>
+public sealed class WriteRolledBackException(Exception cause)
+    : Exception("The write transaction was rolled back by another command's failure; nothing of this command was kept.", cause);

@@ -13,6 +13,12 @@ public interface IDbSession
     /// <summary>The open transaction of the running command, or null for queries.</summary>
     DbTransaction? Transaction { get; }
 
+    /// <summary>
+    /// The running write attempt (one per <see cref="BeginTransactionAsync"/>), or null. On SQLite several commands commit
+    /// in one database transaction, so <see cref="Transaction"/> does not tell a rolled-back attempt from the next one; this does.
+    /// </summary>
+    object? WriteAttempt { get; }
+
     ValueTask<DbConnection> GetConnectionAsync(CancellationToken cancellationToken);
 
     /// <summary>

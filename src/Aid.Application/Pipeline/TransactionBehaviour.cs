@@ -7,22 +7,33 @@ namespace Aid.Application.Pipeline;
 /// Every command runs in one transaction; a command sent from inside another joins it. Queries run without.
 /// A unique-key violation (two requests racing to create the same thing where only shared locks were taken)
 /// rolls back and runs the command once more: the second run sees the winner's row and answers as a duplicate.
+/// A command whose writes were rolled back with another command's batch (<see cref="WriteRolledBackException"/>) runs
+/// again too, a few times at most: nothing of it was kept and nobody was answered.
 /// </summary>
 public sealed class TransactionBehaviour<TMessage, TResponse>(IDbSession db) : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IBaseCommand
 {
+    private const int MaxRuns = 4;
+
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
         if (db.Transaction is not null)
             return await next(message, cancellationToken);
 
-        try
+        var uniqueViolationRetried = false;
+        for (var run = 1; ; run++)
         {
-            return await Run(message, next, cancellationToken);
-        }
-        catch (Exception e) when (db.Dialect.IsUniqueViolation(e))
-        {
-            return await Run(message, next, cancellationToken);
+            try
+            {
+                return await Run(message, next, cancellationToken);
+            }
+            catch (Exception e) when (run < MaxRuns && !uniqueViolationRetried && db.Dialect.IsUniqueViolation(e))
+            {
+                uniqueViolationRetried = true;
+            }
+            catch (WriteRolledBackException) when (run < MaxRuns)
+            {
+            }
         }
     }
 

@@ -22,8 +22,11 @@ public interface IDatabaseEngine
 
     ValueTask<DbConnection> OpenAsync(CancellationToken ct);
 
-    /// <summary>Begins a write transaction; the returned release runs after the transaction ends.</summary>
-    ValueTask<(DbTransaction Transaction, IDisposable? Release)> BeginWriteAsync(DbConnection connection, CancellationToken ct);
+    /// <summary>
+    /// Begins a command's write transaction. <paramref name="connection"/> is the session's own; the scope says which
+    /// connection the command's statements run on (SQLite: the connection of the batch the command joins).
+    /// </summary>
+    ValueTask<IWriteScope> BeginWriteAsync(DbConnection connection, CancellationToken ct);
 
     /// <summary>Holds the migration lock on this connection until disposed, so only one instance migrates at a time.</summary>
     Task<IAsyncDisposable> LockMigrationsAsync(DbConnection connection, CancellationToken ct);

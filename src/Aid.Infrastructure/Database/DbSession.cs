@@ -3,24 +3,27 @@ using Aid.Application.Common;
 
 namespace Aid.Infrastructure.Database;
 
-/// <summary>Scoped: one connection per request or scope, opened on first use.</summary>
+/// <summary>
+/// Scoped: one connection per request or scope, opened on first use. While a command writes, its statements go to the
+/// write scope's connection (on SQLite, the connection of the batch the command joined: <see cref="SqliteGroupCommit"/>).
+/// </summary>
 internal sealed class DbSession(IDatabaseEngine engine) : IDbSession, IAsyncDisposable
 {
     private DbConnection? _connection;
+    private Scope? _write;
 
     public ISqlDialect Dialect => engine.Dialect;
-    public DbTransaction? Transaction { get; private set; }
+    public DbTransaction? Transaction => _write?.Write.Transaction;
+    public object? WriteAttempt => _write;
 
     public async ValueTask<DbConnection> GetConnectionAsync(CancellationToken cancellationToken) =>
-        _connection ??= await engine.OpenAsync(cancellationToken);
+        _write?.Write.Connection ?? (_connection ??= await engine.OpenAsync(cancellationToken));
 
     public async ValueTask<ITransactionScope> BeginTransactionAsync(CancellationToken cancellationToken)
     {
-        if (Transaction is not null) throw new InvalidOperationException("A transaction is already open in this session.");
+        if (_write is not null) throw new InvalidOperationException("A transaction is already open in this session.");
         var connection = await GetConnectionAsync(cancellationToken);
-        var (transaction, release) = await engine.BeginWriteAsync(connection, cancellationToken);
-        Transaction = transaction;
-        return new Scope(this, transaction, release);
+        return _write = new Scope(this, await engine.BeginWriteAsync(connection, cancellationToken));
     }
 
     public async ValueTask DisposeAsync()
@@ -28,20 +31,21 @@ internal sealed class DbSession(IDatabaseEngine engine) : IDbSession, IAsyncDisp
         if (_connection is not null) await _connection.DisposeAsync();
     }
 
-    private sealed class Scope(DbSession session, DbTransaction transaction, IDisposable? release) : ITransactionScope
+    private sealed class Scope(DbSession session, IWriteScope write) : ITransactionScope
     {
-        public Task CommitAsync(CancellationToken cancellationToken) => transaction.CommitAsync(cancellationToken);
+        public IWriteScope Write => write;
+
+        public Task CommitAsync(CancellationToken cancellationToken) => write.CommitAsync(cancellationToken);
 
         public async ValueTask DisposeAsync()
         {
             try
             {
-                await transaction.DisposeAsync(); // rolls back unless committed
+                await write.DisposeAsync(); // rolls back unless committed
             }
             finally
             {
-                session.Transaction = null;
-                release?.Dispose();
+                session._write = null;
             }
         }
     }

@@ -34,8 +34,8 @@ internal sealed partial class SqlServerEngine(DatabaseOptions options) : IDataba
         return connection;
     }
 
-    public async ValueTask<(DbTransaction, IDisposable?)> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
-        (await ((SqlConnection)connection).BeginTransactionAsync(IsolationLevel.ReadCommitted, ct), null);
+    public async ValueTask<IWriteScope> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
+        new OwnTransaction(connection, await ((SqlConnection)connection).BeginTransactionAsync(IsolationLevel.ReadCommitted, ct));
 
     public async Task<IAsyncDisposable> LockMigrationsAsync(DbConnection connection, CancellationToken ct)
     {

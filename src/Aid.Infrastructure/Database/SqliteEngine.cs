@@ -5,12 +5,12 @@ using Microsoft.Data.Sqlite;
 
 namespace Aid.Infrastructure.Database;
 
-/// <summary>The embedded default: one file, WAL, one writer at a time (BEGIN IMMEDIATE behind an in-process gate).</summary>
+/// <summary>The embedded default: one file, WAL, one writer at a time (BEGIN IMMEDIATE behind an in-process gate), group commit.</summary>
 internal sealed class SqliteEngine : IDatabaseEngine
 {
-    // One writer per database file in this process: waiting here is fair and cheap, where SQLite's busy
-    // handler would sleep and retry. busy_timeout still covers writers in other processes (migrate, backup).
-    private readonly SemaphoreSlim _writer = new(1, 1);
+    // One writer per database file in this process, committing commands in batches: waiting here is fair and cheap, where
+    // SQLite's busy handler would sleep and retry. busy_timeout still covers writers in other processes (migrate, backup).
+    private readonly SqliteGroupCommit _writer = new();
     private readonly string _connectionString;
     private readonly string _pragmas;
 
@@ -23,6 +23,8 @@ internal sealed class SqliteEngine : IDatabaseEngine
         _connectionString = builder.ToString();
         _pragmas = $"PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; PRAGMA synchronous = {options.SqliteSynchronous};";
     }
+
+    internal SqliteGroupCommit Writer => _writer;
 
     public string Name => "sqlite";
     public ISqlDialect Dialect => SqliteDialect.Instance;
@@ -41,35 +43,13 @@ internal sealed class SqliteEngine : IDatabaseEngine
         return connection;
     }
 
-    public async ValueTask<(DbTransaction, IDisposable?)> BeginWriteAsync(DbConnection connection, CancellationToken ct)
-    {
-        await _writer.WaitAsync(ct);
-        try
-        {
-            // deferred: false → BEGIN IMMEDIATE: the write lock is taken now, not at the first write.
-            var transaction = ((SqliteConnection)connection).BeginTransaction(deferred: false);
-            return (transaction, new Releaser(_writer));
-        }
-        catch
-        {
-            _writer.Release();
-            throw;
-        }
-    }
+    public ValueTask<IWriteScope> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
+        _writer.BeginAsync((SqliteConnection)connection, ct);
 
     // Each migration runs in BEGIN IMMEDIATE, which already excludes other writers; WAL is set once, here.
     public async Task<IAsyncDisposable> LockMigrationsAsync(DbConnection connection, CancellationToken ct)
     {
         await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode = WAL", cancellationToken: ct));
         return new StatementRelease(connection, null);
-    }
-
-    private sealed class Releaser(SemaphoreSlim gate) : IDisposable
-    {
-        private int _released;
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0) gate.Release();
-        }
     }
 }

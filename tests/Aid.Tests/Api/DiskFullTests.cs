@@ -90,7 +90,7 @@ public sealed class DiskFullTests(DiskFullTests.CappedApps apps) : IClassFixture
             return connection;
         }
 
-        public ValueTask<(DbTransaction Transaction, IDisposable? Release)> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
+        public ValueTask<IWriteScope> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
             real.BeginWriteAsync(connection, ct);
         public Task<IAsyncDisposable> LockMigrationsAsync(DbConnection connection, CancellationToken ct) => real.LockMigrationsAsync(connection, ct);
         public IReadOnlyList<string> Batches(string script) => real.Batches(script);

@@ -80,7 +80,7 @@ public sealed class SqlServerShadowEngine(IDatabaseEngine real) : IDatabaseEngin
     public DatabaseOptions Options => real.Options;
     public string JournalDdl => real.JournalDdl;
     public ValueTask<DbConnection> OpenAsync(CancellationToken ct) => real.OpenAsync(ct);
-    public ValueTask<(DbTransaction Transaction, IDisposable? Release)> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
+    public ValueTask<IWriteScope> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
         real.BeginWriteAsync(connection, ct);
     public Task<IAsyncDisposable> LockMigrationsAsync(DbConnection connection, CancellationToken ct) => real.LockMigrationsAsync(connection, ct);
     public IReadOnlyList<string> Batches(string script) => real.Batches(script);

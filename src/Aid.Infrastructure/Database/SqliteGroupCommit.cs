@@ -1,0 +1,238 @@
+using System.Data.Common;
+using System.Diagnostics;
+using Aid.Application.Common;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace Aid.Infrastructure.Database;
+
+/// <summary>
+/// Group commit for SQLite's single writer. Commands take turns in one write transaction (BEGIN IMMEDIATE), each inside
+/// its own savepoint, so a refused command rolls back alone and the others stay. When a command ends its turn and another
+/// is already waiting for one, the transaction stays open for it; otherwise the batch commits — one fsync for all of its
+/// commands — and only then does any of them return: a caller is answered after its writes are durable, never before.
+/// If SQLite rolls the whole transaction back (disk full, I/O error) or the commit fails, the other commands of the batch
+/// fail with <see cref="WriteRolledBackException"/> and the transaction behaviour runs them again.
+/// </summary>
+/// <remarks>
+/// The batch runs on the connection of the command that began it. That command stays in the batch until the batch ends
+/// (it waits for the commit), except when it is refused: then the batch commits at once, so the connection goes back to
+/// its session free. One command at a time holds the turn, as the single writer did before: a command never waits for a
+/// write of another scope while it holds it.
+/// </remarks>
+internal sealed class SqliteGroupCommit
+{
+    /// <summary>At most this many commands share a commit: bounds the wait of the first and what one failed commit undoes.</summary>
+    public const int MaxBatch = 32;
+
+    private readonly SemaphoreSlim _turn = new(1, 1);
+    private int _waiting;
+    private Batch? _open; // read and written only by the holder of the turn
+    private long _commits, _committedCommands, _turnTaken, _heldTicks, _commitTicks;
+
+    /// <summary>Commands waiting for their turn now (tests use it to line commands up behind one another).</summary>
+    internal int Waiting => Volatile.Read(ref _waiting);
+
+    /// <summary>Commits so far and the commands they kept: their ratio is the mean batch size (the benchmark reports it).</summary>
+    internal (long Commits, long Commands) Committed => (Interlocked.Read(ref _commits), Interlocked.Read(ref _committedCommands));
+
+    /// <summary>How long the turn was held in all (commands and commits), and the commits' share of it.</summary>
+    internal (TimeSpan Held, TimeSpan Committing) Busy =>
+        (Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _heldTicks)), Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _commitTicks)));
+
+    public async ValueTask<IWriteScope> BeginAsync(SqliteConnection sessionConnection, CancellationToken ct)
+    {
+        Interlocked.Increment(ref _waiting);
+        try
+        {
+            await _turn.WaitAsync(ct);
+        }
+        catch
+        {
+            Interlocked.Decrement(ref _waiting);
+            CommitIfNobodyWaits();
+            throw;
+        }
+        Interlocked.Decrement(ref _waiting);
+        _turnTaken = Stopwatch.GetTimestamp();
+
+        Batch? batch = null;
+        try
+        {
+            batch = _open ??= Batch.Begin(sessionConnection);
+            var member = new Member(this, batch, ownsConnection: ReferenceEquals(batch.Connection, sessionConnection));
+            batch.Savepoint();
+            return member;
+        }
+        catch (Exception e)
+        {
+            batch?.Break(e);
+            EndTurn(leavingConnectionOwner: true);
+            throw;
+        }
+    }
+
+    /// <summary>A waiter gave up: if nobody else waits and nobody holds the turn, the open batch must not wait for it.</summary>
+    private void CommitIfNobodyWaits()
+    {
+        if (!_turn.Wait(0)) return;
+        _turnTaken = Stopwatch.GetTimestamp();
+        EndTurn(leavingConnectionOwner: false);
+    }
+
+    /// <summary>Called by the holder of the turn when its command is done (enlisted or rolled back).</summary>
+    private void EndTurn(bool leavingConnectionOwner)
+    {
+        try
+        {
+            if (_open is { } batch && (batch.Broken is not null || batch.Members >= MaxBatch || leavingConnectionOwner || Volatile.Read(ref _waiting) == 0))
+            {
+                _open = null;
+                var committing = Stopwatch.GetTimestamp();
+                var kept = batch.Finish();
+                Interlocked.Add(ref _commitTicks, Stopwatch.GetTimestamp() - committing);
+                if (kept > 0)
+                {
+                    Interlocked.Increment(ref _commits);
+                    Interlocked.Add(ref _committedCommands, kept);
+                }
+            }
+        }
+        finally
+        {
+            Interlocked.Add(ref _heldTicks, Stopwatch.GetTimestamp() - _turnTaken);
+            _turn.Release();
+        }
+    }
+
+    private sealed class Member(SqliteGroupCommit owner, Batch batch, bool ownsConnection) : IWriteScope
+    {
+        private bool _turnEnded;
+
+        public DbConnection Connection => batch.Connection;
+        public DbTransaction Transaction => batch.Transaction;
+
+        public async Task CommitAsync(CancellationToken ct)
+        {
+            Task durable;
+            try
+            {
+                durable = batch.Enlist();
+            }
+            catch (Exception e)
+            {
+                batch.Break(e);
+                EndTurn(leaving: true);
+                throw;
+            }
+            EndTurn(leaving: false);
+            await durable; // not cancellable: the caller must learn whether its writes were kept
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            if (!_turnEnded)
+            {
+                batch.RollBackSavepoint();
+                EndTurn(leaving: true);
+            }
+            return ValueTask.CompletedTask;
+        }
+
+        private void EndTurn(bool leaving)
+        {
+            _turnEnded = true;
+            owner.EndTurn(leavingConnectionOwner: leaving && ownsConnection);
+        }
+    }
+
+    private sealed class Batch(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        private const string SavepointName = "aid_command";
+        private readonly List<TaskCompletionSource> _members = [];
+
+        public SqliteConnection Connection => connection;
+        public SqliteTransaction Transaction => transaction;
+        public Exception? Broken { get; private set; }
+        public int Members => _members.Count;
+
+        // deferred: false → BEGIN IMMEDIATE: the write lock is taken now, not at the first write.
+        public static Batch Begin(SqliteConnection connection) => new(connection, connection.BeginTransaction(deferred: false));
+
+        public void Savepoint() => Execute($"SAVEPOINT {SavepointName}");
+
+        /// <summary>Keeps the command's writes in the batch; the returned task ends when the batch is committed or lost.</summary>
+        public Task Enlist()
+        {
+            Execute($"RELEASE {SavepointName}");
+            var durable = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _members.Add(durable);
+            return durable.Task;
+        }
+
+        /// <summary>Undoes the command's writes. If SQLite already rolled back the whole transaction, the batch is lost.</summary>
+        public void RollBackSavepoint()
+        {
+            if (Broken is not null) return;
+            try
+            {
+                if (raw.sqlite3_get_autocommit(connection.Handle) != 0)
+                    throw new InvalidOperationException("SQLite rolled back the write transaction after a failed statement.");
+                Execute($"ROLLBACK TO {SavepointName}; RELEASE {SavepointName}");
+            }
+            catch (Exception e)
+            {
+                Broken = e;
+            }
+        }
+
+        public void Break(Exception cause) => Broken ??= cause;
+
+        /// <summary>
+        /// Commits (or, when broken or empty, rolls back) and tells every enlisted command the outcome; returns how many
+        /// commands were committed.
+        /// </summary>
+        public int Finish()
+        {
+            var committed = false;
+            if (Broken is null && _members.Count > 0)
+            {
+                try
+                {
+                    transaction.Commit();
+                    committed = true;
+                }
+                catch (Exception e)
+                {
+                    Broken = e;
+                }
+            }
+            try
+            {
+                transaction.Dispose(); // rolls back unless committed
+            }
+            catch (Exception e) when (!committed)
+            {
+                Broken ??= e;
+            }
+            catch
+            {
+                // committed: what disposing says afterwards changes nothing that was kept
+            }
+            foreach (var member in _members)
+            {
+                if (Broken is null) member.SetResult();
+                else member.SetException(new WriteRolledBackException(Broken));
+            }
+            return committed ? _members.Count : 0;
+        }
+
+        private void Execute(string sql)
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = sql;
+            command.ExecuteNonQuery();
+        }
+    }
+}

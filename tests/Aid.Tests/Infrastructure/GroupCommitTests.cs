@@ -1,0 +1,190 @@
+using Aid.Application.Common;
+using Aid.Infrastructure.Database;
+using Aid.Tests.Support;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Aid.Tests.Infrastructure;
+
+/// <summary>
+/// SQLite's group commit (<see cref="SqliteGroupCommit"/>) on a real database file: commands lined up behind one another
+/// share one commit, a refused one rolls back alone, nobody is answered before the commit, and a transaction SQLite threw
+/// away takes nobody's writes with it unnoticed.
+/// </summary>
+public sealed class GroupCommitTests : IAsyncLifetime
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("aid-group-commit-").FullName;
+    private SqliteEngine _engine = null!;
+    private readonly List<DbSession> _sessions = [];
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _engine = new SqliteEngine(new DatabaseOptions(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(_folder, "aid.db")}"));
+        await using var connection = await _engine.OpenAsync(Ct);
+        await connection.ExecuteAsync("PRAGMA journal_mode = WAL; CREATE TABLE t (v TEXT NOT NULL UNIQUE)");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var session in _sessions) await session.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task Commands_lined_up_share_one_commit_a_refused_one_rolls_back_alone_and_none_returns_before_the_commit()
+    {
+        var first = await BeginAsync("a");
+        var holdSecond = new TaskCompletionSource();
+        var second = await LineUp(Command("b", holdSecond.Task), waiting: 1);
+        var refused = await LineUp(Command("a"), waiting: 2);                // 'a' is the first command's: a unique violation
+        var fourth = await LineUp(Command("d"), waiting: 3);
+
+        // The first command is done; three wait: the transaction stays open for them and the first is not answered yet.
+        var firstCommitted = first.Scope.CommitAsync(Ct);
+        await WaitUntil(() => _engine.Writer.Waiting == 2);          // the second has its turn and holds it
+        Assert.False(firstCommitted.IsCompleted, "the first command was answered before its batch committed");
+        Assert.Equal(0, await CountCommittedAsync());                 // another connection sees nothing yet
+
+        holdSecond.SetResult();
+        await firstCommitted;
+        await second;
+        var refusal = await Assert.ThrowsAsync<SqliteException>(() => refused);
+        Assert.True(_engine.Dialect.IsUniqueViolation(refusal));
+        await fourth;
+
+        Assert.Equal(["a", "b", "d"], await CommittedValuesAsync());
+        Assert.Equal((1L, 3L), _engine.Writer.Committed);             // one commit kept three commands
+    }
+
+    [Fact]
+    public async Task A_command_alone_commits_at_once()
+    {
+        var only = await BeginAsync("x");
+        await only.Scope.CommitAsync(Ct);
+        await only.Scope.DisposeAsync();
+        Assert.Equal(["x"], await CommittedValuesAsync());
+        Assert.Equal((1L, 1L), _engine.Writer.Committed);
+    }
+
+    [Fact]
+    public async Task When_SQLite_throws_the_transaction_away_the_commands_already_done_are_told_and_nothing_is_kept()
+    {
+        var first = await BeginAsync("a");
+        var wrecker = await LineUp(WreckTransaction(), waiting: 1);
+        var firstCommitted = first.Scope.CommitAsync(Ct);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => wrecker);
+        var lost = await Assert.ThrowsAsync<WriteRolledBackException>(() => firstCommitted);
+        Assert.NotNull(lost.InnerException);
+        Assert.Empty(await CommittedValuesAsync());
+        Assert.Equal((0L, 0L), _engine.Writer.Committed);
+
+        // The writer goes on: the next command commits on its own.
+        var next = await BeginAsync("c");
+        await next.Scope.CommitAsync(Ct);
+        Assert.Equal(["c"], await CommittedValuesAsync());
+    }
+
+    [Fact]
+    public async Task A_refused_command_that_began_the_batch_hands_its_connection_back_free()
+    {
+        var first = await BeginAsync("a");
+        var second = await LineUp(Command("b"), waiting: 1);
+        await first.Scope.DisposeAsync();                              // refused: rolled back, and its session's connection is the batch's
+        await second;
+        Assert.Equal(["b"], await CommittedValuesAsync());
+        // The refused command's session can use its connection again, outside any transaction.
+        Assert.Equal(1L, await first.Session.QuerySingleAsync<long>("SELECT COUNT(*) FROM t", null, Ct));
+    }
+
+    private async Task<(DbSession Session, ITransactionScope Scope)> BeginAsync(string value)
+    {
+        var session = NewSession();
+        var scope = await session.BeginTransactionAsync(Ct);
+        await session.ExecuteAsync("INSERT INTO t (v) VALUES (@value)", new { value }, Ct);
+        return (session, scope);
+    }
+
+    /// <summary>A command as the transaction behaviour runs one: begin, write, (wait), commit; disposed either way.</summary>
+    private Func<Task> Command(string value, Task? holdBeforeCommit = null) => async () =>
+    {
+        var session = NewSession();
+        await using var scope = await session.BeginTransactionAsync(Ct);
+        await session.ExecuteAsync("INSERT INTO t (v) VALUES (@value)", new { value }, Ct);
+        if (holdBeforeCommit is not null) await holdBeforeCommit;
+        await scope.CommitAsync(Ct);
+    };
+
+    /// <summary>A command during which SQLite ends the transaction by itself, as it does on some I/O errors.</summary>
+    private Func<Task> WreckTransaction() => async () =>
+    {
+        var session = NewSession();
+        await using var scope = await session.BeginTransactionAsync(Ct);
+        await session.ExecuteAsync("INSERT INTO t (v) VALUES ('w')", null, Ct);
+        var connection = (SqliteConnection)await session.GetConnectionAsync(Ct);
+        SQLitePCL.raw.sqlite3_exec(connection.Handle, "ROLLBACK");
+        throw new InvalidOperationException("the statement failed and SQLite rolled the transaction back");
+    };
+
+    /// <summary>Starts the command once the ones before it wait, so the commands line up in a known order.</summary>
+    private async Task<Task> LineUp(Func<Task> command, int waiting)
+    {
+        var started = Task.Run(command, Ct);
+        await WaitUntil(() => _engine.Writer.Waiting >= waiting || started.IsCompleted);
+        return started;
+    }
+
+    private DbSession NewSession()
+    {
+        var session = new DbSession(_engine);
+        _sessions.Add(session);
+        return session;
+    }
+
+    private async Task<long> CountCommittedAsync()
+    {
+        await using var reader = await _engine.OpenAsync(Ct);
+        return await reader.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM t");
+    }
+
+    private async Task<string[]> CommittedValuesAsync()
+    {
+        await using var reader = await _engine.OpenAsync(Ct);
+        return (await reader.QueryAsync<string>("SELECT v FROM t ORDER BY v")).ToArray();
+    }
+
+    /// <summary>There is no event for "a command now waits for its turn": checks every millisecond, for 10 s at most.</summary>
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        for (var i = 0; i < 10_000 && !condition(); i++) await Task.Delay(1, Ct);
+        Assert.True(condition(), "the commands did not line up");
+    }
+}
+
+/// <summary>The same through the service: 24 gifts at once, a quarter of them one reference, so refusals land inside batches.</summary>
+public sealed class GroupCommitServiceTests(EngineApps apps) : IClassFixture<EngineApps>
+{
+    [Fact]
+    public async Task Racing_gifts_with_duplicates_among_them_keep_every_gift_once_and_refuse_the_duplicates()
+    {
+        var app = await apps.For(Engine.Sqlite);
+        var admin = app.Admin();
+        var (programme, donor) = await admin.ProgrammeAndDonor();
+        var duplicate = "DUP-" + Guid.NewGuid().ToString("N")[..8];
+        var bodies = Enumerable.Range(1, 24)
+            .Select(i => MoneyScenario.Cash(programme, donor, $"{i}.{i:00}", reference: i % 4 == 0 ? duplicate : $"R-{i}"))
+            .ToList();
+        var responses = await Task.WhenAll(bodies.Select(body => admin.PostJson("/api/v1/gifts", body)));
+
+        Assert.Equal(19, responses.Count(r => r.StatusCode == HttpStatusCode.Created)); // 18 distinct + one of the six duplicates
+        Assert.Equal(5, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+        var page = await admin.Get($"/api/v1/gifts?programmeId={programme}&limit=100").Expect(HttpStatusCode.OK);
+        Assert.Equal(19, page.GetProperty("items").GetArrayLength());
+        await app.AssertBalancedAsync();
+        var verify = await admin.Get("/api/v1/audit/verify").Expect(HttpStatusCode.OK);
+        Assert.True(verify.GetProperty("valid").GetBoolean(), verify.GetRawText());
+    }
+}
