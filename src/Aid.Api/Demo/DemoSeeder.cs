@@ -56,13 +56,20 @@ internal sealed class DemoSeeder(IServiceProvider services, DemoClock clock, ILo
         return existing.Items.Count == 0;
     }
 
-    public async Task<string> SeedAsync(CancellationToken ct)
+    public Task<string> SeedAsync(CancellationToken ct) => SeedAsync(DemoSize.Full, ct);
+
+    /// <summary>
+    /// Loads the campaign at <paramref name="size"/>: <see cref="DemoSize.Full"/> is what <c>seed-demo</c> loads; a smaller size
+    /// tells the same story (every kind of step, the withdrawal, the masks, the bounced transfer) with fewer people, for tests.
+    /// </summary>
+    public async Task<string> SeedAsync(DemoSize size, CancellationToken ct)
     {
+        size.Check();
         if (!await IsEmptyAsync(ct))
             throw new InvalidOperationException(NotEmpty);
         var zone = services.GetRequiredService<BusinessClock>().Zone;
         var random = new Random(2021);
-        var c = new Campaign();
+        var c = new Campaign(size);
         var steps = new List<Step>();
         void At(DateOnly day, TimeOnly time, Func<Task> run) =>
             steps.Add(new Step(new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(time), zone), TimeSpan.Zero), run));
@@ -81,7 +88,7 @@ internal sealed class DemoSeeder(IServiceProvider services, DemoClock clock, ILo
         });
 
         // 2021-08-20: the students, registered with their guardians' consent.
-        for (var i = 0; i < 120; i++)
+        for (var i = 0; i < size.Students; i++)
         {
             var birth = new DateOnly(2004 + random.Next(0, 6), 1 + random.Next(0, 12), 1 + random.Next(0, 28));
             var student = new RegisterStudent(Guid.Empty, Name(random), random.Next(2) == 0 ? Gender.Female : Gender.Male, birth,
@@ -91,8 +98,8 @@ internal sealed class DemoSeeder(IServiceProvider services, DemoClock clock, ILo
             At(new DateOnly(2021, 8, 20), Morning, async () => c.Students[index] = await Send(c.Requester, student with { ProgrammeId = c.Programme }, ct));
         }
 
-        var donors = new CreateDonor[300];
-        for (var i = 0; i < 300; i++)
+        var donors = new CreateDonor[size.Donors];
+        for (var i = 0; i < size.Donors; i++)
         {
             var organisation = i % 10 == 9;
             donors[i] = new CreateDonor(organisation ? DonorKind.Organisation : DonorKind.Person,
@@ -102,7 +109,7 @@ internal sealed class DemoSeeder(IServiceProvider services, DemoClock clock, ILo
 
         // 2021-08-25, the pairing day: the sponsors, one per student for the three years (结对), each pledging 3,000.00 over them.
         var pairingDay = new DateOnly(2021, 8, 25);
-        for (var i = 0; i < 100; i++)
+        for (var i = 0; i < size.Sponsors; i++)
         {
             var index = i;
             At(pairingDay, Morning, async () => c.Donors[index] = await Send(c.Requester, donors[index], ct));
@@ -111,23 +118,23 @@ internal sealed class DemoSeeder(IServiceProvider services, DemoClock clock, ILo
         {
             await Person("donor1@demo.aid", c.Donors[0]!.Name, Role.Donor, [], c.Donors[0]!.Id, ct);
             await Person("donor2@demo.aid", c.Donors[9]!.Name, Role.Donor, [], c.Donors[9]!.Id, ct);
-            for (var i = 0; i < 100; i++)
+            for (var i = 0; i < size.Sponsors; i++)
                 await Send(c.Requester, new CreateSponsorship(c.Programme, c.Donors[i]!.Id, c.Students[i].Id, 2021, 2023, Money.Parse("1000.00")), ct);
-            for (var i = 0; i < 100; i++)
+            for (var i = 0; i < size.Sponsors; i++)
                 c.Pledges[i] = (await Send(c.Requester, new CreatePledge(c.Donors[i]!.Id, c.Programme, Money.Parse("3000.00"), null,
                     new RegularSchedule(PledgeFrequency.Yearly, 3, new DateOnly(2021, 9, 1)), null), ct)).Id;
         });
 
         // The sponsors pay by yearly gifts; the others give freely (Zipf-like counts), each recorded on the day it is received.
         var gifts = new List<GiftPlan>();
-        for (var i = 0; i < 100; i++)
+        for (var i = 0; i < size.Sponsors; i++)
             foreach (var year in new[] { 2021, 2022, 2023 })
             {
                 if (i % 25 == 7 && year == 2023) continue; // a few pledges are still open
                 var day = new DateOnly(year, 9, 10 + i % 15);
                 gifts.Add(new GiftPlan(gifts.Count, i, true, day, "1000.00", Methods[random.Next(Methods.Length)], gifts.Count + 1));
             }
-        for (var i = 100; i < 300; i++)
+        for (var i = size.Sponsors; i < size.Donors; i++)
         {
             var count = Math.Max(1, (int)(6 / Math.Pow(1 + random.Next(0, 12), 0.8)));
             for (var k = 0; k < count; k++)
@@ -233,7 +240,7 @@ internal sealed class DemoSeeder(IServiceProvider services, DemoClock clock, ILo
         logger.LogInformation("Demo loaded: {Students} students, {Donors} donors, {Gifts} gifts", c.Students.Length, donors.Length, gifts.Count + 1);
         return $"""
             Loaded the demo programme 青系镇坪，雏鹰伴翔 (code ZP-2021, id {c.Programme}):
-              120 students, 300 donors, {gifts.Count + 1} gifts, {paid} grants paid, annual receipts issued.
+              {size.Students} students, {size.Donors} donors, {gifts.Count + 1} gifts, {paid} grants paid, annual receipts issued.
               Its story runs from August 2021 to December 2024, dated as it happened (statements for 2021 to 2024).
             Sign in at /signin (password for everyone: {DemoPassword}):
               manager1@demo.aid  张经理, manager: requests disbursements
@@ -281,7 +288,7 @@ internal sealed class DemoSeeder(IServiceProvider services, DemoClock clock, ILo
     private sealed record GiftPlan(int Index, int Donor, bool Pledged, DateOnly Day, string Amount, PaymentMethod Method, int Reference);
 
     /// <summary>What the steps made so far, for the steps after them.</summary>
-    private sealed class Campaign
+    private sealed class Campaign(DemoSize size)
     {
         public Guid Programme { get; set; }
         public Guid Masks { get; set; }
@@ -289,9 +296,9 @@ internal sealed class DemoSeeder(IServiceProvider services, DemoClock clock, ILo
         public ApiKeyCreated ApproverKey { get; set; } = null!;
         public Actor Requester { get; set; } = null!;
         public Actor Approver { get; set; } = null!;
-        public StudentView[] Students { get; } = new StudentView[120];
-        public DonorView?[] Donors { get; } = new DonorView?[300];
-        public Guid[] Pledges { get; } = new Guid[100];
+        public StudentView[] Students { get; } = new StudentView[size.Students];
+        public DonorView?[] Donors { get; } = new DonorView?[size.Donors];
+        public Guid[] Pledges { get; } = new Guid[size.Sponsors];
         public Dictionary<int, GiftView> Gifts { get; } = [];
     }
 
@@ -337,5 +344,22 @@ internal sealed class DemoSeeder(IServiceProvider services, DemoClock clock, ILo
         var body = $"610927{birth:yyyyMMdd}{index % 1000:000}";
         int[] weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
         return body + "10X98765432"[body.Select((c, i) => (c - '0') * weights[i]).Sum() % 11];
+    }
+}
+
+/// <summary>
+/// How many people the demo campaign has: <see cref="Students"/>, <see cref="Donors"/>, of whom the first <see cref="Sponsors"/>
+/// each sponsor one student (the others give freely). The story needs student 17 (who withdraws) and donor 9 (the organisation
+/// that gives the masks, a sponsor): at least 18 students and 10 sponsors.
+/// </summary>
+internal sealed record DemoSize(int Students, int Donors, int Sponsors)
+{
+    /// <summary>What <c>seed-demo</c> loads: 120 students, 300 donors, 100 of them sponsors.</summary>
+    public static readonly DemoSize Full = new(120, 300, 100);
+
+    public void Check()
+    {
+        if (Students < 18 || Sponsors < 10 || Sponsors > Students || Donors <= Sponsors)
+            throw new ArgumentOutOfRangeException(nameof(DemoSize), this, "The demo needs at least 18 students and 10 sponsors, no more sponsors than students, and some free givers.");
     }
 }

@@ -149,7 +149,7 @@ public sealed class DisbursementApiTests(EngineApps apps) : IClassFixture<Engine
         await s.Requester.PostJson("/api/v1/disbursements", Request(s)).Expect(HttpStatusCode.Conflict);
         Assert.Equal("0.00", (await s.Requester.Balance(s.Programme)).Str("disbursed"));
 
-        var young = await s.Requester.Register(s.Programme, "李小妹", DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-10), consent: false);
+        var young = await s.Requester.Register(s.Programme, "李小妹", BusinessToday.Date.AddYears(-10), consent: false);
         await s.Requester.PostJson("/api/v1/sponsorships", new
         {
             programmeId = s.Programme, donorId = s.Donor, studentId = young.Id(), fromYear = 2022, toYear = 2024, annualAmount = "500.00",

@@ -10,8 +10,7 @@ namespace Aid.Tests.Api;
 /// </summary>
 public sealed class OpenApiConformanceTests(EngineApps apps) : IClassFixture<EngineApps>
 {
-    private static readonly string Today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow,
-        TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).DateTime).ToString("yyyy-MM-dd");
+    private static string Today => BusinessToday.Text; // read when used: a run can cross midnight in Beijing (16:00 UTC)
     private static int ThisYear => int.Parse(Today[..4]);
 
     [Theory, ClassData(typeof(EngineMatrix))]

@@ -119,7 +119,7 @@ public sealed class NoFontTests(NoFontApps apps) : IClassFixture<NoFontApps>
 
         var admin = app.Admin();
         var (programme, donor) = await admin.ProgrammeAndDonor();
-        var gift = await admin.Give(MoneyScenario.Cash(programme, donor, "10.00", receivedOn: DateTime.UtcNow.ToString("yyyy-MM-dd")));
+        var gift = await admin.Give(MoneyScenario.Cash(programme, donor, "10.00", receivedOn: BusinessToday.Text));
         var problem = await admin.PostJson("/api/v1/receipts", new { giftId = gift.Id() }).Expect(HttpStatusCode.ServiceUnavailable);
         Assert.Equal("Aid:Pdf:Fonts", problem.Str("setting"));
         Assert.Equal(0, await app.CountAsync("receipts"));

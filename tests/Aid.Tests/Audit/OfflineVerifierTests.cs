@@ -11,7 +11,7 @@ public sealed class AuditPacks : AuditedDatabases
     private readonly ConcurrentDictionary<Engine, Lazy<Task<byte[]>>> _packs = new();
 
     /// <summary>Records are in the pack of the year they were written (now), whatever the business dates of the money.</summary>
-    public static int PackYear => DateTime.UtcNow.Year;
+    public static int PackYear => BusinessToday.Year;
 
     public Task<byte[]> PackAsync(Engine engine) => _packs.GetOrAdd(engine, e => new Lazy<Task<byte[]>>(async () =>
     {

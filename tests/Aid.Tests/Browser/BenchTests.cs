@@ -10,7 +10,7 @@ namespace Aid.Tests.Browser;
 /// </summary>
 public sealed class BenchTests(KestrelEngineApps apps, BrowserFixture browser) : IClassFixture<KestrelEngineApps>
 {
-    [Theory, ClassData(typeof(EngineMatrix))]
+    [Theory, ClassData(typeof(PageFlowEngines))]
     public async Task Verify_page_in_Chromium_shows_Chinese_with_a_real_font_and_passes_axe(Engine engine)
     {
         var app = await apps.For(engine);

@@ -7,7 +7,8 @@ using Xunit.v3;
 namespace Aid.Tests.Browser;
 
 /// <summary>
-/// One test's page in Chromium: a fresh <see cref="IBrowserContext"/> with tracing on (screenshots and DOM snapshots of every step).
+/// One test's page in Chromium: a fresh <see cref="IBrowserContext"/> with tracing on (DOM snapshots of every step; a screencast
+/// too with AID_TEST_TRACE_SCREENSHOTS=1).
 /// <para>
 /// Finished once the test's result is known: xunit v3 sets <c>TestContext.Current.TestState</c> only after the test method has
 /// returned, so a <c>DisposeAsync</c> inside the test (<c>await using var session = …</c>) cannot tell a failure yet and leaves
@@ -35,6 +36,9 @@ public sealed class BrowserSession : IAsyncDisposable
         page.PageError += (_, error) => _pageErrors.Enqueue($"uncaught: {error}");
     }
 
+    /// <summary>Whether traces carry a screencast too (AID_TEST_TRACE_SCREENSHOTS=1); a failed test's full-page screenshot is taken either way.</summary>
+    private static readonly bool TraceScreenshots = Environment.GetEnvironmentVariable("AID_TEST_TRACE_SCREENSHOTS") == "1";
+
     public IBrowserContext Context { get; }
     public IPage Page { get; }
 
@@ -55,7 +59,9 @@ public sealed class BrowserSession : IAsyncDisposable
             var test = TestContext.Current.Test;
             await context.Tracing.StartAsync(new TracingStartOptions
             {
-                Screenshots = true,
+                // The DOM snapshot of every step shows the page in the trace viewer; the screencast (a JPEG of every frame) cost
+                // Chromium more CPU than the test itself, so it is on only when asked for (AID_TEST_TRACE_SCREENSHOTS=1).
+                Screenshots = TraceScreenshots,
                 Snapshots = true,
                 Title = test?.TestDisplayName ?? engine?.ToString(),
             });

@@ -17,7 +17,7 @@ public sealed class AuditPageApps : KestrelEngineApps;
 /// </summary>
 public sealed class AuditPageTests(AuditPageApps apps, BrowserFixture browser) : IClassFixture<AuditPageApps>
 {
-    [Theory, ClassData(typeof(EngineMatrix))]
+    [Theory, ClassData(typeof(PageFlowEngines))]
     public async Task A_manager_reads_their_programmes_trail_verified_and_sees_it_broken_after_an_edit_behind_the_services_back(Engine engine)
     {
         var app = await apps.For(engine);

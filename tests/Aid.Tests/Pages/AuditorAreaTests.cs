@@ -44,7 +44,7 @@ public sealed class AuditorAreaTests(AuditorAreaApps apps, BrowserFixture browse
         await admin.PostJson($"/api/v1/gifts/{reversed}/reverse", new { reason = "银行退票" }).Expect(HttpStatusCode.OK);
         var receipt = await admin.PostJson("/api/v1/receipts", new { giftId = receipted }).Expect(HttpStatusCode.Created);
         await admin.PostJson($"/api/v1/receipts/{receipt.Str("number")}/void", new { reason = "捐赠人姓名有误", reissue = true }).Expect(HttpStatusCode.OK);
-        var thisYear = DateTime.UtcNow.Year;
+        var thisYear = BusinessToday.Year;
         var auditor = await app.PersonAsync("auditor", [programme]);
         await using var session = await browser.NewSessionAsync(app);
         var page = session.Page;
@@ -195,7 +195,7 @@ public sealed class AuditorAreaQueryTests(EngineApps apps) : IClassFixture<Engin
         var admin = app.Admin();
         var (programme, donor) = await admin.ProgrammeAndDonor("司马静怡");
         var other = (await admin.CreateProgramme(name: "别的项目")).Id();
-        var year = DateTime.UtcNow.Year;
+        var year = BusinessToday.Year;
         var first = await admin.PostJson("/api/v1/receipts", new { giftId = (await admin.Give(MoneyScenario.Cash(programme, donor, "100.00"))).Id() })
             .Expect(HttpStatusCode.Created);
         Assert.True(ReceiptNumberParts(first.Str("number"), out var prefix, out var start));

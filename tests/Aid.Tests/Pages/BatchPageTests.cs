@@ -14,7 +14,7 @@ namespace Aid.Tests.Pages;
 /// </summary>
 public sealed class BatchPageTests(KestrelEngineApps apps, BrowserFixture browser) : IClassFixture<KestrelEngineApps>
 {
-    [Theory, ClassData(typeof(EngineMatrix))]
+    [Theory, ClassData(typeof(PageFlowEngines))]
     public async Task A_batch_is_made_by_one_manager_approved_by_another_paid_and_its_signature_sheet_printed(Engine engine)
     {
         var app = await apps.For(engine);

@@ -12,7 +12,7 @@ namespace Aid.Tests.Pages;
 /// </summary>
 public sealed class DisbursementPageTests(KestrelEngineApps apps, BrowserFixture browser) : IClassFixture<KestrelEngineApps>
 {
-    [Theory, ClassData(typeof(EngineMatrix))]
+    [Theory, ClassData(typeof(PageFlowEngines))]
     public async Task A_request_is_approved_by_a_second_manager_and_paid_by_someone_other_than_the_approver(Engine engine)
     {
         var app = await apps.For(engine);

@@ -13,7 +13,7 @@ namespace Aid.Tests.Pages;
 /// </summary>
 public sealed class DonorPageTests(KestrelEngineApps apps, BrowserFixture browser) : IClassFixture<KestrelEngineApps>
 {
-    [Theory, ClassData(typeof(EngineMatrix))]
+    [Theory, ClassData(typeof(PageFlowEngines))]
     public async Task A_manager_adds_a_donor_with_a_mistake_finds_them_by_part_of_the_name_and_edits_their_email(Engine engine)
     {
         var app = await apps.For(engine);

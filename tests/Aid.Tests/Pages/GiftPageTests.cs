@@ -15,7 +15,7 @@ public sealed class GiftPageTests(KestrelEngineApps apps, BrowserFixture browser
 {
     private static string UniqueName() => "蒋晟晖-" + Guid.NewGuid().ToString("N")[..6];
 
-    [Theory, ClassData(typeof(EngineMatrix))]
+    [Theory, ClassData(typeof(PageFlowEngines))]
     public async Task A_manager_records_a_gift_with_a_mistake_corrects_it_finds_it_and_reverses_it(Engine engine)
     {
         var app = await apps.For(engine);
@@ -98,7 +98,7 @@ public sealed class GiftPageTests(KestrelEngineApps apps, BrowserFixture browser
         Assert.Empty(session.PageErrors); // nothing refused by the CSP
     }
 
-    [Theory, ClassData(typeof(EngineMatrix))]
+    [Theory, ClassData(typeof(PageFlowEngines))]
     public async Task The_same_form_sent_twice_records_one_gift_and_links_nobody_made_are_answered(Engine engine)
     {
         var app = await apps.For(engine);

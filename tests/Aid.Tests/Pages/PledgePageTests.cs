@@ -18,7 +18,7 @@ public sealed class PledgePageTests(KestrelEngineApps apps, BrowserFixture brows
 {
     private static string UniqueName() => "孙明远-" + Guid.NewGuid().ToString("N")[..6];
 
-    [Theory, ClassData(typeof(EngineMatrix))]
+    [Theory, ClassData(typeof(PageFlowEngines))]
     public async Task A_manager_previews_a_pledge_saves_it_finds_it_and_writes_it_off(Engine engine)
     {
         var app = await apps.For(engine);
@@ -147,7 +147,7 @@ public sealed class PledgePageTests(KestrelEngineApps apps, BrowserFixture brows
         Assert.Empty(session.PageErrors); // nothing refused by the CSP
     }
 
-    [Theory, ClassData(typeof(EngineMatrix))]
+    [Theory, ClassData(typeof(PageFlowEngines))]
     public async Task The_dashboard_lists_an_overdue_instalment_and_links_to_its_pledge(Engine engine)
     {
         var app = await apps.For(engine);
@@ -205,7 +205,7 @@ public sealed class PledgePageTests(KestrelEngineApps apps, BrowserFixture brows
         Assert.Equal(404, (await page.GotoAsync($"/console/{programme}/pledges/{Guid.NewGuid()}"))!.Status);
     }
 
-    [Theory, ClassData(typeof(EngineMatrix))]
+    [Theory, ClassData(typeof(PageFlowEngines))]
     public async Task Instalments_listed_one_by_one_are_checked_by_the_same_rules_previewed_and_saved_once(Engine engine)
     {
         var app = await apps.For(engine);

@@ -28,7 +28,7 @@ public sealed class ReceiptPageTests(SlowRunKestrelApps apps, BrowserFixture bro
 {
     private static string UniqueName() => "蒋晟晖-" + Guid.NewGuid().ToString("N")[..6];
 
-    [Theory, ClassData(typeof(EngineMatrix))]
+    [Theory, ClassData(typeof(PageFlowEngines))]
     public async Task A_manager_issues_a_receipt_for_a_gift_downloads_it_voids_it_and_finds_the_void_in_the_audit_trail(Engine engine)
     {
         var app = await apps.For(engine);
@@ -127,7 +127,7 @@ public sealed class ReceiptPageTests(SlowRunKestrelApps apps, BrowserFixture bro
         Assert.Empty(session.PageErrors);
     }
 
-    [Theory, ClassData(typeof(EngineMatrix))]
+    [Theory, ClassData(typeof(PageFlowEngines))]
     public async Task A_manager_sees_what_became_of_a_receipts_email_and_resends_one_the_server_refused(Engine engine)
     {
         var app = await apps.For(engine);
@@ -162,7 +162,7 @@ public sealed class ReceiptPageTests(SlowRunKestrelApps apps, BrowserFixture bro
                 "SELECT status FROM email_outbox WHERE receipt_id = (SELECT id FROM receipts WHERE number = @number)", new { number }));
     }
 
-    [Theory, ClassData(typeof(EngineMatrix))]
+    [Theory, ClassData(typeof(PageFlowEngines))]
     public async Task An_annual_receipt_is_issued_for_a_donor_and_year_then_voided_and_reissued_under_a_new_number(Engine engine)
     {
         var app = await apps.For(engine);
@@ -226,7 +226,7 @@ public sealed class ReceiptPageTests(SlowRunKestrelApps apps, BrowserFixture bro
         Assert.Equal(404, (await page.GotoAsync($"/console/{programme}/receipts/{number}x?handler=pdf"))!.Status);
     }
 
-    [Theory, ClassData(typeof(EngineMatrix))]
+    [Theory, ClassData(typeof(PageFlowEngines))]
     public async Task A_receipt_run_is_watched_to_the_end_through_a_reload_in_the_middle_and_its_zip_holds_every_receipt(Engine engine)
     {
         const int gifts = 30;

@@ -31,7 +31,7 @@ public sealed partial class SessionBoundaryTests(EngineApps apps) : IClassFixtur
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
 
-    [Theory, ClassData(typeof(EngineMatrix))]
+    [Theory, ClassData(typeof(PageFlowEngines))]
     public async Task The_API_refuses_a_session_cookie(Engine engine)
     {
         var app = await apps.For(engine);
@@ -45,7 +45,7 @@ public sealed partial class SessionBoundaryTests(EngineApps apps) : IClassFixtur
         Assert.Equal(HttpStatusCode.Unauthorized, write.StatusCode);
     }
 
-    [Theory, ClassData(typeof(EngineMatrix))]
+    [Theory, ClassData(typeof(PageFlowEngines))]
     public async Task Pages_refuse_a_bearer_key_and_send_it_to_sign_in(Engine engine)
     {
         var app = await apps.For(engine);
@@ -61,7 +61,7 @@ public sealed partial class SessionBoundaryTests(EngineApps apps) : IClassFixtur
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/programmes", TestContext.Current.CancellationToken)).StatusCode);
     }
 
-    [Theory, ClassData(typeof(EngineMatrix))]
+    [Theory, ClassData(typeof(PageFlowEngines))]
     public async Task Every_form_post_without_its_antiforgery_token_is_refused(Engine engine)
     {
         var app = await apps.For(engine);
@@ -89,7 +89,7 @@ public sealed partial class SessionBoundaryTests(EngineApps apps) : IClassFixtur
         Assert.False(policy.GetProperty("staffTotpRequired").GetBoolean());
     }
 
-    [Theory, ClassData(typeof(EngineMatrix))]
+    [Theory, ClassData(typeof(PageFlowEngines))]
     public async Task A_browser_gets_a_page_for_an_unknown_address_or_a_stale_form_and_a_program_gets_ProblemDetails(Engine engine)
     {
         var app = await apps.For(engine);

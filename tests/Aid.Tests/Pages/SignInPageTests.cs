@@ -12,7 +12,7 @@ namespace Aid.Tests.Pages;
 /// </summary>
 public sealed class SignInPageTests(KestrelEngineApps apps, BrowserFixture browser) : IClassFixture<KestrelEngineApps>
 {
-    [Theory, ClassData(typeof(EngineMatrix))]
+    [Theory, ClassData(typeof(PageFlowEngines))]
     public async Task A_person_signs_in_with_a_password_sees_their_account_and_signs_out(Engine engine)
     {
         var app = await apps.For(engine);
@@ -38,7 +38,7 @@ public sealed class SignInPageTests(KestrelEngineApps apps, BrowserFixture brows
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/signin"));
     }
 
-    [Theory, ClassData(typeof(EngineMatrix))]
+    [Theory, ClassData(typeof(PageFlowEngines))]
     public async Task Enrolling_TOTP_then_signing_in_asks_for_the_code_and_refuses_a_wrong_one(Engine engine)
     {
         var app = await apps.For(engine);
@@ -80,7 +80,7 @@ public sealed class SignInPageTests(KestrelEngineApps apps, BrowserFixture brows
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = person.DisplayName })).ToBeVisibleAsync();
     }
 
-    [Theory, ClassData(typeof(EngineMatrix))]
+    [Theory, ClassData(typeof(PageFlowEngines))]
     public async Task Five_wrong_passwords_lock_the_account_and_an_unknown_login_reads_the_same(Engine engine)
     {
         var app = await apps.For(engine);
@@ -110,7 +110,7 @@ public sealed class SignInPageTests(KestrelEngineApps apps, BrowserFixture brows
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account$"));
     }
 
-    [Theory, ClassData(typeof(EngineMatrix))]
+    [Theory, ClassData(typeof(PageFlowEngines))]
     public async Task A_disabled_persons_open_session_ends_at_their_next_request(Engine engine)
     {
         var app = await apps.For(engine);
@@ -127,7 +127,7 @@ public sealed class SignInPageTests(KestrelEngineApps apps, BrowserFixture brows
         await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("电子邮箱或密码不正确。");
     }
 
-    [Theory, ClassData(typeof(EngineMatrix))]
+    [Theory, ClassData(typeof(PageFlowEngines))]
     public async Task The_first_admin_sets_up_by_the_one_time_link_then_adds_a_person_on_the_users_page(Engine engine)
     {
         var app = await apps.For(engine);
@@ -172,7 +172,7 @@ public sealed class SignInPageTests(KestrelEngineApps apps, BrowserFixture brows
         await page.AssertAccessibleAsync();
     }
 
-    [Theory, ClassData(typeof(EngineMatrix))]
+    [Theory, ClassData(typeof(PageFlowEngines))]
     public async Task The_language_switch_shows_the_pages_in_English(Engine engine)
     {
         var app = await apps.For(engine);

@@ -17,7 +17,7 @@ public sealed class StudentPageTests(KestrelEngineApps apps, BrowserFixture brow
 {
     private static DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
 
-    [Theory, ClassData(typeof(EngineMatrix))]
+    [Theory, ClassData(typeof(PageFlowEngines))]
     public async Task A_student_is_registered_after_a_mistake_and_the_id_number_is_masked_until_an_audited_reveal(Engine engine)
     {
         var app = await apps.For(engine);
@@ -135,7 +135,7 @@ public sealed class StudentPageTests(KestrelEngineApps apps, BrowserFixture brow
         Assert.Equal(404, (await page.GotoAsync($"/console/{other}/students/{stranger.Id()}"))!.Status);  // a programme outside the scope
     }
 
-    [Theory, ClassData(typeof(EngineMatrix))]
+    [Theory, ClassData(typeof(PageFlowEngines))]
     public async Task An_under_14_without_consent_is_refused_until_the_consent_is_recorded_then_the_sponsorship_is_on_the_students_page(Engine engine)
     {
         var app = await apps.For(engine);

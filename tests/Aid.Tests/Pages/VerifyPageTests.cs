@@ -61,7 +61,7 @@ public sealed class VerifyPageTests(VerifyPageApps apps, BrowserFixture browser)
         Assert.Empty(session.PageErrors);
     }
 
-    [Theory, ClassData(typeof(EngineMatrix))]
+    [Theory, ClassData(typeof(PageFlowEngines))]
     public async Task A_valid_receipt_then_void_and_reissued_on_a_phone(Engine engine)
     {
         var app = await apps.For(engine);
@@ -113,7 +113,7 @@ public sealed class VerifyPageTests(VerifyPageApps apps, BrowserFixture browser)
         await Expect(page.Locator(".v-fact", new() { HasText = "替代的收据" })).ToContainTextAsync(number);
     }
 
-    [Theory, ClassData(typeof(EngineMatrix))]
+    [Theory, ClassData(typeof(PageFlowEngines))]
     public async Task An_English_receipt_in_English_and_a_wrong_code_or_number_with_what_to_do(Engine engine)
     {
         var app = await apps.For(engine);
@@ -160,7 +160,7 @@ public sealed class VerifyPageTests(VerifyPageApps apps, BrowserFixture browser)
         if (axe) await page.AssertAccessibleAsync();
     }
 
-    [Theory, ClassData(typeof(EngineMatrix))]
+    [Theory, ClassData(typeof(PageFlowEngines))]
     public async Task The_JSON_answer_keeps_its_five_fields_and_nothing_for_the_page(Engine engine)
     {
         var app = await apps.For(engine);

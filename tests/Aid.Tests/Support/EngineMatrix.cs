@@ -61,3 +61,25 @@ public sealed class EngineMatrix : TheoryData<Engine>
         return crossed;
     }
 }
+
+/// <summary>
+/// The matrix for browser flows (forms, sign-in, downloads): SQLite always; the server engines only when
+/// <c>AID_TEST_PAGES_ON_ALL_ENGINES=1</c>. A page runs the same queries as the API, which the API tests run on every engine,
+/// and the page tests whose pages have queries of their own (dashboard, donor portal, auditor area) stay on
+/// <see cref="EngineMatrix"/>; running every flow twice would double the suite's longest part for no new SQL.
+/// </summary>
+public sealed class PageFlowEngines : TheoryData<Engine>
+{
+    public const string AllEnginesVariable = "AID_TEST_PAGES_ON_ALL_ENGINES";
+
+    public PageFlowEngines()
+    {
+        var all = Environment.GetEnvironmentVariable(AllEnginesVariable) == "1";
+        foreach (var engine in Engines.All)
+            Add(new TheoryDataRow<Engine>(engine)
+            {
+                Skip = Engines.SkipReason(engine) ?? (engine == Engine.Sqlite || all ? null
+                    : $"browser flows run on SQLite in the quick suite (their queries are the API's, tested on every engine); set {AllEnginesVariable}=1 to run them here too"),
+            });
+    }
+}

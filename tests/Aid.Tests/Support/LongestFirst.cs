@@ -7,7 +7,7 @@ using Xunit.v3;
 namespace Aid.Tests.Support;
 
 /// <summary>
-/// Starts the test classes that take longest first (the demo's statements take 80–90 s an engine), so that on 2 cores they
+/// Starts the test classes that take longest first (the full demo on SQLite takes about 30 s alone), so that on 2 cores they
 /// overlap the many short classes instead of running alone at the end of the suite. Only the start order changes.
 /// </summary>
 public sealed class LongestFirst : ITestCollectionOrderer

@@ -9,7 +9,7 @@ public static class Scenario
     /// The default programme runs from 2021-09-01 to the end of next year's school year, so that gifts and payments dated
     /// today stay within its dates (plus one year's slack) whenever the tests run.
     /// </summary>
-    public static readonly string DefaultEndDate = $"{DateTime.UtcNow.Year + 1}-08-31";
+    public static readonly string DefaultEndDate = $"{BusinessToday.Year + 1}-08-31";
 
     public static string UniqueCode(string prefix = "P") => $"{prefix}-{Guid.NewGuid().ToString("N")[..10]}";
 
