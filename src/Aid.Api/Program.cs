@@ -57,6 +57,7 @@ builder.Services.AddMediator((Mediator.MediatorOptions options) =>
     options.Assemblies = [typeof(CreateProgramme)];
     options.PipelineBehaviors =
     [
+        typeof(Aid.Application.ApiKeys.AuthenticationCacheBehaviour<,>),
         typeof(MetricsPublishBehaviour<,>),
         typeof(ValidationBehaviour<,>),
         typeof(TransactionBehaviour<,>),
@@ -102,6 +103,9 @@ builder.Services.AddRateLimiter(o =>
 builder.Services.AddOptions<ApiKeyAuthenticationOptions>().Configure<IOptions<SecuritySettings>>((o, security) =>
     o.FailuresPerMinute = security.Value.FailedAuthenticationsPerMinute);
 builder.Services.AddSingleton<FailedAuthenticationLimiter>();
+// Successful key and session lookups are kept Aid:Security:CredentialCacheSeconds (default 5, 0 = off; AuthenticationCache).
+builder.Services.AddSingleton(sp => new Aid.Application.ApiKeys.AuthenticationCache(TimeSpan.FromSeconds(Math.Clamp(sp.GetRequiredService<IConfiguration>()
+    .GetValue("Aid:Security:CredentialCacheSeconds", Aid.Application.ApiKeys.AuthenticationCache.DefaultSeconds), 0, Aid.Application.ApiKeys.AuthenticationCache.MaxSeconds))));
 builder.Services.AddAidHttpHardening(); // security headers, response compression, 429 answers (Infrastructure/HttpHardening.cs)
 // Two schemes, never mixed: the JSON API's policies accept only API keys, the pages' only the session cookie (PageSessions).
 // The default scheme follows the path, so a page's user is its session person everywhere (antiforgery tokens are bound to it).

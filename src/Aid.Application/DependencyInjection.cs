@@ -13,6 +13,7 @@ public static class DependencyInjection
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new BusinessClock(sp.GetRequiredService<TimeProvider>(), businessZone));
         services.AddScoped<AccessScope>();
+        services.AddScoped<ApiKeys.CredentialChanges>();
         services.AddScoped<Pipeline.IdempotencyKey>();
         services.AddScoped<Preconditions>();
         services.AddScoped<AuditRecorder>();

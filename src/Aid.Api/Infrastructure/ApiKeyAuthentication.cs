@@ -17,7 +17,9 @@ public sealed class ApiKeyAuthenticationOptions : AuthenticationSchemeOptions
 }
 
 /// <summary>
-/// <c>Authorization: Bearer &lt;key&gt;</c>: the key's SHA-256 is looked up; revoked or unknown keys fail.
+/// <c>Authorization: Bearer &lt;key&gt;</c>: the key's SHA-256 is looked up; revoked or unknown keys fail. A successful lookup is
+/// kept for <c>Aid:Security:CredentialCacheSeconds</c> (<see cref="Aid.Application.ApiKeys.AuthenticationCache"/>): a revocation
+/// through this instance applies at once, through another within that time; failures are never kept.
 /// A valid key is always accepted. Failures are counted per presented key prefix and client address
 /// (<see cref="FailedAuthenticationLimiter"/>); only further failures of the same prefix from the same address get 429,
 /// so a guesser cannot lock out the holders of real keys behind the same address.

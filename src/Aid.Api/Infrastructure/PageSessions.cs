@@ -12,9 +12,10 @@ namespace Aid.Api.Infrastructure;
 /// <summary>
 /// Page sessions: a cookie scheme of their own, never mixed with API keys. The JSON API's policies name the API-key scheme
 /// only (a cookie gets 401 there, so no CSRF surface); the pages' policies name this scheme only (a bearer key is redirected to
-/// sign-in). Every request re-reads the person (<see cref="AuthenticateSession"/>): a disabled person, a changed password or
-/// TOTP (a new security stamp) ends the session at once, and role and scope changes apply at once. Sessions slide for 8 hours
-/// of inactivity and end 12 hours after sign-in whatever happens.
+/// sign-in). Every request checks the person (<see cref="AuthenticateSession"/>): a disabled person, a changed password or
+/// TOTP (a new security stamp) ends the session, and role and scope changes apply, at once on the instance that made the change
+/// and within <c>Aid:Security:CredentialCacheSeconds</c> on others (<see cref="Aid.Application.ApiKeys.AuthenticationCache"/>).
+/// Sessions slide for 8 hours of inactivity and end 12 hours after sign-in whatever happens.
 /// </summary>
 internal static class PageSessions
 {

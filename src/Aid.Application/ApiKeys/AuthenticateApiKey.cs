@@ -5,15 +5,21 @@ namespace Aid.Application.ApiKeys;
 
 /// <summary>
 /// Finds the live key whose hash matches the presented token; null when unknown, revoked, or its person is disabled. The
-/// key acts as its person: their current role and scope.
+/// key acts as its person: their current role and scope. Successful lookups are kept for a few seconds (<see cref="AuthenticationCache"/>).
 /// </summary>
 public sealed record AuthenticateApiKey(string Token) : IQuery<Actor?>;
 
-internal sealed class AuthenticateApiKeyHandler(IDbSession db) : IQueryHandler<AuthenticateApiKey, Actor?>
+internal sealed class AuthenticateApiKeyHandler(IDbSession db, AuthenticationCache cache) : IQueryHandler<AuthenticateApiKey, Actor?>
 {
-    public async ValueTask<Actor?> Handle(AuthenticateApiKey query, CancellationToken ct)
+    public ValueTask<Actor?> Handle(AuthenticateApiKey query, CancellationToken ct)
     {
-        var key = await db.QuerySingleOrDefaultAsync<KeyRow>(KeySql, new { keyHash = ApiKeyToken.Hash(query.Token) }, ct);
+        var keyHash = ApiKeyToken.Hash(query.Token);
+        return cache.GetOrReadAsync(AuthenticationCache.KeyOf(keyHash), () => ReadAsync(keyHash, ct));
+    }
+
+    private async ValueTask<Actor?> ReadAsync(string keyHash, CancellationToken ct)
+    {
+        var key = await db.QuerySingleOrDefaultAsync<KeyRow>(KeySql, new { keyHash }, ct);
         if (key is null) return null;
         var programmeIds = key.Role is Roles.Manager or Roles.Auditor
             ? await db.QueryAsync<Guid>("SELECT programme_id FROM user_programmes WHERE user_id = @userId", new { userId = key.UserId }, ct)

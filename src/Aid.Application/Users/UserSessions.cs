@@ -5,13 +5,17 @@ namespace Aid.Application.Users;
 
 /// <summary>
 /// Checked on every page request: the session's person, if still enabled and the session's stamp is still theirs (a disable,
-/// password change or TOTP change issues a new stamp). The role and scope are read fresh, so changes apply at once.
+/// password change or TOTP change issues a new stamp). The role and scope are read fresh, so changes apply at once on this
+/// instance and within <see cref="ApiKeys.AuthenticationCache.Bound"/> on others (successful lookups are kept that long).
 /// </summary>
 public sealed record AuthenticateSession(Guid UserId, string SecurityStamp) : IQuery<Actor?>;
 
-internal sealed class AuthenticateSessionHandler(IDbSession db) : IQueryHandler<AuthenticateSession, Actor?>
+internal sealed class AuthenticateSessionHandler(IDbSession db, ApiKeys.AuthenticationCache cache) : IQueryHandler<AuthenticateSession, Actor?>
 {
-    public async ValueTask<Actor?> Handle(AuthenticateSession query, CancellationToken ct)
+    public ValueTask<Actor?> Handle(AuthenticateSession query, CancellationToken ct) =>
+        cache.GetOrReadAsync(ApiKeys.AuthenticationCache.SessionOf(query.UserId, query.SecurityStamp), () => ReadAsync(query, ct));
+
+    private async ValueTask<Actor?> ReadAsync(AuthenticateSession query, CancellationToken ct)
     {
         var user = await db.QuerySingleOrDefaultAsync<SessionRow>(
             "SELECT role AS Role, donor_id AS DonorId, security_stamp AS SecurityStamp FROM users WHERE id = @id AND disabled_at IS NULL",
