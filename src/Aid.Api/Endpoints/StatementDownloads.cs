@@ -23,16 +23,21 @@ internal static class StatementDownloads
     public static Task<Stream> XlsxAsync(ProgrammeStatement statement, CancellationToken ct) =>
         TempFile.WriteAsync(s => Task.Run(() => StatementFiles.WriteXlsx(statement, s), ct));
 
-    /// <summary>The audit pack of the statement's year, or null when the programme is out of the caller's scope.</summary>
+    /// <summary>
+    /// The audit pack of the statement's year, or null when the programme is out of the caller's scope. The trail, records, seals
+    /// and receipts are Mediator stream queries, each read once while the pack is written.
+    /// </summary>
     public static async Task<Stream?> AuditPackAsync(ISender sender, AuditPack pack, ProgrammeStatement statement, CancellationToken ct)
     {
         var (id, year) = (statement.Programme.Id, statement.Year);
-        var trail = await sender.Send(new GetAuditTrailExport(id, year), ct);
-        var receipts = await sender.Send(new GetProgrammeReceiptContents(id, year), ct);
         var chain = await sender.Send(new GetAuditPackChain(id, year), ct);
         var imports = await sender.Send(new Aid.Application.Imports.ListYearImportFiles(id, year), ct);
-        if (trail is null || receipts is null || chain is null || imports is null) return null;
+        if (chain is null || imports is null) return null;
+        var trail = new StatementRegister("audit-trail", "审计记录 Audit trail", GetAuditTrailExport.Columns, [],
+            () => sender.CreateStream(new GetAuditTrailExport(id, year), ct));
         // The statement was made right after a full verification: the pack reports that one rather than verifying twice.
-        return await TempFile.WriteAsync(s => pack.WriteAsync(statement, trail, receipts, chain, statement.Verification, s, ct, imports));
+        return await TempFile.WriteAsync(s => pack.WriteAsync(statement, trail, sender.CreateStream(new GetProgrammeReceiptContents(id, year), ct),
+            sender.CreateStream(new GetAuditPackRecords(id, year), ct), sender.CreateStream(new GetAuditPackSeals(id), ct), chain,
+            statement.Verification, s, ct, imports));
     }
 }

@@ -18,14 +18,15 @@ internal static class StatementEndpoints
         // served — as in the auditor area, where every opening is.
         programmes.MapGet("/statements/{year:int}.pdf", async (Guid id, int year, HttpContext http, ISender sender, StatementPdf pdf, CancellationToken ct) =>
         {
-            var file = await pdf.RenderAsync(await Statement(sender, id, year, ct), ct);
+            using var statement = await Statement(sender, id, year, ct);
+            var file = await pdf.RenderAsync(statement, ct);
             if (http.User.IsInRole(Roles.Auditor)) await sender.Send(new RecordAuditorAccess(id, AuditorAccess.StatementPdf, year), ct);
             return TypedResults.File(file, "application/pdf", StatementDownloads.PdfName(year));
         }).WithSummary("Annual programme statement (PDF)");
 
         async Task<FileStreamHttpResult> CsvZip(Guid id, int year, HttpContext http, ISender sender, CancellationToken ct)
         {
-            var statement = await Statement(sender, id, year, ct);
+            using var statement = await Statement(sender, id, year, ct);
             var file = await StatementDownloads.CsvZipAsync(statement, ct);
             await Recorded(http, sender, file, id, AuditorAccess.StatementCsv, year, ct);
             return TypedResults.File(file, "application/zip", StatementDownloads.CsvZipName(statement));
@@ -36,7 +37,7 @@ internal static class StatementEndpoints
 
         programmes.MapGet("/statements/{year:int}.xlsx", async (Guid id, int year, HttpContext http, ISender sender, CancellationToken ct) =>
         {
-            var statement = await Statement(sender, id, year, ct);
+            using var statement = await Statement(sender, id, year, ct);
             var file = await StatementDownloads.XlsxAsync(statement, ct);
             await Recorded(http, sender, file, id, AuditorAccess.StatementXlsx, year, ct);
             return TypedResults.File(file, StatementDownloads.XlsxType, StatementDownloads.XlsxName(statement));
@@ -44,7 +45,7 @@ internal static class StatementEndpoints
 
         programmes.MapGet("/audit-pack/{year:int}.zip", async (Guid id, int year, HttpContext http, ISender sender, AuditPack pack, CancellationToken ct) =>
         {
-            var statement = await Statement(sender, id, year, ct);
+            using var statement = await Statement(sender, id, year, ct);
             var file = await StatementDownloads.AuditPackAsync(sender, pack, statement, ct) ?? throw new NotFoundException("Programme", id);
             await Recorded(http, sender, file, id, AuditorAccess.AuditPack, year, ct);
             return TypedResults.File(file, "application/zip", StatementDownloads.AuditPackName(statement));

@@ -10,7 +10,8 @@ namespace Aid.Application.Statements;
 /// <summary>
 /// The annual statement of a programme for auditors: fund movement for the year and since the start, pledges,
 /// the registers (gifts with their receipts, goods, disbursements, exceptions, receipts), receipt-number
-/// reconciliation and the audit-trail head hash. Figures come from the ledger; registers stream.
+/// reconciliation and the audit-trail head hash. Figures come from the ledger; each register is read once, into a temporary copy
+/// that the statement's files read (dispose the statement to delete them).
 /// Everything is as of the year's end (31 December in the business time zone): a gift counts as reversed, a pledge as closed and
 /// a disbursement as reversed only if that happened by then, so the statement of a past year does not change afterwards and
 /// agrees with the donor statements of the same year (<see cref="GetDonorStatement"/>).
@@ -62,6 +63,7 @@ internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope sc
 
         var receipts = await db.QuerySingleAsync<ReceiptCounts>(ReceiptCountsSql,
             new { prefix = settings.Prefix, year = query.Year, programmeId = programme.Id, p.to, p.endAt }, ct);
+        var registers = await RegistersAsync(p, ct);
 
         return new ProgrammeStatement
         {
@@ -83,7 +85,7 @@ internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope sc
             OrganisationAuditHeadHash = organisationHead?.Hash ?? Auditing.AuditHash.Genesis,
             Verification = verification,
             GeneratedAt = clock.UtcNow(),
-            Registers = Registers(p),
+            Registers = registers,
         };
     }
 
@@ -100,49 +102,64 @@ internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope sc
     internal static DateTimeOffset YearEnd(BusinessClock clock, int year) =>
         new(TimeZoneInfo.ConvertTimeToUtc(new DateTime(year + 1, 1, 1, 0, 0, 0, DateTimeKind.Unspecified), clock.Zone), TimeSpan.Zero);
 
-    private IReadOnlyList<StatementRegister> Registers(object p) =>
-    [
-        new("gifts", "捐赠登记 Gifts register",
-            ["收到日期 Date", "捐赠人 Donor", "类别 Donor type", "形式 Kind", "方式/物品 Method or item", "参考号 Reference", "金额 Amount", "收据 Receipts", "状态 Status"],
-            [6], () => Map(db.StreamAsync<GiftLine>(GiftsSql(db.Dialect), p, default), g => new StatementCell[]
-            {
-                g.ReceivedOn.ToString("yyyy-MM-dd"), DonorView.PublicName(g.Name, g.Anonymous), g.DonorKind == DonorKinds.Person ? "个人" : "单位",
-                g.Kind == "cash" ? "现金" : "物资", g.Kind == "cash" ? StatementCell.Coded(g.Method, StatementLabels.PaymentMethod(g.Method)) : g.Description,
-                g.Reference, StatementCell.Money(g.Amount), g.Receipts, g.Reversed == 1 ? "已冲销 reversed" : "有效",
-            }), codeColumns: [4]),
-        new("goods", "物资登记 Goods register",
-            ["收到日期 Date", "捐赠人 Donor", "物品 Item", "数量 Quantity", "单位 Unit", "计价依据 Valuation", "价值 Value", "状态 Status"],
-            [6], () => Map(db.StreamAsync<GiftLine>(GoodsSql, p, default), g => new StatementCell[]
-            {
-                g.ReceivedOn.ToString("yyyy-MM-dd"), DonorView.PublicName(g.Name, g.Anonymous), g.Description, g.Quantity, g.Unit,
-                StatementCell.Coded(g.ValuationBasis, StatementLabels.ValuationBasis(g.ValuationBasis)), StatementCell.Money(g.Amount),
-                g.Reversed == 1 ? "已冲销 reversed" : "有效",
-            }), codeColumns: [5]),
-        new("disbursements", "资助发放登记 Disbursements register",
-            ["学生代码 Student", "学校 School", "年级 Grade", "学年 Year", "学期 Term", "金额 Amount", "支付日期 Paid on", "渠道 Channel", "支付参考号 Reference", "审批人 Approver", "状态 Status"],
-            [5], () => Map(db.StreamAsync<DisbursementLine>(DisbursementsSql(db.Dialect), p, default), d => new StatementCell[]
-            {
-                d.Code, d.School, d.Grade, d.AcademicYear, d.Term, StatementCell.Money(d.Amount), d.PaidOn?.ToString("yyyy-MM-dd"),
-                StatementCell.Coded(d.Channel, StatementLabels.DisbursementChannel(d.Channel)), d.PayoutReference, d.Approver,
-                StatementCell.Coded(d.Status, StatementLabels.DisbursementStatus(d.Status)),
-            }), codeColumns: [7, 10]),
-        new("exceptions", "例外事项 Exceptions", ["类型 Type", "日期 Date", "对象 Subject", "金额 Amount", "说明 Note"], [3], () => Exceptions(p)),
-        new("receipts", "收据登记 Receipts register",
-            ["收据编号 Number", "开具日期 Issued", "捐赠人 Donor", "金额 Amount", "状态 Status", "替代 Replaces", "被替代 Replaced by"],
-            [3], () => Map(db.StreamAsync<ReceiptLine>(ReceiptsSql, p, default), r => new StatementCell[]
-            {
-                r.Number, r.IssuedOn.ToString("yyyy-MM-dd"), DonorView.PublicName(r.Name, r.Anonymous), StatementCell.Money(r.Total),
-                r.Status == "void" ? "作废 void" : "有效 valid", r.Replaces, r.ReplacedBy,
-            })),
-    ];
-
-    private async IAsyncEnumerable<StatementCell[]> Exceptions(object p)
+    /// <summary>
+    /// Each register read once, here, into a temporary copy (<see cref="StatementRegister.ReadOnceAsync"/>): the files of the
+    /// statement read that copy, so none of them runs a query of its own, and none holds the session.
+    /// </summary>
+    private async Task<IReadOnlyList<StatementRegister>> RegistersAsync(object p, CancellationToken ct)
     {
-        await foreach (var s in db.StreamAsync<WithdrawnLine>(WithdrawnSql, p, default))
+        var registers = new List<StatementRegister>();
+        try
+        {
+            registers.Add(await StatementRegister.ReadOnceAsync("gifts", "捐赠登记 Gifts register",
+                ["收到日期 Date", "捐赠人 Donor", "类别 Donor type", "形式 Kind", "方式/物品 Method or item", "参考号 Reference", "金额 Amount", "收据 Receipts", "状态 Status"],
+                [6], Map(db.StreamAsync<GiftLine>(GiftsSql(db.Dialect), p, ct), g => new StatementCell[]
+                {
+                    g.ReceivedOn.ToString("yyyy-MM-dd"), DonorView.PublicName(g.Name, g.Anonymous), g.DonorKind == DonorKinds.Person ? "个人" : "单位",
+                    g.Kind == "cash" ? "现金" : "物资", g.Kind == "cash" ? StatementCell.Coded(g.Method, StatementLabels.PaymentMethod(g.Method)) : g.Description,
+                    g.Reference, StatementCell.Money(g.Amount), g.Receipts, g.Reversed == 1 ? "已冲销 reversed" : "有效",
+                }), ct, codeColumns: [4]));
+            registers.Add(await StatementRegister.ReadOnceAsync("goods", "物资登记 Goods register",
+                ["收到日期 Date", "捐赠人 Donor", "物品 Item", "数量 Quantity", "单位 Unit", "计价依据 Valuation", "价值 Value", "状态 Status"],
+                [6], Map(db.StreamAsync<GiftLine>(GoodsSql, p, ct), g => new StatementCell[]
+                {
+                    g.ReceivedOn.ToString("yyyy-MM-dd"), DonorView.PublicName(g.Name, g.Anonymous), g.Description, g.Quantity, g.Unit,
+                    StatementCell.Coded(g.ValuationBasis, StatementLabels.ValuationBasis(g.ValuationBasis)), StatementCell.Money(g.Amount),
+                    g.Reversed == 1 ? "已冲销 reversed" : "有效",
+                }), ct, codeColumns: [5]));
+            registers.Add(await StatementRegister.ReadOnceAsync("disbursements", "资助发放登记 Disbursements register",
+                ["学生代码 Student", "学校 School", "年级 Grade", "学年 Year", "学期 Term", "金额 Amount", "支付日期 Paid on", "渠道 Channel", "支付参考号 Reference", "审批人 Approver", "状态 Status"],
+                [5], Map(db.StreamAsync<DisbursementLine>(DisbursementsSql(db.Dialect), p, ct), d => new StatementCell[]
+                {
+                    d.Code, d.School, d.Grade, d.AcademicYear, d.Term, StatementCell.Money(d.Amount), d.PaidOn?.ToString("yyyy-MM-dd"),
+                    StatementCell.Coded(d.Channel, StatementLabels.DisbursementChannel(d.Channel)), d.PayoutReference, d.Approver,
+                    StatementCell.Coded(d.Status, StatementLabels.DisbursementStatus(d.Status)),
+                }), ct, codeColumns: [7, 10]));
+            registers.Add(await StatementRegister.ReadOnceAsync("exceptions", "例外事项 Exceptions",
+                ["类型 Type", "日期 Date", "对象 Subject", "金额 Amount", "说明 Note"], [3], Exceptions(p, ct), ct));
+            registers.Add(await StatementRegister.ReadOnceAsync("receipts", "收据登记 Receipts register",
+                ["收据编号 Number", "开具日期 Issued", "捐赠人 Donor", "金额 Amount", "状态 Status", "替代 Replaces", "被替代 Replaced by"],
+                [3], Map(db.StreamAsync<ReceiptLine>(ReceiptsSql, p, ct), r => new StatementCell[]
+                {
+                    r.Number, r.IssuedOn.ToString("yyyy-MM-dd"), DonorView.PublicName(r.Name, r.Anonymous), StatementCell.Money(r.Total),
+                    r.Status == "void" ? "作废 void" : "有效 valid", r.Replaces, r.ReplacedBy,
+                }), ct));
+            return registers;
+        }
+        catch
+        {
+            foreach (var register in registers) register.Dispose();
+            throw;
+        }
+    }
+
+    private async IAsyncEnumerable<StatementCell[]> Exceptions(object p, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var s in db.StreamAsync<WithdrawnLine>(WithdrawnSql, p, ct))
             yield return ["学生退出 Student withdrawn", s.StatusDate?.ToString("yyyy-MM-dd"), s.Code, StatementCell.Money(0), s.School];
-        await foreach (var g in db.StreamAsync<ReversalLine>(GiftReversalsSql(db.Dialect), p, default))
+        await foreach (var g in db.StreamAsync<ReversalLine>(GiftReversalsSql(db.Dialect), p, ct))
             yield return ["捐赠冲销 Gift reversed", g.On.ToString("yyyy-MM-dd"), g.Subject, StatementCell.Money(g.Amount), g.Reason];
-        await foreach (var d in db.StreamAsync<ReversalLine>(DisbursementReversalsSql, p, default))
+        await foreach (var d in db.StreamAsync<ReversalLine>(DisbursementReversalsSql, p, ct))
             yield return ["发放冲销 Disbursement reversed", d.On.ToString("yyyy-MM-dd"), d.Subject, StatementCell.Money(d.Amount), d.Reason];
     }
 

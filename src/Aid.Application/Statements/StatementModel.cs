@@ -30,18 +30,45 @@ public sealed record ReceiptReconciliation(string? First, string? Last, long Iss
 
 /// <summary>
 /// One register of the statement: headers, which columns are money (fen), which hold codes (<see cref="StatementCell.Coded"/>:
-/// the CSV keeps the code, the PDF prints its words, the XLSX has both), and its rows streamed from the database.
+/// the CSV keeps the code, the PDF prints its words, the XLSX has both), and its rows. The statement's registers are read once
+/// (<see cref="ReadOnceAsync"/>, by the query, in its scope) into a temporary copy that every file of the statement reads; a
+/// register made from a stream (the audit-trail export) reads its source at each <see cref="Rows"/>.
 /// </summary>
-public sealed class StatementRegister(string file, string title, IReadOnlyList<string> columns, IReadOnlyList<int> moneyColumns,
-    Func<IAsyncEnumerable<StatementCell[]>> rows, IReadOnlyList<int>? codeColumns = null)
+public sealed class StatementRegister : IDisposable
 {
-    public string File { get; } = file;
-    public string Title { get; } = title;
-    public IReadOnlyList<string> Columns { get; } = columns;
-    public IReadOnlyList<int> MoneyColumns { get; } = moneyColumns;
-    public IReadOnlyList<int> CodeColumns { get; } = codeColumns ?? [];
-    /// <summary>Each call reads the rows again (the PDF reads a long register twice: totals, then the CSV hash).</summary>
-    public IAsyncEnumerable<StatementCell[]> Rows() => rows();
+    private readonly Func<IAsyncEnumerable<StatementCell[]>> _rows;
+    private readonly RegisterSpill? _spill;
+
+    public StatementRegister(string file, string title, IReadOnlyList<string> columns, IReadOnlyList<int> moneyColumns,
+        Func<IAsyncEnumerable<StatementCell[]>> rows, IReadOnlyList<int>? codeColumns = null)
+    {
+        File = file;
+        Title = title;
+        Columns = columns;
+        MoneyColumns = moneyColumns;
+        CodeColumns = codeColumns ?? [];
+        _rows = rows;
+    }
+
+    private StatementRegister(string file, string title, IReadOnlyList<string> columns, IReadOnlyList<int> moneyColumns, RegisterSpill spill,
+        IReadOnlyList<int>? codeColumns)
+        : this(file, title, columns, moneyColumns, spill.ReadAsync, codeColumns) => _spill = spill;
+
+    /// <summary>Reads <paramref name="rows"/> to their end now, into a temporary copy (not into memory): the register is then read from it.</summary>
+    public static async Task<StatementRegister> ReadOnceAsync(string file, string title, IReadOnlyList<string> columns, IReadOnlyList<int> moneyColumns,
+        IAsyncEnumerable<StatementCell[]> rows, CancellationToken ct, IReadOnlyList<int>? codeColumns = null) =>
+        new(file, title, columns, moneyColumns, await RegisterSpill.WriteAsync(rows, ct), codeColumns);
+
+    public string File { get; }
+    public string Title { get; }
+    public IReadOnlyList<string> Columns { get; }
+    public IReadOnlyList<int> MoneyColumns { get; }
+    public IReadOnlyList<int> CodeColumns { get; }
+    /// <summary>The rows, from their start at each call.</summary>
+    public IAsyncEnumerable<StatementCell[]> Rows() => _rows();
+
+    /// <summary>Deletes the temporary copy of a register read once.</summary>
+    public void Dispose() => _spill?.Dispose();
 }
 
 /// <summary>
@@ -117,8 +144,11 @@ public static class StatementLabels
     };
 }
 
-/// <summary>Everything an annual programme statement shows; the long registers stream.</summary>
-public sealed record ProgrammeStatement
+/// <summary>
+/// Everything an annual programme statement shows; the registers are temporary copies (files, not memory), deleted when the
+/// statement is disposed.
+/// </summary>
+public sealed record ProgrammeStatement : IDisposable
 {
     public required ReceiptIssuerInfo Issuer { get; init; }
     public required Programmes.ProgrammeView Programme { get; init; }
@@ -140,4 +170,9 @@ public sealed record ProgrammeStatement
     public required IReadOnlyList<StatementRegister> Registers { get; init; }
 
     public string FileStem => $"statement-{Programme.Code}-{Year}";
+
+    public void Dispose()
+    {
+        foreach (var register in Registers) register.Dispose();
+    }
 }

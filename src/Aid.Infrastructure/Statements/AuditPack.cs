@@ -15,9 +15,13 @@ namespace Aid.Infrastructure.Statements;
 /// </summary>
 public sealed class AuditPack(StatementPdf statementPdf, IReceiptRenderer receipts)
 {
-    public async Task WriteAsync(ProgrammeStatement statement, StatementRegister auditTrail, Func<IAsyncEnumerable<StoredReceipt>> receiptContents,
-        AuditPackChain chain, AuditVerification verification, Stream output, CancellationToken ct,
-        Func<IAsyncEnumerable<Aid.Application.Imports.ImportArchiveFile>>? imports = null)
+    /// <summary>
+    /// Writes the pack; each source is read once, in this order: the statement's registers (its copies), the trail, the records,
+    /// the seals, the receipts, the imports.
+    /// </summary>
+    public async Task WriteAsync(ProgrammeStatement statement, StatementRegister auditTrail, IAsyncEnumerable<StoredReceipt> receiptContents,
+        IAsyncEnumerable<AuditRecord> records, IAsyncEnumerable<AuditSeal> seals, AuditPackChain chain, AuditVerification verification,
+        Stream output, CancellationToken ct, Func<IAsyncEnumerable<Aid.Application.Imports.ImportArchiveFile>>? imports = null)
     {
         var manifest = new StringBuilder();
         using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
@@ -46,12 +50,12 @@ public sealed class AuditPack(StatementPdf statementPdf, IReceiptRenderer receip
                 await CsvText.WriteAsync(auditTrail, trail, ct);
                 await Add($"audit-trail-{statement.Year}.csv", trail.ToArray());
             }
-            await Add("audit/records.jsonl", await JsonLinesAsync(chain.Records(), ct));
-            await Add("audit/seals.jsonl", await JsonLinesAsync(chain.Seals(), ct));
+            await Add("audit/records.jsonl", await JsonLinesAsync(records, ct));
+            await Add("audit/seals.jsonl", await JsonLinesAsync(seals, ct));
             await Add("audit/checkpoints.jsonl", await JsonLinesAsync(chain.Checkpoints.ToAsyncEnumerable(), ct));
             await Add("audit/public-keys.pem", Encoding.UTF8.GetBytes(string.Concat(chain.PublicKeys.Select(k => $"# key id {k.KeyId}\n{k.Pem}\n"))));
             await Add("audit/VERIFY.txt", Encoding.UTF8.GetBytes(OfflineCheck));
-            await foreach (var receipt in receiptContents().WithCancellation(ct))
+            await foreach (var receipt in receiptContents.WithCancellation(ct))
                 await Add($"receipts/{receipt.Number}.pdf", receipts.Render(receipt.Content, receipt.Mark, receipt.Voided));
             if (imports is not null) await AddImportsAsync(imports(), Add, ct);
 

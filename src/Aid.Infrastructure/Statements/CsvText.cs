@@ -23,28 +23,50 @@ public static class CsvText
     private static string Quote(string field) =>
         field.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + field.Replace("\"", "\"\"") + "\"" : field;
 
-    /// <summary>Writes a register as CSV, returning its row count, money totals and the SHA-256 of the bytes written.</summary>
-    public static async Task<RegisterDigest> WriteAsync(StatementRegister register, Stream output, CancellationToken ct)
+    /// <summary>
+    /// Writes a register as CSV, returning its row count, money totals and the SHA-256 of the bytes written: one read of the rows,
+    /// each also handed to <paramref name="each"/> (the PDF keeps what it prints from the same read).
+    /// </summary>
+    public static async Task<RegisterDigest> WriteAsync(StatementRegister register, Stream output, CancellationToken ct,
+        Action<StatementCell[]>? each = null)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var totals = new long[register.Columns.Count];
         long rows = 0;
-        async Task Write(string text)
+        var text = new StringBuilder(Chunk + 4096);
+        async Task Flush()
         {
-            var bytes = Encoding.UTF8.GetBytes(text);
+            var bytes = Encoding.UTF8.GetBytes(text.ToString()); // whole lines only: no character is cut
+            text.Clear();
             hash.AppendData(bytes);
             await output.WriteAsync(bytes, ct);
         }
         hash.AppendData(Bom);
         await output.WriteAsync(Bom, ct);
-        await Write(Line(register.Columns.Select(SafeText)));
+        text.Append(Line(register.Columns.Select(SafeText)));
         await foreach (var row in register.Rows().WithCancellation(ct))
         {
             rows++;
             foreach (var column in register.MoneyColumns) totals[column] += row[column].Fen ?? 0;
-            await Write(Line(row.Select(Cell)));
+            for (var i = 0; i < row.Length; i++)
+            {
+                if (i > 0) text.Append(',');
+                AppendQuoted(text, Cell(row[i]));
+            }
+            text.Append("\r\n");
+            each?.Invoke(row);
+            if (text.Length >= Chunk) await Flush();
         }
+        await Flush();
         return new RegisterDigest(rows, totals, Convert.ToHexStringLower(hash.GetHashAndReset()));
+    }
+
+    private const int Chunk = 32 * 1024; // characters written at a time
+
+    private static void AppendQuoted(StringBuilder text, string field)
+    {
+        if (field.IndexOfAny([',', '"', '\r', '\n']) < 0) text.Append(field);
+        else text.Append('"').Append(field.Replace("\"", "\"\"")).Append('"');
     }
 }
 

@@ -7,8 +7,9 @@ namespace Aid.Infrastructure.Statements;
 /// wide as its widest token (a receipt number, a reference, a date, an amount: <see cref="TextBreaker"/> never breaks one that fits),
 /// the room left shared by how much more each would like; when the tokens do not fit at the table's size the size goes down to
 /// <see cref="SmallestSize"/>. A table and the lines that close it (its total, a footnote) stay together: if those would open a
-/// page alone, the last row goes over with them. Both rules are checked by laying the table out on a scratch canvas first, so they
-/// follow whatever the canvas does.
+/// page alone, the last row goes over with them. The table is drawn once: the rule for the heading is checked by laying the heading
+/// and first row out on a scratch canvas, the rule for the closing lines by adding up the rows' measured heights page by page
+/// (<see cref="End"/>, breaking pages where the canvas does) and laying only the closing lines out after them.
 /// </summary>
 internal sealed class StatementLayout(PdfCanvas pdf, Func<PdfCanvas> scratch)
 {
@@ -16,6 +17,7 @@ internal sealed class StatementLayout(PdfCanvas pdf, Func<PdfCanvas> scratch)
     private const double Pad = 3; // PdfCanvas.Table's cell padding
     private const double Slack = 1; // measuring a token alone and within its line may differ by a fraction of a point
     private readonly Dictionary<(string, bool), double> _widths = new(); // at 10 pt; widths scale with the size
+    private readonly Dictionary<(string, double, bool), double> _sized = new(); // exactly as the canvas measures at a size
 
     public PdfCanvas Canvas => pdf;
 
@@ -37,8 +39,8 @@ internal sealed class StatementLayout(PdfCanvas pdf, Func<PdfCanvas> scratch)
             headingAlone = dry.Y < y; // the heading stayed behind, the first row went to the next page
             dry.Y = pdf.Y;
             before?.Invoke(dry);
-            dry.Table(fitted, rows, fittedSize);
-            y = dry.Y;
+            y = End(dry, fitted, rows, fittedSize);
+            dry.Y = y;
             after?.Invoke(dry);
             afterAlone = dry.Y < y;
         }
@@ -55,6 +57,38 @@ internal sealed class StatementLayout(PdfCanvas pdf, Func<PdfCanvas> scratch)
             pdf.Table(fitted, rows, fittedSize);
         }
         after?.Invoke(pdf);
+    }
+
+    /// <summary>
+    /// Where <see cref="PdfCanvas.Table"/> would end the table started at <paramref name="dry"/>'s position, from each row's height
+    /// (its cells wrapped and measured as the table wraps them, nothing drawn): a row that does not fit opens a page, under the
+    /// repeated header. The page breaks themselves are the canvas's (<see cref="PdfCanvas.EnsureSpace"/>), so the rule is its own.
+    /// </summary>
+    private double End(PdfCanvas dry, IReadOnlyList<TableColumn> columns, IReadOnlyList<IReadOnlyList<string>> rows, double size)
+    {
+        var total = columns.Sum(c => c.Width);
+        var widths = columns.Select(c => c.Width / total * dry.Width).ToArray();
+        var lineHeight = dry.LineHeight(size);
+        double Height(IReadOnlyList<string> cells, bool bold)
+        {
+            var lines = 0;
+            for (var i = 0; i < widths.Length; i++)
+                lines = Math.Max(lines, TextBreaker.Wrap(i < cells.Count ? cells[i] : "", widths[i] - 2 * Pad, s => Measure(dry, s, size, bold)).Count);
+            return lines * lineHeight + 2 * Pad;
+        }
+
+        var header = Height(columns.Select(c => c.Header).ToList(), bold: true);
+        dry.EnsureSpace(4 * lineHeight);
+        var y = dry.Y + header;
+        foreach (var row in rows)
+        {
+            var height = Height(row, bold: false);
+            dry.Y = y;
+            dry.EnsureSpace(height);
+            if (dry.Y != y) y = dry.Y + header; // a new page, its header first
+            y += height;
+        }
+        return y;
     }
 
     /// <summary>Lines that belong together (a heading and what follows it): started on a new page rather than split.</summary>
@@ -113,6 +147,13 @@ internal sealed class StatementLayout(PdfCanvas pdf, Func<PdfCanvas> scratch)
                     least[column] = Math.Max(least[column], Measure(token.Trim(), bold));
             }
         }
+    }
+
+    private double Measure(PdfCanvas canvas, string text, double size, bool bold)
+    {
+        if (!_sized.TryGetValue((text, size, bold), out var width))
+            _sized[(text, size, bold)] = width = canvas.Measure(text, size, bold);
+        return width;
     }
 
     private double Measure(string text, bool bold)
