@@ -126,6 +126,7 @@ public static class BenchmarkProgram
         });
 
         await Run("P6", () => Measures.P6(settings));
+        await Run("P8", () => MultiInstanceMeasure.P8(settings));
         await Run("P7", () => ImportMeasure.P7(options.Quick));
         await Run("C1", () => ConsolePages.Run(settings));
 

@@ -11,7 +11,7 @@ namespace Aid.Tests.Support;
 /// <c>AID_*</c>, <c>OTEL_*</c> and <c>ASPNETCORE_*</c> variables are dropped so the machine's settings cannot leak in.
 /// Every wait is bounded; the process is killed when a wait runs out and on dispose.
 /// </summary>
-public sealed class ServiceProcess : IAsyncDisposable
+public sealed partial class ServiceProcess : IAsyncDisposable
 {
     private static readonly string[] DroppedPrefixes = ["Aid__", "ConnectionStrings__", "AID_", "OTEL_", "ASPNETCORE_", "DOTNET_ENVIRONMENT", "Logging__"];
 
@@ -131,6 +131,19 @@ public sealed class ServiceProcess : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Waits for the line the service prints once it serves requests (<c>Aid is running: the console is at http://…/</c>:
+    /// migrations, key check and bootstrap are done) and returns that base address.
+    /// </summary>
+    public async Task<Uri> WaitUntilRunningAsync(TimeSpan timeout)
+    {
+        var line = await WaitForLineAsync(l => l.StartsWith("Aid is running: the console is at http://", StringComparison.Ordinal), timeout);
+        return new Uri(RunningAddress().Match(line).Value + "/");
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"http://[^/\s]+")]
+    private static partial System.Text.RegularExpressions.Regex RunningAddress();
 
     private void Kill()
     {
