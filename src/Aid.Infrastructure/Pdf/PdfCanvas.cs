@@ -146,19 +146,30 @@ public sealed class PdfCanvas : IDisposable
         }
     }
 
-    /// <summary>A QR code drawn as vector squares (crisp at any zoom, no image, deterministic).</summary>
+    /// <summary>
+    /// A QR code drawn as vector rectangles (crisp at any zoom, no image, deterministic): one rectangle per run of dark modules
+    /// in a row, all filled by one path, a third of the drawing a square per module took.
+    /// </summary>
     public void Qr(string text, double x, double y, double size)
     {
         using var generator = new QRCodeGenerator();
         using var data = generator.CreateQrCode(text, QRCodeGenerator.ECCLevel.M);
         var matrix = data.ModuleMatrix;
         var module = size / matrix.Count;
+        var path = new XGraphicsPath { FillMode = XFillMode.Winding };
         for (var row = 0; row < matrix.Count; row++)
         {
             BitArray bits = matrix[row];
             for (var col = 0; col < bits.Length; col++)
-                if (bits[col]) G.DrawRectangle(XBrushes.Black, x + col * module, y + row * module, module + 0.01, module + 0.01);
+            {
+                if (!bits[col]) continue;
+                var run = 1;
+                while (col + run < bits.Length && bits[col + run]) run++;
+                path.AddRectangle(x + col * module, y + row * module, run * module + 0.01, module + 0.01);
+                col += run - 1;
+            }
         }
+        G.DrawPath(XBrushes.Black, path);
     }
 
     /// <summary>
