@@ -221,7 +221,7 @@ public static class Measures
         await using var aid = new HostedAid("sqlite", $"Data Source={file}", folder, adminKey: HostedAid.GeneratedDataAdminKey);
         var clock = Stopwatch.StartNew();
         await using var scope = aid.Services.CreateAsyncScope();
-        var statement = await scope.ServiceProvider.GetRequiredService<ISender>().Send(new GetProgrammeStatement(programme, 2023));
+        using var statement = await scope.ServiceProvider.GetRequiredService<ISender>().Send(new GetProgrammeStatement(programme, 2023));
         var pdf = await scope.ServiceProvider.GetRequiredService<StatementPdf>().RenderAsync(statement!, CancellationToken.None);
         await using (var csv = new FileStream(Path.Combine(folder, "statement.zip"), FileMode.Create))
             await StatementFiles.WriteCsvZipAsync(statement!, csv, CancellationToken.None);

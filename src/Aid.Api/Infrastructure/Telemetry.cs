@@ -40,7 +40,7 @@ internal sealed class CommandMetrics
 
     public void Note(object? attempt, Counter<long> counter, long count)
     {
-        if (count > 0) _pending.Add((attempt, counter, count));
+        _pending.Add((attempt, counter, count)); // a zero too: it marks its attempt as the last one
     }
 
     /// <summary>
@@ -52,7 +52,7 @@ internal sealed class CommandMetrics
         if (_pending.Count == 0) return;
         var committed = _pending[^1].Attempt;
         foreach (var (attempt, counter, count) in _pending)
-            if (ReferenceEquals(attempt, committed))
+            if (ReferenceEquals(attempt, committed) && count > 0)
                 counter.Add(count);
         _pending.Clear();
     }

@@ -95,6 +95,14 @@ public sealed class AuditCheckpoints(IDbSession db, BusinessClock clock, AuditSi
     public async Task<IReadOnlyList<AuditCheckpoint>> TakeAsync(IReadOnlyCollection<string>? chains, string reason, CancellationToken ct)
     {
         await sealer.SealCommittedAsync(TimeSpan.FromSeconds(5), ct);
+        var taken = await RolledBackWrites.RetryAsync(() => CheckpointHeadsAsync(chains, reason, ct));
+        // After the commit: a line in the file is always a checkpoint the database has (a crash in between loses only the line).
+        if (taken.Count > 0) await AppendToFileAsync(taken, ct);
+        return taken;
+    }
+
+    private async Task<List<AuditCheckpoint>> CheckpointHeadsAsync(IReadOnlyCollection<string>? chains, string reason, CancellationToken ct)
+    {
         await using var transaction = await db.BeginTransactionAsync(ct);
         if (db.Dialect.TransactionLock("aid-audit-sealer") is { } sealerLock)
             await db.ExecuteAsync(sealerLock, null, ct);
@@ -122,8 +130,6 @@ public sealed class AuditCheckpoints(IDbSession db, BusinessClock clock, AuditSi
             taken.Add(checkpoint);
         }
         await transaction.CommitAsync(ct);
-        // After the commit: a line in the file is always a checkpoint the database has (a crash in between loses only the line).
-        if (taken.Count > 0) await AppendToFileAsync(taken, ct);
         return taken;
     }
 

@@ -29,7 +29,7 @@ public sealed class AuditSealer(IDbSession db, BusinessClock clock)
         var total = 0;
         while (true)
         {
-            var sealedNow = await SealBatchAsync(ct);
+            var sealedNow = await RolledBackWrites.RetryAsync(() => SealBatchAsync(ct));
             total += sealedNow;
             if (sealedNow < Batch) return total;
         }

@@ -37,3 +37,21 @@ public sealed class UnavailableException(string message, string setting) : Excep
 /// </summary>
 public sealed class WriteRolledBackException(Exception cause)
     : Exception("The write transaction was rolled back by another command's failure; nothing of this command was kept.", cause);
+
+/// <summary>Runs a write of its own (outside the command pipeline) again when another command's failure rolled its batch back.</summary>
+public static class RolledBackWrites
+{
+    public static async Task<T> RetryAsync<T>(Func<Task<T>> write, int runs = 4)
+    {
+        for (var run = 1; ; run++)
+        {
+            try
+            {
+                return await write();
+            }
+            catch (WriteRolledBackException) when (run < runs)
+            {
+            }
+        }
+    }
+}

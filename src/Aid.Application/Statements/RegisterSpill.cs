@@ -23,13 +23,22 @@ internal sealed class RegisterSpill : IDisposable
     public static async Task<RegisterSpill> WriteAsync(IAsyncEnumerable<StatementCell[]> rows, CancellationToken ct)
     {
         var path = Path.GetTempFileName();
-        var file = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None,
-            OperatingSystem.IsWindows() ? FileOptions.DeleteOnClose : FileOptions.None);
-        // Unlinked at once where the open handle keeps the data (Unix): nothing is left behind, even by a process that exits or dies
-        // without disposing the statement (.NET runs no finalisers at exit). Windows deletes it when the handle closes.
-        if (!OperatingSystem.IsWindows()) File.Delete(path);
+        Microsoft.Win32.SafeHandles.SafeFileHandle file;
         try
         {
+            file = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None,
+                OperatingSystem.IsWindows() ? FileOptions.DeleteOnClose : FileOptions.None);
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
+        try
+        {
+            // Unlinked at once where the open handle keeps the data (Unix): nothing is left behind, even by a process that exits or
+            // dies without disposing the statement (.NET runs no finalisers at exit). Windows deletes it when the handle closes.
+            if (!OperatingSystem.IsWindows()) File.Delete(path);
             long count = 0;
             await using (var stream = new BufferedStream(new HandleStream(file), BufferSize))
             await using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))

@@ -83,6 +83,7 @@ internal sealed class SqliteGroupCommit
     /// <summary>Called by the holder of the turn when its command is done (enlisted or rolled back).</summary>
     private void EndTurn(bool leavingConnectionOwner)
     {
+        var leftOpen = false;
         try
         {
             if (_open is { } batch && (batch.Broken is not null || batch.Members >= MaxBatch || leavingConnectionOwner || Volatile.Read(ref _waiting) == 0))
@@ -97,12 +98,17 @@ internal sealed class SqliteGroupCommit
                     Interlocked.Add(ref _committedCommands, kept);
                 }
             }
+            leftOpen = _open is not null;
         }
         finally
         {
             Interlocked.Add(ref _heldTicks, Stopwatch.GetTimestamp() - _turnTaken);
             _turn.Release();
         }
+        // Left open for a waiter that may have given up meanwhile: its own check ran while this turn was held (and failed), so
+        // look again now that the turn is free. One of the two sees the other's change.
+        if (leftOpen && Volatile.Read(ref _waiting) == 0)
+            CommitIfNobodyWaits();
     }
 
     private sealed class Member(SqliteGroupCommit owner, Batch batch, bool ownsConnection) : IWriteScope

@@ -39,7 +39,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
         var first = await BeginAsync("a");
         var holdSecond = new TaskCompletionSource();
         var second = await LineUp(Command("b", holdSecond.Task), waiting: 1);
-        var refused = await LineUp(Command("a"), waiting: 2);                // 'a' is the first command's: a unique violation
+        var refused = await LineUp(Command("c", then: "a"), waiting: 2);     // 'a' is the first command's: a unique violation
         var fourth = await LineUp(Command("d"), waiting: 3);
 
         // The first command is done; three wait: the transaction stays open for them and the first is not answered yet.
@@ -55,7 +55,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
         Assert.True(_engine.Dialect.IsUniqueViolation(refusal));
         await fourth;
 
-        Assert.Equal(["a", "b", "d"], await CommittedValuesAsync());
+        Assert.Equal(["a", "b", "d"], await CommittedValuesAsync());       // not 'c': the refused command's first write went too
         Assert.Equal((1L, 3L), _engine.Writer.Committed);             // one commit kept three commands
     }
 
@@ -63,10 +63,24 @@ public sealed class GroupCommitTests : IAsyncLifetime
     public async Task A_command_alone_commits_at_once()
     {
         var only = await BeginAsync("x");
-        await only.Scope.CommitAsync(Ct);
+        await only.Scope.CommitAsync(Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct); // a commit that waited for company would hang
         await only.Scope.DisposeAsync();
         Assert.Equal(["x"], await CommittedValuesAsync());
         Assert.Equal((1L, 1L), _engine.Writer.Committed);
+    }
+
+    [Fact]
+    public async Task A_command_that_stops_waiting_for_its_turn_leaves_nobody_hanging()
+    {
+        var first = await BeginAsync("a");
+        using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var waiter = await LineUp(async () => await NewSession().BeginTransactionAsync(giveUp.Token), waiting: 1);
+        giveUp.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiter);
+        Assert.Equal(0, _engine.Writer.Waiting);
+
+        await first.Scope.CommitAsync(Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.Equal(["a"], await CommittedValuesAsync());
     }
 
     [Fact]
@@ -92,12 +106,18 @@ public sealed class GroupCommitTests : IAsyncLifetime
     public async Task A_refused_command_that_began_the_batch_hands_its_connection_back_free()
     {
         var first = await BeginAsync("a");
-        var second = await LineUp(Command("b"), waiting: 1);
+        var holdSecond = new TaskCompletionSource();
+        var secondConnection = new TaskCompletionSource<System.Data.Common.DbConnection>();
+        var second = await LineUp(Command("b", holdSecond.Task, secondConnection), waiting: 1);
+        var firstConnection = await first.Session.GetConnectionAsync(Ct);
         await first.Scope.DisposeAsync();                              // refused: rolled back, and its session's connection is the batch's
+
+        // The second command runs in a batch of its own, on its own connection: the first one's is free again.
+        Assert.NotSame(firstConnection, await secondConnection.Task);
+        Assert.Equal(0L, await first.Session.QuerySingleAsync<long>("SELECT COUNT(*) FROM t", null, Ct));
+        holdSecond.SetResult();
         await second;
         Assert.Equal(["b"], await CommittedValuesAsync());
-        // The refused command's session can use its connection again, outside any transaction.
-        Assert.Equal(1L, await first.Session.QuerySingleAsync<long>("SELECT COUNT(*) FROM t", null, Ct));
     }
 
     private async Task<(DbSession Session, ITransactionScope Scope)> BeginAsync(string value)
@@ -109,11 +129,14 @@ public sealed class GroupCommitTests : IAsyncLifetime
     }
 
     /// <summary>A command as the transaction behaviour runs one: begin, write, (wait), commit; disposed either way.</summary>
-    private Func<Task> Command(string value, Task? holdBeforeCommit = null) => async () =>
+    private Func<Task> Command(string value, Task? holdBeforeCommit = null, TaskCompletionSource<System.Data.Common.DbConnection>? connection = null,
+        string? then = null) => async () =>
     {
         var session = NewSession();
         await using var scope = await session.BeginTransactionAsync(Ct);
         await session.ExecuteAsync("INSERT INTO t (v) VALUES (@value)", new { value }, Ct);
+        if (then is not null) await session.ExecuteAsync("INSERT INTO t (v) VALUES (@then)", new { then }, Ct);
+        connection?.SetResult(await session.GetConnectionAsync(Ct));
         if (holdBeforeCommit is not null) await holdBeforeCommit;
         await scope.CommitAsync(Ct);
     };

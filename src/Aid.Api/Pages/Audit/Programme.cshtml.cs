@@ -51,7 +51,7 @@ public sealed class AuditProgrammeModel : AuditAreaPage
         IActionResult result;
         try
         {
-            var statement = await Sender.Send(new GetProgrammeStatement(programmeId, year), HttpContext.RequestAborted);
+            using var statement = await Sender.Send(new GetProgrammeStatement(programmeId, year), HttpContext.RequestAborted);
             if (statement is null) return NotFound();
             result = await file(statement);
         }
