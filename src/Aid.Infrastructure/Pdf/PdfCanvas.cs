@@ -28,6 +28,7 @@ public sealed class PdfCanvas : IDisposable
     private readonly PdfMetadata _metadata;
     private readonly PdfDocument _document = new();
     private readonly Dictionary<(int, double, bool), XFont> _xfonts = new();
+    private readonly Dictionary<(int Rune, double Size, bool Bold), double> _widths = new();
     private readonly Action<int>? _missingGlyph;
     private XGraphics? _graphics;
     private PdfPage? _page;
@@ -67,11 +68,25 @@ public sealed class PdfCanvas : IDisposable
 
     public double LineHeight(double size) => size * 1.45;
 
+    /// <summary>
+    /// The width of <paramref name="text"/>: the sum of its characters' widths, each measured once per size and weight (PDFsharp
+    /// adds advance widths, and its bold simulation a fixed amount per character). Line breaking measures every growing
+    /// candidate line, so measuring whole strings each time made layout quadratic.
+    /// </summary>
     public double Measure(string text, double size, bool bold = false)
     {
         double width = 0;
-        foreach (var (font, run) in _fonts.Runs(text))
-            width += G.MeasureString(run, Font(font, size, bold)).Width;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (!_widths.TryGetValue((rune.Value, size, bold), out var w))
+            {
+                w = 0;
+                foreach (var (font, run) in _fonts.Runs(rune.ToString()))
+                    w += G.MeasureString(run, Font(font, size, bold)).Width;
+                _widths[(rune.Value, size, bold)] = w;
+            }
+            width += w;
+        }
         return width;
     }
 
