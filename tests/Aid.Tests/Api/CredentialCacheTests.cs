@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Aid.Application.ApiKeys;
 using Aid.Application.Users;
 using Aid.Tests.Pages;
@@ -15,7 +14,7 @@ namespace Aid.Tests.Api;
 /// same database refuses once the bound has passed. Every test first shows the lookup was cached, so none passes by reading the
 /// database anyway. The cache holds hashes, never a key or a stamp.
 /// </summary>
-public sealed partial class CredentialCacheTests(CredentialCacheTests.Apps apps) : IClassFixture<CredentialCacheTests.Apps>
+public sealed class CredentialCacheTests(CredentialCacheTests.Apps apps) : IClassFixture<CredentialCacheTests.Apps>
 {
     public sealed class Apps : EngineApps
     {
@@ -86,7 +85,7 @@ public sealed partial class CredentialCacheTests(CredentialCacheTests.Apps apps)
         var (_, other) = await SignedInAsync(app);
         await ExpectPage(other);
         var form = await other.GetStringAsync("/signout", Ct);
-        var signedOut = await other.PostAsync("/signout", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = Token(form) }), Ct);
+        var signedOut = await other.PostAsync("/signout", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = Accounts.AntiforgeryToken(form) }), Ct);
         Assert.Equal(HttpStatusCode.Redirect, signedOut.StatusCode);
         await ExpectSignIn(other);
     }
@@ -168,22 +167,8 @@ public sealed partial class CredentialCacheTests(CredentialCacheTests.Apps apps)
             await using var scope = factory.Services.CreateAsyncScope();
             login = (await scope.ServiceProvider.GetRequiredService<Mediator.ISender>().Send(new GetUser(person), Ct))!.Login!;
         }
-        var client = factory.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
-        var form = await client.GetStringAsync("/signin", Ct);
-        var response = await client.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["Login"] = login, ["Password"] = Accounts.Password, ["__RequestVerificationToken"] = Token(form),
-        }), Ct);
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Contains(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("aid.session=", StringComparison.Ordinal));
-        return client;
+        return await factory.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true }).SignInWithFormAsync(login);
     }
-
-    private static string Token(string html) => AntiforgeryField().Match(html) is { Success: true } m ? m.Groups[1].Value
-        : throw new Xunit.Sdk.XunitException("No antiforgery token in the form.");
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
 }
 
 internal static class CredentialCacheTestData

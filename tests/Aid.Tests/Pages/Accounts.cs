@@ -27,6 +27,27 @@ internal static class Accounts
         await Expect(page).ToHaveURLAsync(new Regex("/(account|audit|my)$"));
     }
 
+    /// <summary>
+    /// Signs <paramref name="client"/> in through the sign-in form over plain HTTP (no browser) as a person made by
+    /// <see cref="PersonAsync"/>; the client must keep cookies: it then holds the page session.
+    /// </summary>
+    public static async Task<HttpClient> SignInWithFormAsync(this HttpClient client, string login)
+    {
+        var form = await client.GetStringAsync("/signin", TestContext.Current.CancellationToken);
+        var response = await client.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Login"] = login, ["Password"] = Password, ["__RequestVerificationToken"] = AntiforgeryToken(form),
+        }), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("aid.session=", StringComparison.Ordinal));
+        return client;
+    }
+
+    /// <summary>The antiforgery token of a page's form.</summary>
+    public static string AntiforgeryToken(string html) =>
+        Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"") is { Success: true } m ? m.Groups[1].Value
+            : throw new Xunit.Sdk.XunitException("No antiforgery token in the form.");
+
     /// <summary>Fills and sends the sign-in form, whatever the outcome (a wrong password, a lock-out).</summary>
     public static async Task SignInWithAsync(this IPage page, string login, string password)
     {

@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Text.RegularExpressions;
 using Aid.Tests.Support;
 
 namespace Aid.Tests.Pages;
@@ -8,28 +7,14 @@ namespace Aid.Tests.Pages;
 /// The two schemes never mix, over plain HTTP: the JSON API refuses a page session (401), the pages refuse a bearer key
 /// (redirect to sign-in), and every form POST without its antiforgery token is refused (400).
 /// </summary>
-public sealed partial class SessionBoundaryTests(EngineApps apps) : IClassFixture<EngineApps>
+public sealed class SessionBoundaryTests(EngineApps apps) : IClassFixture<EngineApps>
 {
     /// <summary>A client holding a page session of a new person (cookies kept by the client).</summary>
     private static async Task<HttpClient> SignedInAsync(AidApp app, string role = "manager")
     {
         var person = role == "admin" ? await app.PersonAsync("admin") : await app.PersonAsync(role, [(await app.Admin().CreateProgramme()).Id()]);
-        var client = app.Factory.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
-        var form = await client.GetStringAsync("/signin", TestContext.Current.CancellationToken);
-        var response = await client.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["Login"] = person.Login!, ["Password"] = Accounts.Password, ["__RequestVerificationToken"] = Token(form),
-        }), TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Contains(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("aid.session=", StringComparison.Ordinal));
-        return client;
+        return await app.Factory.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true }).SignInWithFormAsync(person.Login!);
     }
-
-    private static string Token(string html) => AntiforgeryField().Match(html) is { Success: true } m ? m.Groups[1].Value
-        : throw new Xunit.Sdk.XunitException("No antiforgery token in the form.");
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
 
     [Theory, ClassData(typeof(PageFlowEngines))]
     public async Task The_API_refuses_a_session_cookie(Engine engine)
