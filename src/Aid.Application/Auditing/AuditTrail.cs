@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -108,16 +109,19 @@ public static class AuditHash
 
     public static string Netstrings(params string?[] fields)
     {
-        var bytes = new List<byte>(512);
+        var bytes = new System.Buffers.ArrayBufferWriter<byte>(1024);
+        Span<byte> length = stackalloc byte[12];
         foreach (var field in fields)
         {
-            if (field is null) { bytes.AddRange("~,"u8); continue; }
-            var utf8 = Encoding.UTF8.GetBytes(field);
-            bytes.AddRange(Encoding.ASCII.GetBytes(utf8.Length.ToString(CultureInfo.InvariantCulture) + ":"));
-            bytes.AddRange(utf8);
-            bytes.Add((byte)',');
+            if (field is null) { bytes.Write("~,"u8); continue; }
+            var size = Encoding.UTF8.GetByteCount(field);
+            size.TryFormat(length, out var digits, provider: CultureInfo.InvariantCulture);
+            bytes.Write(length[..digits]);
+            bytes.Write(":"u8);
+            Encoding.UTF8.GetBytes(field, bytes);
+            bytes.Write(","u8);
         }
-        return Convert.ToHexStringLower(SHA256.HashData(bytes.ToArray()));
+        return Convert.ToHexStringLower(SHA256.HashData(bytes.WrittenSpan));
     }
 
     /// <summary>A record written before migration 0006: the one global chain, a JSON array of the previous hash and the fields.</summary>
@@ -148,7 +152,10 @@ public sealed class AuditMac(IKeyRing keys)
 {
     private const string Purpose = "audit-record-mac";
 
-    public string Sign(string hash) => keys.CurrentKeyId + ":" + Compute(keys.DeriveKey(Purpose), hash);
+    // Deriving the key (HKDF) for every record would cost verification more than the MAC itself; a key ring's keys never change.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _derived = new(StringComparer.Ordinal);
+
+    public string Sign(string hash) => keys.CurrentKeyId + ":" + Compute(KeyOf(keys.CurrentKeyId)!, hash);
 
     /// <summary>Null when the MAC fits the hash; else what is wrong.</summary>
     public string? Check(string hash, string? mac)
@@ -156,12 +163,33 @@ public sealed class AuditMac(IKeyRing keys)
         if (string.IsNullOrEmpty(mac)) return "it has no MAC";
         var colon = mac.IndexOf(':');
         if (colon <= 0) return "its MAC is malformed";
-        if (keys.DeriveKey(Purpose, mac[..colon]) is not { } key) return $"its MAC was made with key {mac[..colon]}, which this instance does not hold";
+        if (KeyOf(mac[..colon]) is not { } key) return $"its MAC was made with key {mac[..colon]}, which this instance does not hold";
         return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Compute(key, hash)), Encoding.ASCII.GetBytes(mac[(colon + 1)..]))
             ? null : "its MAC does not match (the record was changed or made without the key file)";
     }
 
-    private static string Compute(byte[] key, string hash) => Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(hash)));
+    private byte[]? KeyOf(string keyId)
+    {
+        if (_derived.TryGetValue(keyId, out var key)) return key;
+        key = keys.DeriveKey(Purpose, keyId);
+        if (key is not null) _derived.TryAdd(keyId, key);
+        return key;
+    }
+
+    // Keyed once per thread and key: HMACSHA256.HashData would hash the key's pads again for every record verification reads.
+    private readonly ThreadLocal<Dictionary<byte[], IncrementalHash>> _hmacs = new(() => new(ReferenceEqualityComparer.Instance));
+
+    private string Compute(byte[] key, string hash)
+    {
+        var hmacs = _hmacs.Value!;
+        if (!hmacs.TryGetValue(key, out var hmac)) hmacs[key] = hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
+        Span<byte> ascii = stackalloc byte[128];
+        hmac.AppendData(ascii[..Encoding.ASCII.GetBytes(hash.AsSpan(0, Math.Min(hash.Length, 128)), ascii)]);
+        if (hash.Length > 128) hmac.AppendData(Encoding.ASCII.GetBytes(hash[128..]));
+        Span<byte> mac = stackalloc byte[32];
+        hmac.GetHashAndReset(mac);
+        return Convert.ToHexStringLower(mac);
+    }
 }
 
 /// <summary>

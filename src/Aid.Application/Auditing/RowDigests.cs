@@ -104,20 +104,42 @@ public static class RowDigests
     internal static (string Entity, string Row, string Digest) Digest(DigestedTable table, IDictionary<string, object?> row)
     {
         var values = row.Values.ToArray();
+        Span<byte> digest = stackalloc byte[16];
+        Content(table, values, digest);
+        var key = table.KeyColumns == 1
+            ? table.Table + "/" + Text(values[1])
+            : table.Table + "/" + string.Join(":", values.Skip(1).Take(table.KeyColumns).Select(Text));
+        return ($"{table.Kind}:{Text(values[0])}", key, Base64Url(digest));
+    }
+
+    /// <summary>
+    /// The digest of a row's content: <paramref name="values"/> are the owner and then <see cref="DigestedTable.Columns"/>, as read
+    /// (a row of <see cref="DigestedTable.All"/> or <see cref="DigestedTable.ForEntity"/>).
+    /// </summary>
+    internal static void Content(DigestedTable table, object?[] values, Span<byte> digest16)
+    {
         var end = values.Length;
         while (end > values.Length - table.LaterColumns && values[end - 1] is null or DBNull) end--;
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartArray();
-            writer.WriteStringValue(table.Table);
-            for (var i = 1; i < end; i++) WriteValue(writer, values[i]);
-            writer.WriteEndArray();
-        }
-        var digest = Base64Url(SHA256.HashData(buffer.WrittenSpan).AsSpan(0, 16));
-        var key = table.Table + "/" + string.Join(":", values.Skip(1).Take(table.KeyColumns).Select(Text));
-        return ($"{table.Kind}:{Text(values[0])}", key, digest);
+        // Verification digests every row of the database: one buffer, writer and hash per thread instead of three objects per row.
+        var buffer = t_buffer ??= new System.Buffers.ArrayBufferWriter<byte>(512);
+        buffer.ResetWrittenCount();
+        var writer = t_writer ??= new Utf8JsonWriter(buffer);
+        writer.Reset(buffer);
+        writer.WriteStartArray();
+        writer.WriteStringValue(table.Table);
+        for (var i = 1; i < end; i++) WriteValue(writer, values[i]);
+        writer.WriteEndArray();
+        writer.Flush();
+        var sha = t_sha ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(buffer.WrittenSpan);
+        Span<byte> hash = stackalloc byte[32];
+        sha.GetHashAndReset(hash);
+        hash[..16].CopyTo(digest16);
     }
+
+    [ThreadStatic] private static IncrementalHash? t_sha;
+    [ThreadStatic] private static System.Buffers.ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic] private static Utf8JsonWriter? t_writer;
 
     private static void WriteValue(Utf8JsonWriter writer, object? value)
     {
@@ -136,7 +158,7 @@ public static class RowDigests
     {
         null or DBNull => "",
         Guid g => g.ToString("D"),
-        string s when s.Length == 36 && Guid.TryParse(s, out var g) => g.ToString("D"),
+        string s when s.Length == 36 && !IsLowerCaseUuid(s) && Guid.TryParse(s, out var g) => g.ToString("D"),
         DateTimeOffset d => d.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture),
         DateTime d => d.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff", System.Globalization.CultureInfo.InvariantCulture),
         DateOnly d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
@@ -144,6 +166,18 @@ public static class RowDigests
         IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };
+
+    /// <summary>Already in the canonical form (lower-case hex, hyphens at 8, 13, 18, 23): no need to parse and format it again.</summary>
+    private static bool IsLowerCaseUuid(string s)
+    {
+        for (var i = 0; i < s.Length; i++)
+        {
+            var c = s[i];
+            var ok = i is 8 or 13 or 18 or 23 ? c == '-' : char.IsAsciiDigit(c) || c is >= 'a' and <= 'f';
+            if (!ok) return false;
+        }
+        return true;
+    }
 
     private static string Base64Url(ReadOnlySpan<byte> bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
 

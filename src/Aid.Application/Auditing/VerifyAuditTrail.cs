@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Aid.Application.Common;
 using Mediator;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Aid.Application.Auditing;
 
@@ -14,7 +15,11 @@ public sealed record VerifyAuditTrail : IQuery<AuditVerification>;
 /// <param name="Problems">Up to 50 problems, the first first.</param>
 /// <param name="Unsealed">Records committed after the sealer's horizon (still in flight when verification began): not a problem.</param>
 public sealed record AuditVerification(bool Valid, long Records, string HeadHash, long? FirstBrokenSequence, string? Problem,
-    IReadOnlyList<AuditProblem> Problems, IReadOnlyList<AuditChainSummary> Chains, long Unsealed, long Checkpoints);
+    IReadOnlyList<AuditProblem> Problems, IReadOnlyList<AuditChainSummary> Chains, long Unsealed, long Checkpoints)
+{
+    /// <summary>The quick pass could not prove the trail intact, so every row was looked up (see <see cref="AuditVerifier"/>); not part of the answer.</summary>
+    [System.Text.Json.Serialization.JsonIgnore] public bool CheckedInDetail { get; init; }
+}
 
 /// <param name="Kind">record, chain, checkpoint, row or balance.</param>
 public sealed record AuditProblem(string Kind, string Detail, long? Record = null, string? Chain = null, long? Position = null, string? Table = null, string? Row = null)
@@ -30,8 +35,13 @@ internal sealed class VerifyAuditTrailHandler(AuditVerifier verifier) : IQueryHa
     public async ValueTask<AuditVerification> Handle(VerifyAuditTrail query, CancellationToken ct) => await verifier.VerifyAsync(ct);
 }
 
-/// <summary>The whole check, streaming; memory grows with the number of digested entities and checkpoints, not with the rows.</summary>
-public sealed class AuditVerifier(IDbSession db, AuditSealer sealer, AuditMac mac, AuditSigningKeys keys, AuditCheckpoints checkpoints, AuditedRows audited)
+/// <summary>
+/// The whole check. A quick pass (<c>VerifyAuditTrail.Quick.cs</c>) proves an intact trail in one streaming read with memory that
+/// does not grow with the trail; when it cannot, the detailed pass here looks again and names every problem (its memory grows
+/// with the number of digested entities).
+/// </summary>
+public sealed partial class AuditVerifier(IDbSession db, AuditSealer sealer, AuditMac mac, AuditSigningKeys keys, AuditCheckpoints checkpoints, AuditedRows audited,
+    IServiceScopeFactory scopes)
 {
     private const int MaxProblems = 50;
 
@@ -46,10 +56,15 @@ public sealed class AuditVerifier(IDbSession db, AuditSealer sealer, AuditMac ma
     public async Task<AuditVerification> VerifyAsync(CancellationToken ct)
     {
         await sealer.SealCommittedAsync(TimeSpan.FromSeconds(5), ct);
+        var sealedThrough = await sealer.SealedThroughAsync(ct);
+        return await QuickAsync(sealedThrough, ct) ?? await DetailedAsync(sealedThrough, ct) with { CheckedInDetail = true };
+    }
+
+    private async Task<AuditVerification> DetailedAsync(long sealedThrough, CancellationToken ct)
+    {
         var problems = new List<AuditProblem>();
         void Report(AuditProblem p) { if (problems.Count < MaxProblems) problems.Add(p); }
 
-        var sealedThrough = await sealer.SealedThroughAsync(ct);
         var (records, unsealed, sequences, expected) = await RecordsAsync(sealedThrough, Report, ct);
         var (chains, stored, fileCount) = await ChainsAndCheckpointsAsync(sequences, Report, ct);
         var rowProblems = new List<AuditProblem>();
@@ -70,11 +85,12 @@ public sealed class AuditVerifier(IDbSession db, AuditSealer sealer, AuditMac ma
         await PointersAsync(expected, Report, ct);
         await BalanceAsync(Report, ct);
 
-        var headHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-            string.Concat(chains.OrderBy(c => c.Chain, StringComparer.Ordinal).Select(c => $"{c.Chain}:{c.Length}:{c.HeadHash}\n")))));
         var first = problems.FirstOrDefault();
-        return new AuditVerification(problems.Count == 0, records, headHash, first?.Record, first?.Detail, problems, chains, unsealed, stored + fileCount);
+        return new AuditVerification(problems.Count == 0, records, HeadHash(chains), first?.Record, first?.Detail, problems, chains, unsealed, stored + fileCount);
     }
+
+    private static string HeadHash(List<AuditChainSummary> chains) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+        string.Concat(chains.OrderBy(c => c.Chain, StringComparer.Ordinal).Select(c => $"{c.Chain}:{c.Length}:{c.HeadHash}\n")))));
 
     /// <summary>Every record: its hash, its MAC, its seal; the legacy chain; and, per entity, the newest digests.</summary>
     private async Task<(long Records, long Unsealed, HashSet<long> Sequences, Dictionary<string, (long Sequence, Dictionary<string, string> Rows)> Expected)>
@@ -82,20 +98,47 @@ public sealed class AuditVerifier(IDbSession db, AuditSealer sealer, AuditMac ma
     {
         var expected = new Dictionary<string, (long, Dictionary<string, string>)>(StringComparer.Ordinal);
         var sequences = new HashSet<long>();
-        long count = 0, unsealed = 0, legacySequence = 0;
-        var legacyPrevious = AuditHash.Genesis;
-        await foreach (var record in db.StreamAsync<AuditRecordRow>($"SELECT {AuditRecordRow.Columns} FROM {AuditRecordRow.From} ORDER BY a.sequence", null, ct))
+        var checks = new RecordChecks(mac, sealedThrough, report);
+        await foreach (var record in db.StreamAsync<AuditRecordRow>(RecordChecks.AllRecords, null, ct))
         {
-            count++;
             sequences.Add(record.Sequence);
+            if (!checks.Trusted(record)) continue; // only a record whose hash and MAC hold may vouch for rows
+            Dictionary<string, Dictionary<string, string>> digested;
+            try { digested = RowDigests.Read(record.RowDigests); }
+            catch (System.Text.Json.JsonException)
+            {
+                report(new AuditProblem("record", $"Record {record.Sequence}: its row digests cannot be read.", record.Sequence));
+                continue;
+            }
+            foreach (var (entity, rows) in digested)
+                expected[entity] = (record.Sequence, rows);
+        }
+        return (checks.Count, checks.Unsealed, sequences, expected);
+    }
+
+    /// <summary>The checks of one record on its own (hash, MAC, seal) and of the legacy chain, in sequence order.</summary>
+    private sealed class RecordChecks(AuditMac mac, long sealedThrough, Action<AuditProblem> report)
+    {
+        public static readonly string AllRecords = $"SELECT {AuditRecordRow.Columns} FROM {AuditRecordRow.From} ORDER BY a.sequence";
+
+        private long _legacySequence;
+        private string _legacyPrevious = AuditHash.Genesis;
+
+        public long Count { get; private set; }
+        public long Unsealed { get; private set; }
+
+        /// <summary>Checks the record; true when its hash and MAC hold, so it may vouch for rows.</summary>
+        public bool Trusted(AuditRecordRow record)
+        {
+            Count++;
             if (record.IsLegacy)
             {
-                if (record.Sequence != legacySequence + 1)
-                    report(new AuditProblem("record", $"Record {record.Sequence}: sequence {record.Sequence} found where {legacySequence + 1} was expected (a record is missing).", record.Sequence));
-                else if (record.PreviousHash != legacyPrevious)
+                if (record.Sequence != _legacySequence + 1)
+                    report(new AuditProblem("record", $"Record {record.Sequence}: sequence {record.Sequence} found where {_legacySequence + 1} was expected (a record is missing).", record.Sequence));
+                else if (record.PreviousHash != _legacyPrevious)
                     report(new AuditProblem("record", $"Record {record.Sequence}: its previous hash does not match the hash of the record before it.", record.Sequence));
-                legacySequence = record.Sequence;
-                legacyPrevious = record.Hash;
+                _legacySequence = record.Sequence;
+                _legacyPrevious = record.Hash;
             }
             var trusted = false;
             if (record.ComputeHash() != record.Hash)
@@ -110,28 +153,18 @@ public sealed class AuditVerifier(IDbSession db, AuditSealer sealer, AuditMac ma
             {
                 if (record.CommitOrder is null || record.CommitOrder < sealedThrough)
                     report(new AuditProblem("record", $"Record {record.Sequence}: it is not sealed into its chain, though it is older than the sealer's horizon (added behind the service's back).", record.Sequence));
-                else unsealed++;
+                else Unsealed++;
             }
             else if (record.SealedHash != record.Hash)
                 report(new AuditProblem("record", $"Record {record.Sequence}: its hash differs from the one sealed into chain {record.Chain} at position {record.Position}.",
                     record.Sequence, record.Chain, record.Position));
-
-            if (!trusted) continue; // only a record whose hash and MAC hold may vouch for rows
-            Dictionary<string, Dictionary<string, string>> digested;
-            try { digested = RowDigests.Read(record.RowDigests); }
-            catch (System.Text.Json.JsonException)
-            {
-                report(new AuditProblem("record", $"Record {record.Sequence}: its row digests cannot be read.", record.Sequence));
-                continue;
-            }
-            foreach (var (entity, rows) in digested)
-                expected[entity] = (record.Sequence, rows);
+            return trusted;
         }
-        return (count, unsealed, sequences, expected);
     }
 
     /// <summary>Every chain from position 1, and every checkpoint (database and file) against it.</summary>
-    private async Task<(List<AuditChainSummary> Chains, long Stored, long FromFile)> ChainsAndCheckpointsAsync(HashSet<long> sequences, Action<AuditProblem> report, CancellationToken ct)
+    /// <param name="sequences">Every record's sequence, to find seals of deleted records; null when the caller finds them otherwise.</param>
+    private async Task<(List<AuditChainSummary> Chains, long Stored, long FromFile)> ChainsAndCheckpointsAsync(HashSet<long>? sequences, Action<AuditProblem> report, CancellationToken ct)
     {
         var stored = await checkpoints.StoredAsync(ct);
         var (inFile, unreadable) = await checkpoints.FromFileAsync(ct);
@@ -170,7 +203,7 @@ public sealed class AuditVerifier(IDbSession db, AuditSealer sealer, AuditMac ma
                 report(new AuditProblem("chain", $"Chain {chain} at position {s.Position}: it does not link to the position before it.", s.RecordSequence, chain, s.Position));
             else if (AuditHash.Seal(s.Chain, s.Position, s.RecordSequence, s.RecordHash, s.PreviousHash) != s.Hash)
                 report(new AuditProblem("chain", $"Chain {chain} at position {s.Position}: its hash does not match its content.", s.RecordSequence, chain, s.Position));
-            if (!sequences.Contains(s.RecordSequence))
+            if (sequences is not null && !sequences.Contains(s.RecordSequence))
                 report(new AuditProblem("record", $"Record {s.RecordSequence}, sealed into chain {chain} at position {s.Position}, is missing (deleted).", s.RecordSequence, chain, s.Position));
             if (wanted.TryGetValue((s.Chain, s.Position), out var hashes) && hashes.Any(h => h != s.Hash))
                 report(new AuditProblem("chain", $"Chain {chain} at position {s.Position} differs from its signed checkpoint (the chain was rewritten).", s.RecordSequence, chain, s.Position));
@@ -187,23 +220,35 @@ public sealed class AuditVerifier(IDbSession db, AuditSealer sealer, AuditMac ma
     private async Task RowsAsync(Dictionary<string, (long Sequence, Dictionary<string, string> Rows)> expected, Action<AuditProblem> report, CancellationToken ct)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var table in RowDigests.Tables)
-            await foreach (var row in db.StreamAsync<dynamic>(table.All, null, ct))
-            {
-                var (entity, key, digest) = RowDigests.Digest(table, (IDictionary<string, object?>)row);
-                if (!expected.TryGetValue(entity, out var e) || !e.Rows.TryGetValue(key, out var recorded))
-                    report(new AuditProblem("row", $"Row {key} is accounted for by no audit record (added behind the service's back).", e.Sequence == 0 ? null : e.Sequence, Table: table.Table, Row: key) { Entity = entity });
-                else if (recorded != digest)
-                    report(new AuditProblem("row", $"Row {key} differs from its digest in audit record {e.Sequence} (changed behind the service's back).", e.Sequence, Table: table.Table, Row: key) { Entity = entity });
-                seen.Add(key);
-            }
+        await foreach (var (table, entity, key, digest) in CurrentRowsAsync(ct))
+        {
+            if (!expected.TryGetValue(entity, out var e) || !e.Rows.TryGetValue(key, out var recorded))
+                report(new AuditProblem("row", $"Row {key} is accounted for by no audit record (added behind the service's back).", e.Sequence == 0 ? null : e.Sequence, Table: table.Table, Row: key) { Entity = entity });
+            else if (recorded != digest)
+                report(new AuditProblem("row", $"Row {key} differs from its digest in audit record {e.Sequence} (changed behind the service's back).", e.Sequence, Table: table.Table, Row: key) { Entity = entity });
+            seen.Add(key);
+        }
         foreach (var (entity, (sequence, rows)) in expected)
             foreach (var row in rows.Keys.Where(r => !seen.Contains(r)))
                 report(new AuditProblem("row", $"Row {row}, digested by audit record {sequence}, is gone (deleted behind the service's back).", sequence,
                     Table: row.Contains('/') ? row[..row.IndexOf('/')] : null, Row: row) { Entity = entity });
-        await foreach (var entry in db.StreamAsync<Guid>(
-            $"SELECT id FROM journal_entries WHERE source_type NOT IN ({string.Join(", ", RowDigests.LedgerKinds.Select(k => $"'{k}'"))})", null, ct))
+        await foreach (var entry in db.StreamAsync<Guid>(UnknownEntries, null, ct))
             report(new AuditProblem("row", $"Journal entry {entry:D} belongs to no kind of entity the audit trail knows.", Table: "journal_entries", Row: $"journal_entries/{entry:D}"));
+    }
+
+    private static readonly string UnknownEntries =
+        $"SELECT id FROM journal_entries WHERE source_type NOT IN ({string.Join(", ", RowDigests.LedgerKinds.Select(k => $"'{k}'"))})";
+
+    /// <summary>Every digested row as it stands: its table, the entity it belongs to, its key and its digest.</summary>
+    private async IAsyncEnumerable<(DigestedTable Table, string Entity, string Row, string Digest)> CurrentRowsAsync(
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        foreach (var table in RowDigests.Tables)
+            await foreach (var row in db.StreamAsync<dynamic>(table.All, null, ct))
+            {
+                var (entity, key, digest) = RowDigests.Digest(table, (IDictionary<string, object?>)row);
+                yield return (table, entity, key, digest);
+            }
     }
 
     /// <summary>

@@ -26,6 +26,12 @@ public interface IDbSession
     /// plus explicit row locks). Disposing the scope without <see cref="ITransactionScope.CommitAsync"/> rolls back.
     /// </summary>
     ValueTask<ITransactionScope> BeginTransactionAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Until disposed, the session's queries all read one committed state (a read-only transaction that holds back no writer):
+    /// for checks that compare what several statements read. Not inside a command.
+    /// </summary>
+    ValueTask<IAsyncDisposable> BeginReadSnapshotAsync(CancellationToken cancellationToken);
 }
 
 public interface ITransactionScope : IAsyncDisposable

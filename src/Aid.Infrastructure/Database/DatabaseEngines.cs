@@ -28,6 +28,12 @@ public interface IDatabaseEngine
     /// </summary>
     ValueTask<IWriteScope> BeginWriteAsync(DbConnection connection, CancellationToken ct);
 
+    /// <summary>
+    /// Begins a read-only transaction in which every statement sees the same committed state, without holding back writers
+    /// (SQLite: a deferred transaction under WAL; PostgreSQL: REPEATABLE READ; SQL Server: its READ COMMITTED SNAPSHOT, per statement only).
+    /// </summary>
+    ValueTask<DbTransaction> BeginReadSnapshotAsync(DbConnection connection, CancellationToken ct);
+
     /// <summary>Holds the migration lock on this connection until disposed, so only one instance migrates at a time.</summary>
     Task<IAsyncDisposable> LockMigrationsAsync(DbConnection connection, CancellationToken ct);
 

@@ -11,9 +11,10 @@ internal sealed class DbSession(IDatabaseEngine engine) : IDbSession, IAsyncDisp
 {
     private DbConnection? _connection;
     private Scope? _write;
+    private DbTransaction? _snapshot;
 
     public ISqlDialect Dialect => engine.Dialect;
-    public DbTransaction? Transaction => _write?.Write.Transaction;
+    public DbTransaction? Transaction => _write?.Write.Transaction ?? _snapshot;
     public object? WriteAttempt => _write;
 
     public async ValueTask<DbConnection> GetConnectionAsync(CancellationToken cancellationToken) =>
@@ -21,14 +22,32 @@ internal sealed class DbSession(IDatabaseEngine engine) : IDbSession, IAsyncDisp
 
     public async ValueTask<ITransactionScope> BeginTransactionAsync(CancellationToken cancellationToken)
     {
-        if (_write is not null) throw new InvalidOperationException("A transaction is already open in this session.");
+        if (_write is not null || _snapshot is not null) throw new InvalidOperationException("A transaction is already open in this session.");
         var connection = await GetConnectionAsync(cancellationToken);
         return _write = new Scope(this, await engine.BeginWriteAsync(connection, cancellationToken));
+    }
+
+    public async ValueTask<IAsyncDisposable> BeginReadSnapshotAsync(CancellationToken cancellationToken)
+    {
+        if (_write is not null || _snapshot is not null) throw new InvalidOperationException("A transaction is already open in this session.");
+        var connection = await GetConnectionAsync(cancellationToken);
+        _snapshot = await engine.BeginReadSnapshotAsync(connection, cancellationToken);
+        return new SnapshotEnd(this);
     }
 
     public async ValueTask DisposeAsync()
     {
         if (_connection is not null) await _connection.DisposeAsync();
+    }
+
+    private sealed class SnapshotEnd(DbSession session) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            if (session._snapshot is not { } snapshot) return;
+            session._snapshot = null;
+            await snapshot.DisposeAsync(); // nothing was written: rolling back only ends the snapshot
+        }
     }
 
     private sealed class Scope(DbSession session, IWriteScope write) : ITransactionScope

@@ -24,6 +24,9 @@ internal sealed class PostgresEngine(DatabaseOptions options) : IDatabaseEngine,
     public async ValueTask<IWriteScope> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
         new OwnTransaction(connection, await ((NpgsqlConnection)connection).BeginTransactionAsync(IsolationLevel.ReadCommitted, ct));
 
+    public async ValueTask<DbTransaction> BeginReadSnapshotAsync(DbConnection connection, CancellationToken ct) =>
+        await ((NpgsqlConnection)connection).BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+
     public async Task<IAsyncDisposable> LockMigrationsAsync(DbConnection connection, CancellationToken ct)
     {
         await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key)", new { key = MigrationLock }, cancellationToken: ct));

@@ -37,6 +37,10 @@ internal sealed partial class SqlServerEngine(DatabaseOptions options) : IDataba
     public async ValueTask<IWriteScope> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
         new OwnTransaction(connection, await ((SqlConnection)connection).BeginTransactionAsync(IsolationLevel.ReadCommitted, ct));
 
+    // SNAPSHOT isolation needs ALLOW_SNAPSHOT_ISOLATION, which Aid does not require: each statement still reads a consistent state.
+    public async ValueTask<DbTransaction> BeginReadSnapshotAsync(DbConnection connection, CancellationToken ct) =>
+        await ((SqlConnection)connection).BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+
     public async Task<IAsyncDisposable> LockMigrationsAsync(DbConnection connection, CancellationToken ct)
     {
         await connection.ExecuteAsync(new CommandDefinition(MigrationLockSql, cancellationToken: ct));

@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using Aid.Application.Common;
 using Dapper;
@@ -45,6 +46,10 @@ internal sealed class SqliteEngine : IDatabaseEngine
 
     public ValueTask<IWriteScope> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
         _writer.BeginAsync((SqliteConnection)connection, ct);
+
+    // Deferred: BEGIN takes no lock; the first read fixes the snapshot, and writers go on committing into the WAL meanwhile.
+    public ValueTask<DbTransaction> BeginReadSnapshotAsync(DbConnection connection, CancellationToken ct) =>
+        ValueTask.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(IsolationLevel.Serializable, deferred: true));
 
     // Each migration runs in BEGIN IMMEDIATE, which already excludes other writers; WAL is set once, here.
     public async Task<IAsyncDisposable> LockMigrationsAsync(DbConnection connection, CancellationToken ct)

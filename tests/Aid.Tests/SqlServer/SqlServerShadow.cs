@@ -82,6 +82,7 @@ public sealed class SqlServerShadowEngine(IDatabaseEngine real) : IDatabaseEngin
     public ValueTask<DbConnection> OpenAsync(CancellationToken ct) => real.OpenAsync(ct);
     public ValueTask<IWriteScope> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
         real.BeginWriteAsync(connection, ct);
+    public ValueTask<DbTransaction> BeginReadSnapshotAsync(DbConnection connection, CancellationToken ct) => real.BeginReadSnapshotAsync(connection, ct);
     public Task<IAsyncDisposable> LockMigrationsAsync(DbConnection connection, CancellationToken ct) => real.LockMigrationsAsync(connection, ct);
     public IReadOnlyList<string> Batches(string script) => real.Batches(script);
     public Task CheckAsync(DbConnection connection, CancellationToken ct) => real.CheckAsync(connection, ct);

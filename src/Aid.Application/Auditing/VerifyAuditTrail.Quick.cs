@@ -1,0 +1,230 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Buffers.Text;
+using System.Text;
+using System.Text.Json;
+using Aid.Application.Common;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Aid.Application.Auditing;
+
+/// <summary>
+/// The quick pass: the same checks as the detailed pass, but where the detailed pass looks every row up in dictionaries of
+/// every entity's digests, this one compares <see cref="MultisetDigest"/>s of two streams read in one snapshot, so memory stays
+/// flat. It only proves: at the first doubt (any problem, or two digests that differ) it answers null, and the detailed pass
+/// looks again, names the problems, and tells a real problem from a command that committed in between.
+/// </summary>
+/// <remarks>
+/// Rows are compared by the digest of their content alone: every digested row carries the link to the entity it belongs to
+/// (a gift's id, a posting's journal entry, whose row carries its source), so equal multisets of content digests mean every
+/// row is exactly as the newest record of its entity digested it, none added, none gone.
+/// </remarks>
+public sealed partial class AuditVerifier
+{
+    private const string Superseded = """
+        SELECT e.entity_key AS EntityKey, e.record_sequence AS RecordSequence
+        FROM audit_entities e
+        JOIN (SELECT entity_key, MAX(record_sequence) AS newest FROM audit_entities GROUP BY entity_key HAVING COUNT(*) > 1) m ON m.entity_key = e.entity_key
+        WHERE e.record_sequence < m.newest
+        """;
+
+    private const string SealsOfMissingRecords =
+        "SELECT COUNT(*) FROM audit_seals s WHERE NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.sequence = s.record_sequence)";
+
+    private static readonly byte[][] EntityKinds = RowDigests.Tables.Select(t => t.Kind).Distinct().Select(Encoding.ASCII.GetBytes).ToArray();
+
+    /// <summary>The verification of an intact trail, or null when anything may be wrong.</summary>
+    private async Task<AuditVerification?> QuickAsync(long sealedThrough, CancellationToken ct)
+    {
+        var key = MultisetDigest.NewKey();
+        await using var snapshot = await db.BeginReadSnapshotAsync(ct);
+        // The rows are read on a second connection at the same time (the machine's other core): the two snapshots hold the
+        // same records, because every command that commits writes one. If one committed in between, the rows are read here after.
+        await using var second = scopes.CreateAsyncScope();
+        var rowsDb = second.ServiceProvider.GetRequiredService<IDbSession>();
+        await using var rowsSnapshot = await rowsDb.BeginReadSnapshotAsync(ct);
+        var records = await db.QuerySingleAsync<RecordsMark>(RecordsMark.Sql, null, ct);
+        var sameRecords = records == await rowsDb.QuerySingleAsync<RecordsMark>(RecordsMark.Sql, null, ct);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var rows = sameRecords ? Task.Run(() => RowsAndIndexAsync(rowsDb, key, stop.Token), stop.Token) : null;
+        try
+        {
+            var recorded = await RecordsAndChainsAsync(sealedThrough, key, ct);
+            if (recorded is null) await stop.CancelAsync(); // the detailed pass follows: the rows are not needed
+            var current = recorded is null ? null : await (rows ?? RowsAndIndexAsync(db, key, ct));
+            rows = null;
+            try
+            {
+                if (recorded is null || current is null) return null;
+                if (!current.Value.Rows.SameAs(recorded.Value.Rows) || !current.Value.Pairs.SameAs(recorded.Value.Pairs)) return null;
+                var doubt = false;
+                await BalanceAsync(_ => doubt = true, ct);
+                return doubt ? null : recorded.Value.Verification;
+            }
+            finally
+            {
+                recorded?.Rows.Dispose();
+                recorded?.Pairs.Dispose();
+                current?.Rows.Dispose();
+                current?.Pairs.Dispose();
+            }
+        }
+        finally
+        {
+            if (rows is not null) await Task.WhenAny(rows); // an exception here leaves the second connection busy: wait before disposing it
+        }
+    }
+
+    private sealed record RecordsMark(long Count, long? Last)
+    {
+        public const string Sql = "SELECT COUNT(*) AS Count, MAX(sequence) AS Last FROM audit_log";
+    }
+
+    /// <summary>
+    /// Records (each on its own, and the digests they vouch for), chains and checkpoints: the answer for an intact trail, the
+    /// content digests of each entity's newest record, and the (entity, record) pairs. Null at the first doubt.
+    /// </summary>
+    private async Task<(AuditVerification Verification, MultisetDigest Rows, MultisetDigest Pairs)?> RecordsAndChainsAsync(long sealedThrough, byte[] key, CancellationToken ct)
+    {
+        var doubt = false;
+        void Doubt(AuditProblem _) => doubt = true;
+
+        // Pairs (entity, record) of the index where a later record digested the entity again: few (an approval after a
+        // request, a reversal after a gift), so they are held; every other pair is its entity's newest record.
+        var superseded = new HashSet<(int Kind, Guid Id, long Sequence)>();
+        await foreach (var pair in db.StreamAsync<Pointer>(Superseded, null, ct))
+        {
+            if (!TryEntity(Encoding.UTF8.GetBytes(pair.EntityKey), out var kind, out var id)) return null;
+            superseded.Add((kind, id, pair.RecordSequence));
+        }
+
+        var recordedRows = new MultisetDigest(key, 1);  // content digests in each entity's newest record
+        var recordedPairs = new MultisetDigest(key, 2); // (entity, record) of every record
+        var intact = false;
+        try
+        {
+            var checks = new RecordChecks(mac, sealedThrough, Doubt);
+            var json = new ArrayBufferWriter<byte>(4096);
+            await foreach (var record in db.StreamAsync<AuditRecordRow>(RecordChecks.AllRecords, null, ct))
+            {
+                if (!checks.Trusted(record) || doubt) return null;
+                if (record.RowDigests is null) continue;
+                json.ResetWrittenCount();
+                Encoding.UTF8.GetBytes(record.RowDigests, json);
+                if (!AddDigests(json.WrittenSpan, record.Sequence, superseded, recordedRows, recordedPairs)) return null;
+            }
+
+            var (chains, stored, fileCount) = await ChainsAndCheckpointsAsync(null, Doubt, ct);
+            if (doubt || await db.QuerySingleAsync<long>(SealsOfMissingRecords, null, ct) != 0) return null;
+            intact = true;
+            return (new AuditVerification(true, checks.Count, HeadHash(chains), null, null, [], chains, checks.Unsealed, stored + fileCount),
+                recordedRows, recordedPairs);
+        }
+        finally
+        {
+            if (!intact)
+            {
+                recordedRows.Dispose();
+                recordedPairs.Dispose();
+            }
+        }
+    }
+
+    /// <summary>The content digest of every digested row as it stands, and the (entity, record) pairs of the index. Null at the first doubt.</summary>
+    private static async Task<(MultisetDigest Rows, MultisetDigest Pairs)?> RowsAndIndexAsync(IDbSession session, byte[] key, CancellationToken ct)
+    {
+        var currentRows = new MultisetDigest(key, 1);
+        var indexPairs = new MultisetDigest(key, 2);
+        var intact = false;
+        try
+        {
+            var digest = new byte[16];
+            foreach (var table in RowDigests.Tables)
+                await foreach (var values in session.StreamValuesAsync(table.All, ct))
+                {
+                    RowDigests.Content(table, values, digest);
+                    currentRows.Add(digest);
+                }
+            await foreach (var _ in session.StreamAsync<Guid>(UnknownEntries, null, ct))
+                return null;
+
+            var pairBytes = new byte[32];
+            await foreach (var pair in session.StreamAsync<Pointer>("SELECT entity_key AS EntityKey, record_sequence AS RecordSequence FROM audit_entities", null, ct))
+            {
+                if (!TryEntity(Encoding.UTF8.GetBytes(pair.EntityKey), out var kind, out var id)) return null;
+                indexPairs.Add(Pair(kind, id, pair.RecordSequence, pairBytes));
+            }
+            intact = true;
+            return (currentRows, indexPairs);
+        }
+        finally
+        {
+            if (!intact)
+            {
+                currentRows.Dispose();
+                indexPairs.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds one record's <c>row_digests</c> (<c>{"entity": {"row": "digest", …}, …}</c>) to the digests, reading the JSON once
+    /// without building dictionaries or strings. False when it is not of that shape.
+    /// </summary>
+    private static bool AddDigests(ReadOnlySpan<byte> json, long sequence, HashSet<(int, Guid, long)> superseded,
+        MultisetDigest recordedRows, MultisetDigest recordedPairs)
+    {
+        var reader = new Utf8JsonReader(json);
+        Span<byte> pair = stackalloc byte[32];
+        Span<byte> digest = stackalloc byte[16];
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueIsEscaped || !TryEntity(reader.ValueSpan, out var kind, out var id)) return false;
+                recordedPairs.Add(Pair(kind, id, sequence, pair));
+                var newest = superseded.Count == 0 || !superseded.Contains((kind, id, sequence));
+                if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    if (!reader.Read() || reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped) return false;
+                    if (!newest) continue;
+                    if (Base64Url.DecodeFromUtf8(reader.ValueSpan, digest, out _, out var written) != OperationStatus.Done || written != 16) return false;
+                    recordedRows.Add(digest);
+                }
+                if (reader.TokenType != JsonTokenType.EndObject) return false;
+            }
+            return reader.TokenType == JsonTokenType.EndObject && !reader.Read();
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>An entity key as written (<c>gift:&lt;lower-case uuid&gt;</c>): the kind's index and the id. False for any other text.</summary>
+    private static bool TryEntity(ReadOnlySpan<byte> key, out int kind, out Guid id)
+    {
+        (kind, id) = (-1, Guid.Empty);
+        var colon = key.IndexOf((byte)':');
+        if (colon <= 0 || key.Length - colon - 1 != 36) return false;
+        var uuid = key[(colon + 1)..];
+        foreach (var c in uuid)
+            if (!(char.IsAsciiDigit((char)c) || c is (byte)'-' or >= (byte)'a' and <= (byte)'f')) return false;
+        if (!Utf8Parser.TryParse(uuid, out id, out var consumed, 'D') || consumed != 36) return false;
+        for (var i = 0; i < EntityKinds.Length; i++)
+            if (key[..colon].SequenceEqual(EntityKinds[i])) { kind = i; return true; }
+        return false;
+    }
+
+    /// <summary>(entity, record) as two blocks: kind, id, sequence.</summary>
+    private static ReadOnlySpan<byte> Pair(int kind, Guid id, long sequence, Span<byte> into)
+    {
+        into.Clear();
+        into[0] = (byte)kind;
+        id.TryWriteBytes(into[1..17]);
+        BinaryPrimitives.WriteInt64BigEndian(into[17..25], sequence);
+        return into;
+    }
+}
