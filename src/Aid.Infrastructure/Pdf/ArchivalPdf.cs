@@ -14,15 +14,17 @@ namespace Aid.Infrastructure.Pdf;
 /// <item>every stream except the XMP packet is deflated with a complete zlib stream (PDFsharp's own FlateDecode leaves
 /// out the Adler-32 trailer, which <c>qpdf --check</c> reports as "input stream is complete but output may still be
 /// valid");</item>
-/// <item>each embedded TrueType subset is renumbered compactly with a /CIDToGIDMap (<see cref="CompactFont"/>): a
-/// receipt with a HanaMin B name shrinks from 164 KB to 39 KB, a plain one from 68 KB to 36 KB;</item>
+/// <item>each embedded TrueType font is a compact subset with a /CIDToGIDMap (<see cref="CompactFont"/>): a receipt with
+/// a HanaMin B name is 39 KB instead of 164 KB with PDFsharp's own subset, a plain one 36 KB instead of 68 KB. PDFsharp
+/// embeds only the outline-less metrics font it was given (<see cref="FontFile.MetricsFont"/>); it is replaced here by a
+/// subset of the whole font it names, cached per process by the glyphs drawn;</item>
 /// <item>the XMP metadata declares PDF/A-2b (pdfaid:part 2, conformance B) and repeats the document information
 /// exactly, and the catalog gets an sRGB output intent (the sRGB2014 ICC profile shipped inside PDFsharp).</item>
 /// </list>
 /// The same document and seed give the same bytes: fixed dates, a document id and XMP ids derived from the seed, and
 /// pinned font-subset tags (<see cref="PdfCanvas.PinRandomParts"/>).
 /// </summary>
-public static class ArchivalPdf
+public static partial class ArchivalPdf
 {
     /// <summary>
     /// Compacted, deflated font programs and CIDToGIDMaps by font, PDFsharp subset length and CIDs: a run of receipts
@@ -56,10 +58,10 @@ public static class ArchivalPdf
         document.Options.NoCompression = true; // streams are deflated in Rewrite
         document.Options.CompressContentStreams = false;
 
-        using var stream = new MemoryStream();
+        using var stream = new RentedStream();
         document.Save(stream, closeStream: false);
         var xmp = Xmp(document.Info, metadata.Created, metadata.IdSeed);
-        var bytes = Rewrite(stream.ToArray(), xmp);
+        var bytes = Rewrite(stream.Buffer, (int)stream.Length, xmp);
         PdfCanvas.PinRandomParts(bytes, metadata.IdSeed);
         return bytes;
     }
@@ -104,25 +106,27 @@ public static class ArchivalPdf
             """.Replace("\r\n", "\n", StringComparison.Ordinal);
     }
 
-    private sealed class PdfObject(string value, byte[]? stream)
+    private sealed class PdfObject(string value, ArraySegment<byte>? stream)
     {
         /// <summary>The object's value as Latin-1 text: the whole value, or a stream's dictionary.</summary>
         public string Value { get; set; } = value;
-        public byte[]? Stream { get; set; } = stream;
+
+        /// <summary>The stream's data: at first a slice of PDFsharp's output (not copied), or data made here.</summary>
+        public ArraySegment<byte>? Stream { get; set; } = stream;
         public bool Compressed { get; set; }
     }
 
-    /// <summary>Rewrites PDFsharp's uncompressed output (one classic xref table, direct stream lengths).</summary>
-    internal static byte[] Rewrite(byte[] pdf, string xmp)
+    /// <summary>Rewrites PDFsharp's uncompressed output, the first <paramref name="length"/> bytes of <paramref name="pdf"/> (one classic xref table, direct stream lengths).</summary>
+    internal static byte[] Rewrite(byte[] pdf, int length, string xmp)
     {
         // Only the dictionaries and the xref table are decoded as text: stream data (most of the file) stays bytes.
-        var startXref = pdf.AsSpan().LastIndexOf("startxref"u8);
-        var xrefAt = int.Parse(Regex.Match(Encoding.Latin1.GetString(pdf, startXref + 9, Math.Min(40, pdf.Length - startXref - 9)), @"\d+").Value,
+        var startXref = pdf.AsSpan(0, length).LastIndexOf("startxref"u8);
+        var xrefAt = int.Parse(Digits().Match(Encoding.Latin1.GetString(pdf, startXref + 9, Math.Min(40, length - startXref - 9))).Value,
             CultureInfo.InvariantCulture);
-        var tail = Encoding.Latin1.GetString(pdf, xrefAt, pdf.Length - xrefAt);
+        var tail = Encoding.Latin1.GetString(pdf, xrefAt, length - xrefAt);
         var trailerAt = tail.IndexOf("trailer", StringComparison.Ordinal);
         var objects = new SortedDictionary<int, PdfObject>();
-        var firstObject = pdf.AsSpan().IndexOf(" obj"u8);
+        var firstObject = pdf.AsSpan(0, length).IndexOf(" obj"u8);
         var header = Encoding.Latin1.GetString(pdf, 0, pdf.AsSpan(0, firstObject).LastIndexOf((byte)'\n') + 1);
 
         var lines = tail[4..trailerAt].Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -170,7 +174,7 @@ public static class ArchivalPdf
         {
             var toUnicode = Reference(type0.Value, "ToUnicode");
             if (toUnicode is null || Resolve(toUnicode) is not { Stream: { } cmap } map || map.Value.Contains("/Filter", StringComparison.Ordinal)) continue;
-            map.Stream = Encoding.Latin1.GetBytes(Regex.Replace(Encoding.Latin1.GetString(cmap), "<([0-9A-Fa-f]{5,6})>", m =>
+            map.Stream = Encoding.Latin1.GetBytes(NonBmpCode().Replace(Encoding.Latin1.GetString(cmap.AsSpan()), m =>
             {
                 var rune = new Rune(int.Parse(m.Groups[1].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture));
                 return "<" + string.Concat(rune.ToString().Select(c => ((int)c).ToString("X4", CultureInfo.InvariantCulture))) + ">";
@@ -186,27 +190,33 @@ public static class ArchivalPdf
             var fontFile = Resolve(fontFileRef);
             if (fontFile.Stream is null || fontFile.Value.Contains("/Filter", StringComparison.Ordinal)) continue;
             var cids = Cids(cidFont.Value);
-            var name = Regex.Match(cidFont.Value, @"/BaseFont\s*/(?:[A-Z]{6}\+)?([^\s/<>\[\]()]+)").Groups[1].Value;
-            var key = $"{name}|{fontFile.Stream.Length}|{string.Join(',', cids)}";
+            // Aid's own faces reach PDFsharp as metrics fonts (FontFile.MetricsFont): the glyphs come from the whole font.
+            var program = fontFile.Stream.Value;
+            var face = CompactFont.MarkedFace(program);
+            var whole = face is null ? null
+                : FontRegistry.Find(face) ?? throw new InvalidOperationException($"The PDF draws with font {face}, which is not registered.");
+            var name = face ?? BaseFont().Match(cidFont.Value).Groups[1].Value;
+            var key = $"{name}|{program.Count}|{string.Join(',', cids)}";
             if (!Compacted.TryGetValue(key, out var compact))
             {
-                var built = CompactFont.Build(fontFile.Stream, cids);
+                var built = CompactFont.Build(whole?.Bytes ?? program.ToArray(), cids);
+                if (built is null && whole is not null) throw new InvalidOperationException($"{whole.Path}: cannot subset the font.");
                 if (built is null) continue;
                 compact = (Deflate(built.Font), built.Font.Length, Deflate(built.CidToGidMap));
                 if (Compacted.Count >= 1000) Compacted.Clear();
                 Compacted[key] = compact;
             }
             fontFile.Stream = compact.Font;
-            fontFile.Value = Regex.Replace(fontFile.Value, @"/Length1\s+\d+", $"/Length1 {compact.Length}")[..^2] + "/Filter/FlateDecode>>";
+            fontFile.Value = Length1().Replace(fontFile.Value, $"/Length1 {compact.Length}")[..^2] + "/Filter/FlateDecode>>";
             fontFile.Compressed = true;
             objects[next] = new PdfObject("<</Filter/FlateDecode>>", compact.Map) { Compressed = true };
-            var withoutMap = Regex.Replace(cidFont.Value, @"/CIDToGIDMap\s*/Identity", "");
+            var withoutMap = IdentityMap().Replace(cidFont.Value, "");
             cidFont.Value = withoutMap[..^2] + $"/CIDToGIDMap {next} 0 R>>";
             next++;
         }
 
         // Write: every stream but the XMP packet deflated, offsets recorded for a fresh xref table.
-        var output = new MemoryStream(pdf.Length / 2);
+        var output = new MemoryStream(length / 2);
         void Write(string s) => output.Write(Encoding.Latin1.GetBytes(s));
         Write(header);
         var offsets = new long[next];
@@ -220,11 +230,11 @@ public static class ArchivalPdf
             }
             else
             {
-                var data = o.Stream;
-                var dictionary = Regex.Replace(o.Value, @"/Length\s+\d+(?![\d.\s]*R)", "");
+                var data = o.Stream.Value;
+                var dictionary = DirectLength().Replace(o.Value, "");
                 if (!o.Compressed && !ReferenceEquals(o, metadataObject))
                 {
-                    if (Regex.IsMatch(dictionary, @"/Filter\s*/FlateDecode\b")) // images: PDFsharp deflates them whatever the options
+                    if (FlateFilter().IsMatch(dictionary)) // images: PDFsharp deflates them whatever the options
                         data = Deflate(Inflate(data));
                     else if (!dictionary.Contains("/Filter", StringComparison.Ordinal))
                     {
@@ -232,8 +242,8 @@ public static class ArchivalPdf
                         dictionary = dictionary[..^2] + "/Filter/FlateDecode>>";
                     }
                 }
-                Write(dictionary[..^2] + $"/Length {data.Length}>>\nstream\n");
-                output.Write(data);
+                Write(dictionary[..^2] + $"/Length {data.Count}>>\nstream\n");
+                output.Write(data.AsSpan());
                 Write("\nendstream");
             }
             Write("\nendobj\n");
@@ -243,7 +253,7 @@ public static class ArchivalPdf
         for (var i = 1; i < next; i++)
             table.Append(offsets[i] > 0 ? $"{offsets[i]:D10} 00000 n\r\n" : "0000000000 00000 f\r\n");
         Write(table.ToString());
-        Write($"trailer\n{Regex.Replace(trailer, @"/Size\s+\d+", $"/Size {next}")}\nstartxref\n{xrefOffset}\n%%EOF\n");
+        Write($"trailer\n{Size().Replace(trailer, $"/Size {next}")}\nstartxref\n{xrefOffset}\n%%EOF\n");
         return output.ToArray();
     }
 
@@ -264,9 +274,9 @@ public static class ArchivalPdf
         after += 6;
         if (pdf[after] == '\r') after++;
         if (pdf[after] == '\n') after++;
-        var length = Regex.Match(dictionary, @"/Length\s+(\d+)(?![\d.\s]*R)");
+        var length = DirectLength().Match(dictionary);
         if (!length.Success) throw new InvalidOperationException($"PDF object at {offset} has no direct /Length.");
-        return new PdfObject(dictionary, pdf.AsSpan(after, int.Parse(length.Groups[1].Value, CultureInfo.InvariantCulture)).ToArray());
+        return new PdfObject(dictionary, new ArraySegment<byte>(pdf, after, int.Parse(length.Groups[1].Value, CultureInfo.InvariantCulture)));
     }
 
     private static bool IsWhiteSpace(byte b) => b is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t' or (byte)'\f' or 0;
@@ -301,7 +311,7 @@ public static class ArchivalPdf
 
     private static string? Reference(string dictionary, string key)
     {
-        var match = Regex.Match(dictionary, $@"/{key}\s*(\d+\s+\d+\s+R)");
+        var match = References.GetOrAdd(key, k => new Regex($@"/{k}\s*(\d+\s+\d+\s+R)", RegexOptions.CultureInvariant)).Match(dictionary);
         return match.Success ? match.Groups[1].Value : null;
     }
 
@@ -309,7 +319,7 @@ public static class ArchivalPdf
     private static List<int> Cids(string cidFont)
     {
         var cids = new List<int>();
-        var w = Regex.Match(cidFont, @"/W\s*\[");
+        var w = Widths().Match(cidFont);
         if (!w.Success) return cids;
         var at = w.Index + w.Length;
         var numbers = new List<int>();
@@ -341,7 +351,7 @@ public static class ArchivalPdf
         return cids;
     }
 
-    private static byte[] Deflate(byte[] data)
+    private static byte[] Deflate(ReadOnlySpan<byte> data)
     {
         using var output = new MemoryStream(data.Length / 2 + 64);
         using (var zlib = new ZLibStream(output, CompressionLevel.Optimal, leaveOpen: true)) zlib.Write(data);
@@ -349,12 +359,99 @@ public static class ArchivalPdf
     }
 
     /// <summary>Inflates PDFsharp's FlateDecode data (a zlib header and raw deflate, the Adler-32 trailer missing).</summary>
-    private static byte[] Inflate(byte[] data)
+    private static byte[] Inflate(ArraySegment<byte> data)
     {
-        using var input = new MemoryStream(data, 2, data.Length - 2);
+        using var input = new MemoryStream(data.Array!, data.Offset + 2, data.Count - 2);
         using var deflate = new DeflateStream(input, CompressionMode.Decompress);
         using var output = new MemoryStream();
         deflate.CopyTo(output);
         return output.ToArray();
+    }
+
+    // Compiled once: Regex's static methods keep only 15 patterns in their cache, fewer than a document's rewrite uses, so
+    // each call parsed its pattern again under the cache's lock (a tenth of the rewrite, and contention on two cores).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Regex> References = new();
+
+    [GeneratedRegex(@"\d+")] private static partial Regex Digits();
+    [GeneratedRegex("<([0-9A-Fa-f]{5,6})>")] private static partial Regex NonBmpCode();
+    [GeneratedRegex(@"/BaseFont\s*/(?:[A-Z]{6}\+)?([^\s/<>\[\]()]+)")] private static partial Regex BaseFont();
+    [GeneratedRegex(@"/Length1\s+\d+")] private static partial Regex Length1();
+    [GeneratedRegex(@"/CIDToGIDMap\s*/Identity")] private static partial Regex IdentityMap();
+    [GeneratedRegex(@"/Length\s+(\d+)(?![\d.\s]*R)")] private static partial Regex DirectLength();
+    [GeneratedRegex(@"/Filter\s*/FlateDecode\b")] private static partial Regex FlateFilter();
+    [GeneratedRegex(@"/Size\s+\d+")] private static partial Regex Size();
+    [GeneratedRegex(@"/W\s*\[")] private static partial Regex Widths();
+
+    /// <summary>
+    /// Where PDFsharp writes the uncompressed document: a seekable write-only buffer rented from the shared array pool (a
+    /// receipt is some hundred kilobytes: a fresh MemoryStream grew through five arrays on the large object heap and was then
+    /// copied whole). <see cref="Rewrite"/> reads it in place; disposing returns the buffer. Buffers above 4 MiB (long
+    /// statements) are plain arrays, left to the GC: the pool would keep them after the download.
+    /// </summary>
+    private sealed class RentedStream : Stream
+    {
+        private const int MaxPooled = 4 * 1024 * 1024;
+        private byte[] _buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(512 * 1024);
+        private long _position;
+        private long _length;
+
+        public byte[] Buffer => _buffer;
+        public override bool CanRead => false;
+        public override bool CanSeek => true;
+        public override bool CanWrite => true;
+        public override long Length => _length;
+
+        public override long Position
+        {
+            get => _position;
+            set => _position = value is >= 0 && value <= int.MaxValue ? value : throw new ArgumentOutOfRangeException(nameof(value));
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> data)
+        {
+            var end = _position + data.Length;
+            if (end > _buffer.Length)
+            {
+                var size = (int)Math.Min(Array.MaxLength, Math.Max(end, 2L * _buffer.Length));
+                var larger = size <= MaxPooled ? System.Buffers.ArrayPool<byte>.Shared.Rent(size) : GC.AllocateUninitializedArray<byte>(size);
+                _buffer.AsSpan(0, (int)_length).CopyTo(larger);
+                Release(_buffer);
+                _buffer = larger;
+            }
+            if (_position > _length) _buffer.AsSpan((int)_length, (int)(_position - _length)).Clear();
+            data.CopyTo(_buffer.AsSpan((int)_position));
+            _position = end;
+            _length = Math.Max(_length, end);
+        }
+
+        public override void WriteByte(byte value) => Write([value]);
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => Position = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => _position + offset,
+            _ => _length + offset,
+        };
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing && _buffer.Length > 0)
+            {
+                Release(_buffer);
+                _buffer = [];
+            }
+            base.Dispose(disposing);
+        }
+
+        private static void Release(byte[] buffer)
+        {
+            if (buffer.Length <= MaxPooled) System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }

@@ -57,7 +57,6 @@ public sealed class BatchDocuments(CjkFonts fonts, ILogger<BatchDocuments> logge
             ("金额", 70, TextAlign.Right), ("签名", 104, TextAlign.Left), ("日期", 75, TextAlign.Left),
         ];
 
-        private readonly Dictionary<(int, double, bool), XFont> _xfonts = new();
         private XGraphics? _g;
         private PdfPage? _page;
         private double _y;
@@ -190,16 +189,7 @@ public sealed class BatchDocuments(CjkFonts fonts, ILogger<BatchDocuments> logge
             }
         }
 
-        private XFont Font(int index, double size, bool bold)
-        {
-            if (!_xfonts.TryGetValue((index, size, bold), out var font))
-            {
-                font = new XFont(fonts.Fonts[index].FaceName, size, bold ? XFontStyleEx.Bold : XFontStyleEx.Regular,
-                    new XPdfFontOptions(PdfFontEncoding.Unicode));
-                _xfonts[(index, size, bold)] = font;
-            }
-            return font;
-        }
+        private XFont Font(int index, double size, bool bold) => fonts.XFontFor(index, size, bold);
 
         private static string Figures(long fen) => ReceiptPdf.Figures(Money.Format(fen));
     }

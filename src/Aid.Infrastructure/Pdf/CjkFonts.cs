@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text;
+using PdfSharp.Drawing;
 using PdfSharp.Fonts;
+using PdfSharp.Pdf;
 
 namespace Aid.Infrastructure.Pdf;
 
@@ -54,6 +56,22 @@ public sealed class CjkFonts
         if (set.Available) FontRegistry.Register(fonts);
         return set;
     }
+
+    /// <summary>
+    /// The XFont of one face, size and weight, made once per process and shared by all documents and threads (an XFont is
+    /// read-only once made; making one takes PDFsharp's process-wide font lock, which rendering on two cores waited for).
+    /// </summary>
+    public XFont XFontFor(int index, double size, bool bold) => _xfonts.GetOrAdd((index, size, bold), static (key, fonts) =>
+        new XFont(fonts[key.Font].FaceName, key.Size, key.Bold ? XFontStyleEx.Bold : XFontStyleEx.Regular, new XPdfFontOptions(PdfFontEncoding.Unicode)),
+        Fonts);
+
+    private readonly ConcurrentDictionary<(int Font, double Size, bool Bold), XFont> _xfonts = new();
+
+    /// <summary>
+    /// Widths of single characters as PdfCanvas measures them, by code point, size and weight, shared by every document
+    /// (<see cref="PdfCanvas.Measure"/>). Emptied if it ever holds a million entries.
+    /// </summary>
+    internal ConcurrentDictionary<(int Rune, double Size, bool Bold), double> Widths { get; } = new();
 
     /// <summary>Index of the first font that has the character, or -1.</summary>
     public int FontFor(int codePoint)
@@ -115,11 +133,14 @@ internal static class FontRegistry
         }
     }
 
+    /// <summary>The registered face of that name (the name a metrics font carries, <see cref="FontFile.MarkerTag"/>).</summary>
+    public static FontFile? Find(string faceName) => Faces.GetValueOrDefault(faceName);
+
     private sealed class Resolver : IFontResolver
     {
         public FontResolverInfo? ResolveTypeface(string familyName, bool bold, bool italic) =>
             Faces.ContainsKey(familyName) ? new FontResolverInfo(familyName, bold, italic) : null;
 
-        public byte[]? GetFont(string faceName) => Faces.TryGetValue(faceName, out var font) ? font.Bytes : null;
+        public byte[]? GetFont(string faceName) => Faces.TryGetValue(faceName, out var font) ? font.MetricsFont : null;
     }
 }

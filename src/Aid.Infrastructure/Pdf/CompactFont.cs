@@ -105,6 +105,45 @@ internal static class CompactFont
         return new Result(WriteSfnt(output), map);
     }
 
+    /// <summary>
+    /// The font PDFsharp measures and maps text with (<see cref="FontFile.MetricsFont"/>): the tables it reads (cmap, head,
+    /// hhea, hmtx, maxp, name, OS/2 and the header of post) copied unchanged, no glyf and no loca, and a private table
+    /// <see cref="FontFile.MarkerTag"/> holding <paramref name="faceName"/>. Throws when the font lacks one of them.
+    /// </summary>
+    public static byte[] MetricsOnly(byte[] font, string faceName)
+    {
+        var tables = ReadTables(font) ?? throw new InvalidOperationException($"{faceName}: not a TrueType font.");
+        var output = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var tag in new[] { "cmap", "head", "hhea", "hmtx", "maxp", "name", "OS/2", "post" })
+        {
+            if (!tables.TryGetValue(tag, out var t)) throw new InvalidOperationException($"{faceName}: the font has no {tag} table.");
+            output[tag] = font.AsSpan(t.Offset, t.Length).ToArray();
+        }
+        // post: the 32-byte header PDFsharp reads (italic angle, underline, fixed pitch); version 3, no glyph names.
+        output["post"] = output["post"].AsSpan(0, Math.Min(32, output["post"].Length)).ToArray();
+        BinaryPrimitives.WriteUInt32BigEndian(output["post"], 0x00030000);
+        output[FontFile.MarkerTag] = System.Text.Encoding.UTF8.GetBytes(faceName);
+        return WriteSfnt(output);
+    }
+
+    /// <summary>The face named by a metrics font's <see cref="FontFile.MarkerTag"/> table, or null (any other font).</summary>
+    public static string? MarkedFace(ReadOnlySpan<byte> font)
+    {
+        if (font.Length < 12) return null;
+        var count = BinaryPrimitives.ReadUInt16BigEndian(font[4..]);
+        for (var i = 0; i < count && 12 + 16 * i + 16 <= font.Length; i++)
+        {
+            var record = font.Slice(12 + 16 * i, 16);
+            if (!record[..4].SequenceEqual(System.Text.Encoding.ASCII.GetBytes(FontFile.MarkerTag))) continue;
+            var offset = (int)BinaryPrimitives.ReadUInt32BigEndian(record[8..]);
+            var length = (int)BinaryPrimitives.ReadUInt32BigEndian(record[12..]);
+            return offset >= 0 && length >= 0 && offset + (long)length <= font.Length
+                ? System.Text.Encoding.UTF8.GetString(font.Slice(offset, length))
+                : null;
+        }
+        return null;
+    }
+
     /// <summary>Where each component glyph id of a composite glyph is stored, and its value.</summary>
     private static List<(int At, int Glyph)> Components(byte[] font, int glyph, int length)
     {

@@ -7,17 +7,25 @@ namespace Aid.Infrastructure.Pdf;
 /// the table directory and the cmap alone, and the standalone sfnt PDFsharp parses (face 0 extracted from a .ttc
 /// collection, which PDFsharp 6.2.4 cannot open), read from disk only when a document first draws with the face:
 /// a 30 MB fallback such as HanaMinB costs start-up a few kilobytes of reading, not 30 MB.
+/// PDFsharp itself is given only <see cref="MetricsFont"/>: the font without its outlines, so it measures and maps text
+/// exactly as with the whole font but has nothing to subset; the font program each document embeds is built from the
+/// whole font by <see cref="ArchivalPdf"/> (<see cref="CompactFont"/>).
 /// </summary>
 public sealed class FontFile
 {
+    /// <summary>The private table of <see cref="MetricsFont"/> that names the face it was made from (its <see cref="FaceName"/>).</summary>
+    internal const string MarkerTag = "AidF";
+
     private readonly ulong[] _coverage = new ulong[0x110000 / 64];
     private readonly Lazy<byte[]> _bytes;
+    private readonly Lazy<byte[]> _metrics;
 
     private FontFile(string path, string faceName)
     {
         Path = path;
         FaceName = faceName;
         _bytes = new Lazy<byte[]>(() => ReadFace(path), LazyThreadSafetyMode.PublicationOnly); // a failed read is tried again, not remembered
+        _metrics = new Lazy<byte[]>(() => CompactFont.MetricsOnly(Bytes, faceName), LazyThreadSafetyMode.PublicationOnly);
     }
 
     public string Path { get; }
@@ -25,6 +33,13 @@ public sealed class FontFile
 
     /// <summary>The standalone font file; read on first use (an unreadable file then throws).</summary>
     public byte[] Bytes => _bytes.Value;
+
+    /// <summary>
+    /// What PDFsharp is given: the face's cmap, metrics and names without glyf and loca (PDFsharp then embeds it as it is,
+    /// as it does a CFF font, instead of copying a 30,000-glyph subset per document), marked with a private table that
+    /// names the face, so <see cref="ArchivalPdf"/> knows which whole font to subset in its place.
+    /// </summary>
+    internal byte[] MetricsFont => _metrics.Value;
 
     public bool Has(int codePoint) => codePoint is >= 0 and < 0x110000 && (_coverage[codePoint >> 6] & (1UL << (codePoint & 63))) != 0;
 

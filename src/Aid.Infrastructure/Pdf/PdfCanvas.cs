@@ -19,16 +19,15 @@ public sealed record PdfMetadata(string Title, string Author, string Subject, Da
 /// footers. Saved as PDF/A-2b by <see cref="ArchivalPdf"/>: deterministic (fixed dates, a document id derived from the
 /// content seed) and with compact font subsets.
 /// </summary>
-public sealed class PdfCanvas : IDisposable
+public sealed partial class PdfCanvas : IDisposable
 {
     private const double Margin = 50;
     private const double FooterSpace = 40;
+    private static readonly string[] FractionFormats = ["", "0", "00", "000", "0000"];
     private static readonly XSolidBrush MarkBrush = new(XColor.FromArgb(242, 178, 178));
     private readonly CjkFonts _fonts;
     private readonly PdfMetadata _metadata;
     private readonly PdfDocument _document = new();
-    private readonly Dictionary<(int, double, bool), XFont> _xfonts = new();
-    private readonly Dictionary<(int Rune, double Size, bool Bold), double> _widths = new();
     private readonly Action<int>? _missingGlyph;
     private XGraphics? _graphics;
     private PdfPage? _page;
@@ -71,19 +70,22 @@ public sealed class PdfCanvas : IDisposable
     /// <summary>
     /// The width of <paramref name="text"/>: the sum of its characters' widths, each measured once per size and weight (PDFsharp
     /// adds advance widths, and its bold simulation a fixed amount per character). Line breaking measures every growing
-    /// candidate line, so measuring whole strings each time made layout quadratic.
+    /// candidate line, so measuring whole strings each time made layout quadratic. The widths are kept per process
+    /// (<see cref="CjkFonts.Widths"/>): they depend only on the font, not on the document.
     /// </summary>
     public double Measure(string text, double size, bool bold = false)
     {
+        var widths = _fonts.Widths;
         double width = 0;
         foreach (var rune in text.EnumerateRunes())
         {
-            if (!_widths.TryGetValue((rune.Value, size, bold), out var w))
+            if (!widths.TryGetValue((rune.Value, size, bold), out var w))
             {
                 w = 0;
                 foreach (var (font, run) in _fonts.Runs(rune.ToString()))
                     w += G.MeasureString(run, Font(font, size, bold)).Width;
-                _widths[(rune.Value, size, bold)] = w;
+                if (widths.Count >= 1_000_000) widths.Clear();
+                widths[(rune.Value, size, bold)] = w;
             }
             width += w;
         }
@@ -163,7 +165,9 @@ public sealed class PdfCanvas : IDisposable
 
     /// <summary>
     /// A QR code drawn as vector rectangles (crisp at any zoom, no image, deterministic): one rectangle per run of dark modules
-    /// in a row, all filled by one path, a third of the drawing a square per module took.
+    /// in a row, all filled as one path. The path is written as a content stream of its own after the page's drawing (the
+    /// same numbers PDFsharp would write, as <c>re</c> operators): through XGraphics each rectangle cost four formatted
+    /// points, a fifth of a receipt's rendering. Placed in page coordinates; XGraphics transforms do not apply.
     /// </summary>
     public void Qr(string text, double x, double y, double size)
     {
@@ -171,7 +175,8 @@ public sealed class PdfCanvas : IDisposable
         using var data = generator.CreateQrCode(text, QRCodeGenerator.ECCLevel.M);
         var matrix = data.ModuleMatrix;
         var module = size / matrix.Count;
-        var path = new XGraphicsPath { FillMode = XFillMode.Winding };
+        var pageHeight = _page!.Height.Point;
+        var content = new System.Text.StringBuilder("q\n0 0 0 rg\n", 64 * matrix.Count * 4);
         for (var row = 0; row < matrix.Count; row++)
         {
             BitArray bits = matrix[row];
@@ -180,11 +185,33 @@ public sealed class PdfCanvas : IDisposable
                 if (!bits[col]) continue;
                 var run = 1;
                 while (col + run < bits.Length && bits[col + run]) run++;
-                path.AddRectangle(x + col * module, y + row * module, run * module + 0.01, module + 0.01);
+                var height = module + 0.01;
+                AppendNumber(content, x + col * module).Append(' ');
+                AppendNumber(content, pageHeight - (y + row * module) - height).Append(' '); // PDF space: y up from the bottom
+                AppendNumber(content, run * module + 0.01).Append(' ');
+                AppendNumber(content, height).Append(" re\n");
                 col += run - 1;
             }
         }
-        G.DrawPath(XBrushes.Black, path);
+        content.Append("f\nQ\n");
+        _page.Contents.AppendContent().CreateStream(System.Text.Encoding.ASCII.GetBytes(content.ToString()));
+    }
+
+    /// <summary>A number as PDFsharp writes one: at most four decimals, no trailing zeros ("0.####").</summary>
+    private static System.Text.StringBuilder AppendNumber(System.Text.StringBuilder to, double value)
+    {
+        var scaled = (long)Math.Round(value * 10000, MidpointRounding.AwayFromZero);
+        if (scaled < 0)
+        {
+            to.Append('-');
+            scaled = -scaled;
+        }
+        to.Append(scaled / 10000);
+        var fraction = scaled % 10000;
+        if (fraction == 0) return to;
+        var digits = 4;
+        while (fraction % 10 == 0) { fraction /= 10; digits--; }
+        return to.Append('.').Append(fraction.ToString(FractionFormats[digits], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>
@@ -238,7 +265,7 @@ public sealed class PdfCanvas : IDisposable
     internal static void PinRandomParts(byte[] pdf, string seed)
     {
         var text = System.Text.Encoding.Latin1.GetString(pdf);
-        var tags = System.Text.RegularExpressions.Regex.Matches(text, "/FontName/([A-Z]{6})\\+")
+        var tags = SubsetTag().Matches(text)
             .Select(m => m.Groups[1].Value).Distinct().ToList();
         for (var i = 0; i < tags.Count; i++)
         {
@@ -255,7 +282,7 @@ public sealed class PdfCanvas : IDisposable
         }
 
         // The XMP metadata carries DocumentID/InstanceID uuids of its own: pin them the same way.
-        var uuids = System.Text.RegularExpressions.Regex.Matches(text, "uuid:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})");
+        var uuids = XmpUuid().Matches(text);
         for (var i = 0; i < uuids.Count; i++)
         {
             var match = uuids[i];
@@ -264,6 +291,12 @@ public sealed class PdfCanvas : IDisposable
             System.Text.Encoding.ASCII.GetBytes(pinned).CopyTo(pdf.AsSpan(match.Groups[1].Index, 36));
         }
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("/FontName/([A-Z]{6})\\+")]
+    private static partial System.Text.RegularExpressions.Regex SubsetTag();
+
+    [System.Text.RegularExpressions.GeneratedRegex("uuid:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")]
+    private static partial System.Text.RegularExpressions.Regex XmpUuid();
 
     /// <summary>Whether PDFsharp can draw <paramref name="image"/> (checked once at start for a configured seal, not on every receipt).</summary>
     public static bool CanDraw(byte[] image)
@@ -316,14 +349,5 @@ public sealed class PdfCanvas : IDisposable
         }
     }
 
-    private XFont Font(int index, double size, bool bold)
-    {
-        if (!_xfonts.TryGetValue((index, size, bold), out var font))
-        {
-            font = new XFont(_fonts.Fonts[index].FaceName, size, bold ? XFontStyleEx.Bold : XFontStyleEx.Regular,
-                new XPdfFontOptions(PdfFontEncoding.Unicode));
-            _xfonts[(index, size, bold)] = font;
-        }
-        return font;
-    }
+    private XFont Font(int index, double size, bool bold) => _fonts.XFontFor(index, size, bold);
 }

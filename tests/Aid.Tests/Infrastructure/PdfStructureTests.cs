@@ -132,7 +132,99 @@ public sealed class PdfStructureTests
             var program = (StreamToken)Resolve(descriptor.Data["FontFile2"]);
             var sfnt = Inflate(program.Data.ToArray());
             Assert.True(sfnt.Length < 40 * 1024, $"{((NameToken)font.Data["BaseFont"]).Data}: {sfnt.Length} bytes");
+            var tables = Tables(sfnt);
+            Assert.Contains("glyf", tables.Keys); // outlines, not the outline-less font PDFsharp was given
+            Assert.Contains("loca", tables.Keys);
+            Assert.DoesNotContain(FontFile.MarkerTag, tables.Keys);
         }
+    }
+
+    [Fact]
+    public void Each_embedded_font_carries_the_outlines_of_the_glyphs_drawn_copied_from_the_whole_font()
+    {
+        var pdf = Renderer().Render(Sample(RareName), ReceiptMark.Original);
+
+        using var document = PdfPigDocument.Open(pdf);
+        IToken Resolve(IToken token) => token is IndirectReferenceToken r ? document.Structure.GetObject(r.Data).Data : token;
+        var fonts = document.Structure.CrossReferenceTable.ObjectOffsets.Keys
+            .Select(k => document.Structure.GetObject(k).Data).OfType<DictionaryToken>()
+            .Where(d => d.TryGet(NameToken.Subtype, out var s) && s is NameToken { Data: "CIDFontType2" }).ToList();
+        Assert.Equal(3, fonts.Count);
+        foreach (var font in fonts)
+        {
+            var descriptor = (DictionaryToken)Resolve(font.Data["FontDescriptor"]);
+            var subset = Inflate(((StreamToken)Resolve(descriptor.Data["FontFile2"])).Data.ToArray());
+            var map = Inflate(((StreamToken)Resolve(font.Data["CIDToGIDMap"])).Data.ToArray());
+            var drawn = Enumerable.Range(1, map.Length / 2 - 1).Where(cid => map[2 * cid] != 0 || map[2 * cid + 1] != 0).ToList();
+            var whole = Fonts.Fonts.Select(f => f.Bytes).Single(bytes => Same(Glyph(bytes, 0), Glyph(subset, 0))
+                && drawn.All(cid => Same(Glyph(bytes, cid), Glyph(subset, map[2 * cid] << 8 | map[2 * cid + 1]))));
+            Assert.NotEmpty(drawn);
+            Assert.Contains(drawn, cid => Glyph(whole, cid).Length > 0); // real outlines, byte for byte from the font file
+            // The glyphs drawn and the components of composite ones (WenQuanYi builds many characters from parts), not the font.
+            Assert.True(Count(subset) > drawn.Count && Count(subset) < Count(whole) / 50, $"{Count(subset)} of {Count(whole)} glyphs embedded for {drawn.Count} drawn");
+        }
+
+        // A composite glyph's component ids are renumbered in the subset: compared are simple glyphs, which are copied as they are.
+        static bool Same(byte[] original, byte[] copy) => original.Length >= 2 && (short)(original[0] << 8 | original[1]) < 0
+            || original.SequenceEqual(copy);
+
+        static int Count(byte[] sfnt) => System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(sfnt.AsSpan(Tables(sfnt)["maxp"].Offset + 4));
+    }
+
+    [Fact]
+    public void A_document_larger_than_the_first_save_buffer_is_written_whole()
+    {
+        Assert.SkipUnless(Fonts.Available, "No CJK font installed (fonts-wqy-microhei).");
+        using var canvas = new PdfCanvas(Fonts, new PdfMetadata("t", "a", "s", new DateTimeOffset(2026, 9, 10, 0, 0, 0, TimeSpan.Zero), "long"));
+        canvas.Table([new TableColumn("编号", 30), new TableColumn("姓名", 40), new TableColumn("金额", 30, TextAlign.Right)],
+            Enumerable.Range(1, 3000).Select(i => (IReadOnlyList<string>)[$"AID-2026-{i:000000}", $"捐赠人{i}号", $"{i * 13.7:F2}"]));
+        var pdf = canvas.Finish();
+
+        var text = Pdf.Text(pdf); // qpdf --check too
+        Assert.Contains("AID-2026-000001", text);
+        Assert.Contains("AID-2026-003000捐赠人3000号41100.00", text);
+        using var document = PdfPigDocument.Open(pdf);
+        Assert.True(document.NumberOfPages > 50, $"{document.NumberOfPages} pages");
+    }
+
+    [Fact]
+    public void PDFsharp_is_given_each_face_without_its_outlines()
+    {
+        Assert.SkipUnless(Fonts.Available, "No CJK font installed (fonts-wqy-microhei).");
+        foreach (var face in Fonts.Fonts)
+        {
+            var metrics = Tables(face.MetricsFont);
+            Assert.DoesNotContain("glyf", metrics.Keys);
+            Assert.DoesNotContain("loca", metrics.Keys);
+            Assert.Equal(Tables(face.Bytes)["hmtx"].Length, metrics["hmtx"].Length);
+            Assert.Equal(face.FaceName, CompactFont.MarkedFace(face.MetricsFont));
+            Assert.True(face.MetricsFont.Length < face.Bytes.Length / 4, $"{face.Path}: {face.MetricsFont.Length} of {face.Bytes.Length} bytes");
+        }
+    }
+
+    /// <summary>The table directory of a TrueType font: tag → offset and length.</summary>
+    private static Dictionary<string, (int Offset, int Length)> Tables(byte[] sfnt)
+    {
+        var count = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(sfnt.AsSpan(4));
+        return Enumerable.Range(0, count).ToDictionary(i => System.Text.Encoding.ASCII.GetString(sfnt, 12 + 16 * i, 4),
+            i => ((int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(sfnt.AsSpan(12 + 16 * i + 8)),
+                (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(sfnt.AsSpan(12 + 16 * i + 12))));
+    }
+
+    /// <summary>The outline bytes of one glyph (empty for a glyph without outline or an id out of range).</summary>
+    private static byte[] Glyph(byte[] sfnt, int glyph)
+    {
+        var tables = Tables(sfnt);
+        var (glyf, loca, head, maxp) = (tables["glyf"].Offset, tables["loca"].Offset, tables["head"].Offset, tables["maxp"].Offset);
+        if (glyph >= System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(sfnt.AsSpan(maxp + 4))) return [];
+        var longLoca = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(sfnt.AsSpan(head + 50)) == 1;
+        int At(int g) => longLoca ? (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(sfnt.AsSpan(loca + 4 * g))
+            : 2 * System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(sfnt.AsSpan(loca + 2 * g));
+        var length = At(glyph + 1) - At(glyph);
+        var bytes = sfnt.AsSpan(glyf + At(glyph), length).ToArray();
+        var end = bytes.Length; // without trailing zeros: the subset pads each glyph to four bytes
+        while (end > 0 && bytes[end - 1] == 0) end--;
+        return bytes[..end];
     }
 
     /// <summary>Inflates with .NET's zlib reader, which needs the complete zlib stream (Adler-32 included).</summary>

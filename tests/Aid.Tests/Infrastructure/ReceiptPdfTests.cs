@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.Diagnostics;
 using Aid.Application.Receipts;
 using Aid.Infrastructure.Pdf;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -30,5 +32,57 @@ public sealed class ReceiptPdfTests
         }
         Assert.Equal(first, second);
         Assert.NotEqual(first, renderer.Render(content with { DonorName = "蒋晟辉" }, ReceiptMark.Original));
+    }
+
+    [Theory]
+    [InlineData(ReceiptMark.Original)]
+    [InlineData(ReceiptMark.Void)] // the diagonal mark lies under the code
+    public void The_QR_code_decodes_to_the_verification_link(ReceiptMark mark)
+    {
+        Assert.SkipUnless(Fonts.Available, "No CJK font installed (fonts-wqy-microhei).");
+        var content = Sample("𠮷野家䶮");
+        var pdf = new ReceiptPdf(Fonts, NullLogger<ReceiptPdf>.Instance).Render(content, mark, new ReceiptVoidNote("金额有误", new DateOnly(2026, 9, 12), null));
+
+        var folder = Directory.CreateTempSubdirectory("aid-qr-");
+        try
+        {
+            File.WriteAllBytes(Path.Combine(folder.FullName, "receipt.pdf"), pdf);
+            Tool("pdftoppm", "poppler-utils", "-r", "150", "-png", "-singlefile", Path.Combine(folder.FullName, "receipt.pdf"), Path.Combine(folder.FullName, "page"));
+            var decoded = Tool("zbarimg", "zbar-tools", "--quiet", "--raw", Path.Combine(folder.FullName, "page.png"));
+
+            Assert.Equal(content.VerifyUrl, decoded.Trim());
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Runs a command-line tool and returns its output. A missing tool skips the test locally and fails it in CI (CI=true),
+    /// where scripts/test.sh installs the package.
+    /// </summary>
+    private static string Tool(string name, string package, params string[] arguments)
+    {
+        Process process;
+        try
+        {
+            process = Process.Start(new ProcessStartInfo(name, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
+        }
+        catch (Win32Exception e)
+        {
+            var message = $"{name} could not be started ({e.Message}): apt-get install {package}";
+            if (Environment.GetEnvironmentVariable("CI") == "true") Assert.Fail(message + " (scripts/test.sh installs it in CI)");
+            Assert.Skip(message);
+            throw;
+        }
+        using (process)
+        {
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = process.StandardError.ReadToEndAsync();
+            process.WaitForExit();
+            Assert.True(process.ExitCode == 0, $"{name} exited {process.ExitCode}: {error.Result}");
+            return output.Result;
+        }
     }
 }

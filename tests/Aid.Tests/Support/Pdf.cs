@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Security.Cryptography;
 using UglyToad.PdfPig;
 
 namespace Aid.Tests.Support;
@@ -37,6 +39,18 @@ public static class Pdf
     /// missing qpdf fails too: scripts/test.sh installs it.
     /// </summary>
     public static void Check(byte[] pdf)
+    {
+        // The same bytes pass or fail the same way: a PDF checked once (downloaded, then read for its text) is not checked again.
+        var digest = Convert.ToHexString(SHA256.HashData(pdf));
+        if (Checked.ContainsKey(digest)) return;
+        CheckWithQpdf(pdf);
+        Checked.TryAdd(digest, 0);
+    }
+
+    /// <summary>Digests of the PDFs that passed <c>qpdf --check</c> in this test run.</summary>
+    private static readonly ConcurrentDictionary<string, byte> Checked = new();
+
+    private static void CheckWithQpdf(byte[] pdf)
     {
         var file = Path.Combine(Path.GetTempPath(), $"aid-qpdf-{Guid.NewGuid():N}.pdf");
         File.WriteAllBytes(file, pdf);
