@@ -24,33 +24,40 @@ internal sealed class ProcessReceiptRunChunkHandler(IDbSession db, BusinessClock
         var pending = await db.QueryAsync<ReceiptRunWork.PendingGiftRow>(ReceiptRunWork.PendingGiftsSql(run.Kind),
             new { programmeId = run.ProgrammeId, from = new DateOnly(year, 1, 1), to = new DateOnly(year, 12, 31) }, ct);
 
-        // Numbers and contents in order inside the transaction; the PDFs (the slow part) rendered on all cores; then stored.
+        // Numbers and contents in order inside the transaction; each PDF (the slow part) rendered on another core as soon as its
+        // content is known, while the next receipts are prepared; then stored in order.
         var prepared = new List<PreparedReceipt>();
-        if (run.Kind == ReceiptRunKinds.PerGift)
+        var renders = new List<Task<byte[]>>();
+        void Render(PreparedReceipt receipt) => renders.Add(Task.Run(() => issuer.RenderOriginal(receipt.Content), CancellationToken.None));
+        try
         {
-            foreach (var gift in pending.Take(command.ChunkSize))
+            if (run.Kind == ReceiptRunKinds.PerGift)
             {
-                await issuer.LockDonorAsync(gift.DonorId, ct);
-                prepared.Add(await issuer.PrepareAsync(gift.DonorId, [gift.GiftId], "gift", null, run.Id, IssueTerms.Today, ct));
+                foreach (var gift in pending.Take(command.ChunkSize))
+                {
+                    await issuer.LockDonorAsync(gift.DonorId, ct);
+                    prepared.Add(await issuer.PrepareAsync(gift.DonorId, [gift.GiftId], "gift", null, run.Id, IssueTerms.Today, ct));
+                    Render(prepared[^1]);
+                }
             }
-        }
-        else
-        {
-            foreach (var donor in pending.GroupBy(p => p.DonorId).Take(command.ChunkSize))
+            else
             {
-                await issuer.LockDonorAsync(donor.Key, ct);
-                prepared.Add(await issuer.PrepareAsync(donor.Key, donor.Select(g => g.GiftId).ToList(), "annual", null, run.Id,
-                    new IssueTerms(CoversYear: year), ct));
+                foreach (var donor in pending.GroupBy(p => p.DonorId).Take(command.ChunkSize))
+                {
+                    await issuer.LockDonorAsync(donor.Key, ct);
+                    prepared.Add(await issuer.PrepareAsync(donor.Key, donor.Select(g => g.GiftId).ToList(), "annual", null, run.Id,
+                        new IssueTerms(CoversYear: year), ct));
+                    Render(prepared[^1]);
+                }
             }
+            for (var i = 0; i < prepared.Count; i++)
+                await issuer.CompleteAsync(prepared[i], await renders[i], ct);
         }
-        var pdfs = new byte[prepared.Count][];
-        await Parallel.ForAsync(0, prepared.Count, ct, (i, _) =>
+        finally
         {
-            pdfs[i] = issuer.RenderOriginal(prepared[i].Content);
-            return ValueTask.CompletedTask;
-        });
-        for (var i = 0; i < prepared.Count; i++)
-            await issuer.CompleteAsync(prepared[i], pdfs[i], ct);
+            // A chunk that fails rolls back; its renders still running are let finish before the next chunk starts.
+            await Task.WhenAll(renders).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
         var issued = prepared.Count;
 
         var finished = issued == 0;
