@@ -12,7 +12,10 @@ public sealed partial class StatementFilesReader
     public required byte[] Pdf { get; init; }
     public required Dictionary<string, string> Csv { get; init; }
     public required byte[] Xlsx { get; init; }
-    public string PdfText => Support.Pdf.Text(Pdf);
+    /// <summary>The PDF's text, extracted (and the PDF checked) once: the registers' totals and the privacy checks all read it.</summary>
+    public string PdfText => _pdfText ??= Support.Pdf.Text(Pdf);
+
+    private string? _pdfText;
 
     public static async Task<StatementFilesReader> Fetch(HttpClient client, Guid programme, int year)
     {
