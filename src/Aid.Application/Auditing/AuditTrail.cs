@@ -183,9 +183,8 @@ public sealed class AuditMac(IKeyRing keys)
     {
         var hmacs = _hmacs.Value!;
         if (!hmacs.TryGetValue(key, out var hmac)) hmacs[key] = hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
-        Span<byte> ascii = stackalloc byte[128];
-        hmac.AppendData(ascii[..Encoding.ASCII.GetBytes(hash.AsSpan(0, Math.Min(hash.Length, 128)), ascii)]);
-        if (hash.Length > 128) hmac.AppendData(Encoding.ASCII.GetBytes(hash[128..]));
+        var ascii = Encoding.ASCII.GetBytes(hash); // before AppendData: nothing may throw between it and GetHashAndReset
+        hmac.AppendData(ascii);
         Span<byte> mac = stackalloc byte[32];
         hmac.GetHashAndReset(mac);
         return Convert.ToHexStringLower(mac);

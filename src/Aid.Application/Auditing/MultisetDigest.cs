@@ -69,7 +69,7 @@ internal sealed class MultisetDigest : IDisposable
         }
         var result = _blocks == 2 ? _first : _output;
         for (var i = 0; i < bytes; i += 16)
-            _sum += BinaryPrimitives.ReadUInt128LittleEndian(result.AsSpan(i, 16));
+            _sum = unchecked(_sum + BinaryPrimitives.ReadUInt128LittleEndian(result.AsSpan(i, 16))); // modulo 2^128 by design
         _pending = 0;
     }
 }

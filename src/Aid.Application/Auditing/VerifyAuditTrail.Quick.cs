@@ -38,46 +38,72 @@ public sealed partial class AuditVerifier
     {
         var key = MultisetDigest.NewKey();
         await using var snapshot = await db.BeginReadSnapshotAsync(ct);
-        // The rows are read on a second connection at the same time (the machine's other core): the two snapshots hold the
-        // same records, because every command that commits writes one. If one committed in between, the rows are read here after.
-        await using var second = scopes.CreateAsyncScope();
-        var rowsDb = second.ServiceProvider.GetRequiredService<IDbSession>();
-        await using var rowsSnapshot = await rowsDb.BeginReadSnapshotAsync(ct);
         var records = await db.QuerySingleAsync<RecordsMark>(RecordsMark.Sql, null, ct);
-        var sameRecords = records == await rowsDb.QuerySingleAsync<RecordsMark>(RecordsMark.Sql, null, ct);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var rows = sameRecords ? Task.Run(() => RowsAndIndexAsync(rowsDb, key, stop.Token), stop.Token) : null;
+        // The rows are read on a second connection at the same time (the machine's other core). Both snapshots hold the same
+        // records when their marks agree, because every command that commits writes one; if one committed in between, or no
+        // second connection can be had, the rows are read on this connection afterwards.
+        await using var second = scopes.CreateAsyncScope();
+        IDbSession? rowsDb = null;
+        IAsyncDisposable? rowsSnapshot = null;
         try
         {
-            var recorded = await RecordsAndChainsAsync(sealedThrough, key, ct);
-            if (recorded is null) await stop.CancelAsync(); // the detailed pass follows: the rows are not needed
-            var current = recorded is null ? null : await (rows ?? RowsAndIndexAsync(db, key, ct));
-            rows = null;
-            try
+            var candidate = second.ServiceProvider.GetRequiredService<IDbSession>();
+            rowsSnapshot = await candidate.BeginReadSnapshotAsync(ct);
+            if (records.SameAs(await candidate.QuerySingleAsync<RecordsMark>(RecordsMark.Sql, null, ct))) rowsDb = candidate;
+        }
+        catch (Exception) when (!ct.IsCancellationRequested) { } // a busy pool: read the rows here instead
+        await using var endRowsSnapshot = rowsSnapshot;
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var rows = rowsDb is null ? null : Task.Run(() => RowsAndIndexAsync(rowsDb, key, stop.Token), stop.Token);
+        (AuditVerification Verification, MultisetDigest Rows, MultisetDigest Pairs)? recorded = null;
+        (MultisetDigest Rows, MultisetDigest Pairs)? current = null;
+        try
+        {
+            recorded = await RecordsAndChainsAsync(sealedThrough, key, ct);
+            if (recorded is null) return null;
+            if (rows is null) current = await RowsAndIndexAsync(db, key, ct);
+            else
             {
-                if (recorded is null || current is null) return null;
-                if (!current.Value.Rows.SameAs(recorded.Value.Rows) || !current.Value.Pairs.SameAs(recorded.Value.Pairs)) return null;
-                var doubt = false;
-                await BalanceAsync(_ => doubt = true, ct);
-                return doubt ? null : recorded.Value.Verification;
+                try { current = await rows; }
+                catch (Exception) when (!ct.IsCancellationRequested) { return null; } // the second connection failed: the detailed pass decides
+                finally { rows = null; }
             }
-            finally
-            {
-                recorded?.Rows.Dispose();
-                recorded?.Pairs.Dispose();
-                current?.Rows.Dispose();
-                current?.Pairs.Dispose();
-            }
+            if (current is null) return null;
+            if (!current.Value.Rows.SameAs(recorded.Value.Rows) || !current.Value.Pairs.SameAs(recorded.Value.Pairs)) return null;
+            // Where the engine gives no snapshot (SQL Server's READ COMMITTED SNAPSHOT is per statement) the streams read at
+            // different moments: no record may have been added while they ran.
+            if (!records.SameAs(await db.QuerySingleAsync<RecordsMark>(RecordsMark.Sql, null, ct))) return null;
+            if (rowsDb is not null && !records.SameAs(await rowsDb.QuerySingleAsync<RecordsMark>(RecordsMark.Sql, null, ct))) return null;
+            var doubt = false;
+            await BalanceAsync(_ => doubt = true, ct);
+            return doubt ? null : recorded.Value.Verification;
         }
         finally
         {
-            if (rows is not null) await Task.WhenAny(rows); // an exception here leaves the second connection busy: wait before disposing it
+            if (rows is not null)
+            {
+                // Not awaited above (a doubt or an error): stop it, and let it end before its connection is given back.
+                await stop.CancelAsync();
+                try { current = await rows; }
+                catch (Exception) { } // cancelled, or failed: nothing of it is used
+            }
+            recorded?.Rows.Dispose();
+            recorded?.Pairs.Dispose();
+            current?.Rows.Dispose();
+            current?.Pairs.Dispose();
         }
     }
 
-    private sealed record RecordsMark(long Count, long? Last)
+    /// <summary>How many records there are and the last one: equal marks mean the same records (the log only grows).</summary>
+    private sealed class RecordsMark
     {
-        public const string Sql = "SELECT COUNT(*) AS Count, MAX(sequence) AS Last FROM audit_log";
+        public const string Sql = "SELECT CAST(COUNT(*) AS BIGINT) AS Count, COALESCE(MAX(sequence), 0) AS Last FROM audit_log";
+
+        public required long Count { get; init; }
+        public required long Last { get; init; }
+
+        public bool SameAs(RecordsMark other) => Count == other.Count && Last == other.Last;
     }
 
     /// <summary>
@@ -190,7 +216,9 @@ public sealed partial class AuditVerifier
                 {
                     if (!reader.Read() || reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped) return false;
                     if (!newest) continue;
-                    if (Base64Url.DecodeFromUtf8(reader.ValueSpan, digest, out _, out var written) != OperationStatus.Done || written != 16) return false;
+                    // 22 characters exactly: the detailed pass compares the text, so no other spelling of the same bytes may pass here.
+                    if (reader.ValueSpan.Length != 22 || Base64Url.DecodeFromUtf8(reader.ValueSpan, digest, out _, out var written) != OperationStatus.Done
+                        || written != 16) return false;
                     recordedRows.Add(digest);
                 }
                 if (reader.TokenType != JsonTokenType.EndObject) return false;

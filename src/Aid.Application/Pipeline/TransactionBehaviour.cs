@@ -18,7 +18,11 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(IDbSession db) : I
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
         if (db.Transaction is not null)
+        {
+            // A command sent by another command joins its transaction; one sent inside a read snapshot would write nowhere durable.
+            if (db.WriteAttempt is null) throw new InvalidOperationException("A command cannot run inside a read snapshot (IDbSession.BeginReadSnapshotAsync).");
             return await next(message, cancellationToken);
+        }
 
         var uniqueViolationRetried = false;
         for (var run = 1; ; run++)

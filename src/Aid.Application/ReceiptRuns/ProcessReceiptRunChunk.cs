@@ -28,7 +28,14 @@ internal sealed class ProcessReceiptRunChunkHandler(IDbSession db, BusinessClock
         // content is known, while the next receipts are prepared; then stored in order.
         var prepared = new List<PreparedReceipt>();
         var renders = new List<Task<byte[]>>();
-        void Render(PreparedReceipt receipt) => renders.Add(Task.Run(() => issuer.RenderOriginal(receipt.Content), CancellationToken.None));
+        // At most one render per core at a time, so the renders queued behind them do not crowd out this transaction's own work.
+        using var cores = new SemaphoreSlim(Environment.ProcessorCount);
+        void Render(PreparedReceipt receipt) => renders.Add(Task.Run(async () =>
+        {
+            await cores.WaitAsync(CancellationToken.None);
+            try { return issuer.RenderOriginal(receipt.Content); }
+            finally { cores.Release(); }
+        }, CancellationToken.None));
         try
         {
             if (run.Kind == ReceiptRunKinds.PerGift)

@@ -139,11 +139,11 @@ public static partial class ArchivalPdf
             {
                 var entry = lines[l].Split(' ');
                 if (entry[2] != "n") continue;
-                objects[first + i] = ReadObject(pdf, int.Parse(entry[0], CultureInfo.InvariantCulture));
+                objects[first + i] = ReadObject(pdf, length, int.Parse(entry[0], CultureInfo.InvariantCulture));
             }
         }
         var trailerStart = xrefAt + tail.IndexOf("<<", trailerAt, StringComparison.Ordinal);
-        var trailer = Encoding.Latin1.GetString(pdf, trailerStart, DictionaryEnd(pdf, trailerStart) - trailerStart);
+        var trailer = Encoding.Latin1.GetString(pdf, trailerStart, DictionaryEnd(pdf, length, trailerStart) - trailerStart);
 
         var next = objects.Keys.Max() + 1;
         PdfObject Resolve(string reference) => objects[int.Parse(reference.Split(' ')[0], CultureInfo.InvariantCulture)];
@@ -257,50 +257,52 @@ public static partial class ArchivalPdf
         return output.ToArray();
     }
 
-    private static PdfObject ReadObject(byte[] pdf, int offset)
+    private static PdfObject ReadObject(byte[] pdf, int size, int offset)
     {
-        var start = offset + pdf.AsSpan(offset).IndexOf(" obj"u8) + 4;
+        var start = offset + pdf.AsSpan(offset, size - offset).IndexOf(" obj"u8) + 4;
         while (IsWhiteSpace(pdf[start])) start++;
-        if (!pdf.AsSpan(start).StartsWith("<<"u8))
+        if (!pdf.AsSpan(start, size - start).StartsWith("<<"u8))
         {
-            var endobj = start + pdf.AsSpan(start).IndexOf("endobj"u8);
+            var endobj = start + pdf.AsSpan(start, size - start).IndexOf("endobj"u8);
             return new PdfObject(Encoding.Latin1.GetString(pdf, start, endobj - start).TrimEnd(), null);
         }
-        var end = DictionaryEnd(pdf, start);
+        var end = DictionaryEnd(pdf, size, start);
         var dictionary = Encoding.Latin1.GetString(pdf, start, end - start);
         var after = end;
-        while (after < pdf.Length && IsWhiteSpace(pdf[after])) after++;
-        if (!pdf.AsSpan(after).StartsWith("stream"u8)) return new PdfObject(dictionary, null);
+        while (after < size && IsWhiteSpace(pdf[after])) after++;
+        if (!pdf.AsSpan(after, size - after).StartsWith("stream"u8)) return new PdfObject(dictionary, null);
         after += 6;
         if (pdf[after] == '\r') after++;
         if (pdf[after] == '\n') after++;
         var length = DirectLength().Match(dictionary);
         if (!length.Success) throw new InvalidOperationException($"PDF object at {offset} has no direct /Length.");
-        return new PdfObject(dictionary, new ArraySegment<byte>(pdf, after, int.Parse(length.Groups[1].Value, CultureInfo.InvariantCulture)));
+        var streamLength = int.Parse(length.Groups[1].Value, CultureInfo.InvariantCulture);
+        if (streamLength > size - after) throw new InvalidOperationException($"PDF object at {offset}: its stream runs past the end of the file.");
+        return new PdfObject(dictionary, new ArraySegment<byte>(pdf, after, streamLength));
     }
 
     private static bool IsWhiteSpace(byte b) => b is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t' or (byte)'\f' or 0;
 
     /// <summary>The index just after the dictionary that opens at <paramref name="start"/> ("&lt;&lt;").</summary>
-    private static int DictionaryEnd(byte[] pdf, int start)
+    private static int DictionaryEnd(byte[] pdf, int size, int start)
     {
         var depth = 0;
-        for (var i = start; i < pdf.Length; i++)
+        for (var i = start; i < size; i++)
         {
             var c = pdf[i];
             if (c == '(')
             {
                 var nesting = 0;
-                for (; i < pdf.Length; i++)
+                for (; i < size; i++)
                 {
                     if (pdf[i] == '\\') i++;
                     else if (pdf[i] == '(') nesting++;
                     else if (pdf[i] == ')' && --nesting == 0) break;
                 }
             }
-            else if (c == '<' && i + 1 < pdf.Length && pdf[i + 1] == '<') { depth++; i++; }
-            else if (c == '<') i += pdf.AsSpan(i).IndexOf((byte)'>');
-            else if (c == '>' && i + 1 < pdf.Length && pdf[i + 1] == '>')
+            else if (c == '<' && i + 1 < size && pdf[i + 1] == '<') { depth++; i++; }
+            else if (c == '<') i += pdf.AsSpan(i, size - i).IndexOf((byte)'>');
+            else if (c == '>' && i + 1 < size && pdf[i + 1] == '>')
             {
                 i++;
                 if (--depth == 0) return i + 1;
