@@ -109,7 +109,7 @@ public static class AuditHash
 
     public static string Netstrings(params string?[] fields)
     {
-        var bytes = new System.Buffers.ArrayBufferWriter<byte>(1024);
+        var bytes = new ArrayBufferWriter<byte>(1024);
         Span<byte> length = stackalloc byte[12];
         foreach (var field in fields)
         {

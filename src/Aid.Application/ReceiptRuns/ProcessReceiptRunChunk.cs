@@ -63,7 +63,8 @@ internal sealed class ProcessReceiptRunChunkHandler(IDbSession db, BusinessClock
         finally
         {
             // A chunk that fails rolls back; its renders still running are let finish before the next chunk starts.
-            await Task.WhenAll(renders).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            try { await Task.WhenAll(renders); }
+            catch (Exception) { } // the chunk's own failure is what propagates
         }
         var issued = prepared.Count;
 
