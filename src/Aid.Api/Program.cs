@@ -59,6 +59,7 @@ builder.Services.AddMediator((Mediator.MediatorOptions options) =>
     [
         typeof(Aid.Application.ApiKeys.AuthenticationCacheBehaviour<,>),
         typeof(MetricsPublishBehaviour<,>),
+        typeof(EmailWakeBehaviour<,>),
         typeof(ValidationBehaviour<,>),
         typeof(TransactionBehaviour<,>),
         typeof(IdempotencyBehaviour<,>),
@@ -73,6 +74,7 @@ builder.Services.AddScoped<ICurrentActor, HttpActor>();
 builder.Services.AddSingleton<IRequestBaseUrl, HttpRequestBaseUrl>();
 builder.Services.AddSingleton<DatabaseInitializer>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<DatabaseInitializer>());
+builder.Services.AddSingleton(typeof(WorkerWake<>)); // per app: a committed run, import or e-mail wakes this instance's worker at once
 builder.Services.AddHostedService<ReceiptRunWorker>();
 builder.Services.AddHostedService<ImportWorker>();
 builder.Services.AddHostedService<AuditSealerWorker>();

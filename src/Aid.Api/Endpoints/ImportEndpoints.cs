@@ -5,6 +5,7 @@ using Aid.Application.Common;
 using Aid.Application.Imports;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace Aid.Api.Endpoints;
@@ -41,10 +42,10 @@ internal static class ImportEndpoints
             TypedResults.Ok(await sender.Send(body.ToCommand(id, row), ct)))
             .Idempotent().WithSummary("Give a row its donor (existing, new, anonymous), exclude or include it, or confirm a refund's reversal");
 
-        group.MapPost("/{id:guid}/commit", async (Guid id, ISender sender, CancellationToken ct) =>
+        group.MapPost("/{id:guid}/commit", async (Guid id, ISender sender, [FromServices] WorkerWake<ImportWorker> worker, CancellationToken ct) =>
         {
             var import = await sender.Send(new CommitImport(id), ct);
-            ImportWorker.Signal();
+            worker.Signal();
             return TypedResults.Accepted($"/api/v1/imports/{id}", import);
         }).Idempotent().WithSummary("Book every new row that has a donor, in the background (progress on the import; committing twice books nothing twice)");
 

@@ -4,6 +4,7 @@ using Aid.Application.ReceiptRuns;
 using Aid.Application.Receipts;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Aid.Api.Endpoints;
 
@@ -13,10 +14,10 @@ internal static class ReceiptRunEndpoints
     {
         var group = app.MapGroup("/api/v1/receipt-runs").WithTags("Receipt runs").RequireAuthorization(Policies.Reader).RejectUnknownQueryParameters().WithNextLinks().ValidateRequests();
 
-        group.MapPost("/", async (CreateReceiptRunRequest body, ISender sender, CancellationToken ct) =>
+        group.MapPost("/", async (CreateReceiptRunRequest body, ISender sender, [FromServices] WorkerWake<ReceiptRunWorker> worker, CancellationToken ct) =>
         {
             var run = await sender.Send(body.ToCommand(), ct);
-            ReceiptRunWorker.Signal();
+            worker.Signal();
             return TypedResults.Created($"/api/v1/receipt-runs/{run.Id}", run);
         }).Idempotent().RequireAuthorization(Policies.Staff).WithSummary("Start a background run issuing all missing receipts of a programme's year");
 

@@ -7,7 +7,8 @@ using Microsoft.Extensions.Options;
 namespace Aid.Api.Infrastructure;
 
 /// <summary>
-/// Delivers the e-mail outbox: every second (or at once after <see cref="Signal"/>) it lists the due messages, leases a batch
+/// Delivers the e-mail outbox: every second, or at once when a command on this instance that queued a message has committed
+/// (<see cref="EmailWakeBehaviour{TMessage,TResponse}"/>), it lists the due messages, leases a batch
 /// (<see cref="ClaimEmails"/>: two instances on one database never hold the same row), sends the batch over one SMTP connection
 /// and records each outcome as soon as the server answered. Delivery is at least once: a crash between the server's accept
 /// and the record leaves the row pending, and it goes out again when its lease ends — the same message with the same
@@ -15,16 +16,9 @@ namespace Aid.Api.Infrastructure;
 /// with exponential backoff. Without <c>Aid__Smtp__Host</c> it does nothing and the messages wait.
 /// Logs name the outbox id, never the address or the content.
 /// </summary>
-internal sealed class EmailSenderWorker(IServiceProvider services, IOptions<SmtpSettings> options, ILogger<EmailSenderWorker> logger) : BackgroundService
+internal sealed class EmailSenderWorker(IServiceProvider services, IOptions<SmtpSettings> options, WorkerWake<EmailSenderWorker> wake,
+    ILogger<EmailSenderWorker> logger) : BackgroundService
 {
-    private static readonly SemaphoreSlim Wake = new(0);
-
-    /// <summary>Wakes the sender at once (a message was queued and committed) instead of at the next poll.</summary>
-    public static void Signal()
-    {
-        if (Wake.CurrentCount == 0) Wake.Release();
-    }
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
@@ -48,7 +42,7 @@ internal sealed class EmailSenderWorker(IServiceProvider services, IOptions<Smtp
                 logger.LogError(e, "Delivering the e-mail outbox failed; retrying");
             }
             if (more) continue; // a full batch: there may be more due right now
-            try { await Wake.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken); }
+            try { await wake.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken); }
             catch (OperationCanceledException) { return; }
         }
     }

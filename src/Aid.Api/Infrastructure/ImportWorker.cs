@@ -8,18 +8,13 @@ namespace Aid.Api.Infrastructure;
 /// Books committing imports chunk by chunk, as the person who committed, whose rights are read again before every chunk (a
 /// revoked key or a withdrawn programme stops the booking). All state is in the database: an import left committing by a
 /// stopped process is picked up again, and each chunk books only rows not yet booked. Two instances may both work on one
-/// import; the import row's lock takes their chunks in turn.
+/// import; the import row's lock takes their chunks in turn. Looks every second, or at once when an import was committed on
+/// this instance (<see cref="WorkerWake{TWorker}"/>).
 /// </summary>
-internal sealed class ImportWorker(IServiceProvider services, IOptions<ImportSettings> settings, ILogger<ImportWorker> logger) : BackgroundService
+internal sealed class ImportWorker(IServiceProvider services, IOptions<ImportSettings> settings, WorkerWake<ImportWorker> wake,
+    ILogger<ImportWorker> logger) : BackgroundService
 {
-    private static readonly SemaphoreSlim Wake = new(0);
     private readonly Dictionary<Guid, int> _failures = [];
-
-    /// <summary>Wakes the worker at once (an import was committed) instead of at the next poll.</summary>
-    public static void Signal()
-    {
-        if (Wake.CurrentCount == 0) Wake.Release();
-    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -47,7 +42,7 @@ internal sealed class ImportWorker(IServiceProvider services, IOptions<ImportSet
             try
             {
                 if (more && settings.Value.ChunkDelay > TimeSpan.Zero) await Task.Delay(settings.Value.ChunkDelay, stoppingToken);
-                else if (!more) await Wake.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
+                else if (!more) await wake.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
             }
             catch (OperationCanceledException) { return; }
         }

@@ -6,18 +6,12 @@ namespace Aid.Api.Infrastructure;
 
 /// <summary>
 /// Works through receipt runs chunk by chunk. All state is in the database, so a run left "running" by a
-/// stopped process is simply picked up again: each chunk recomputes what is still missing.
+/// stopped process is simply picked up again: each chunk recomputes what is still missing. Looks every second, or at once
+/// when a run was created on this instance (<see cref="WorkerWake{TWorker}"/>).
 /// </summary>
-internal sealed class ReceiptRunWorker(IServiceProvider services, IOptions<ReceiptsSettings> settings, ILogger<ReceiptRunWorker> logger) : BackgroundService
+internal sealed class ReceiptRunWorker(IServiceProvider services, IOptions<ReceiptsSettings> settings, WorkerWake<ReceiptRunWorker> wake,
+    ILogger<ReceiptRunWorker> logger) : BackgroundService
 {
-    private static readonly SemaphoreSlim Wake = new(0);
-
-    /// <summary>Wakes the worker at once (a run was created) instead of at the next poll.</summary>
-    public static void Signal()
-    {
-        if (Wake.CurrentCount == 0) Wake.Release();
-    }
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var chunk = settings.Value.RunChunkSize;
@@ -41,7 +35,7 @@ internal sealed class ReceiptRunWorker(IServiceProvider services, IOptions<Recei
             foreach (var run in runs)
                 await Process(run, chunk, pause, stoppingToken);
 
-            try { await Wake.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken); }
+            try { await wake.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken); }
             catch (OperationCanceledException) { return; }
         }
     }

@@ -11,7 +11,8 @@ namespace Aid.Api.Infrastructure;
 /// <c>镇坪县青少年发展基金会 &lt;receipts@example.org&gt;</c>; required with a host), <c>Security</c> (none, starttls — the default —
 /// or tls). Without a host e-mail is not configured: messages wait in the outbox and nothing is lost. For tests and slow
 /// servers: <c>LeaseSeconds</c> (how long a sender holds a claimed batch), <c>RetrySeconds</c> (the first retry's wait, doubled
-/// per attempt up to an hour), <c>BatchSize</c> (messages per connection) and <c>TimeoutSeconds</c> (per SMTP command).
+/// per attempt up to <c>MaxRetrySeconds</c>, an hour by default), <c>BatchSize</c> (messages per connection) and
+/// <c>TimeoutSeconds</c> (per SMTP command).
 /// </summary>
 internal sealed class SmtpSettings : Settings
 {
@@ -34,6 +35,7 @@ internal sealed class SmtpSettings : Settings
         var portText = Text(configuration, Prefix + "Port");
         var lease = Int(configuration, Prefix + "LeaseSeconds", 120, 1, 3600);
         var retry = Int(configuration, Prefix + "RetrySeconds", 30, 1, 3600);
+        var maxRetry = Int(configuration, Prefix + "MaxRetrySeconds", 3600, 1, 3600);
         var batch = Int(configuration, Prefix + "BatchSize", 20, 1, 500);
         Timeout = TimeSpan.FromSeconds(Int(configuration, Prefix + "TimeoutSeconds", 30, 1, 600));
 
@@ -72,6 +74,6 @@ internal sealed class SmtpSettings : Settings
 
         if (Problems.Count > 0 || sender is null) return;
         Server = new SmtpServer(host, port, security, user, password, sender);
-        Delivery = new EmailDeliverySettings(true, TimeSpan.FromSeconds(lease), TimeSpan.FromSeconds(retry), TimeSpan.FromHours(1), batch);
+        Delivery = new EmailDeliverySettings(true, TimeSpan.FromSeconds(lease), TimeSpan.FromSeconds(retry), TimeSpan.FromSeconds(maxRetry), batch);
     }
 }

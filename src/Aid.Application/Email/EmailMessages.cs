@@ -122,7 +122,8 @@ internal sealed class GetEmailStatusHandler(IDbSession db, EmailDeliverySettings
 /// </summary>
 public sealed record ResendEmail(Guid OutboxId) : ICommand<EmailView>;
 
-internal sealed class ResendEmailHandler(IDbSession db, BusinessClock clock, AccessScope scope, AuditRecorder audit) : ICommandHandler<ResendEmail, EmailView>
+internal sealed class ResendEmailHandler(IDbSession db, BusinessClock clock, AccessScope scope, AuditRecorder audit, EmailOutbox outbox)
+    : ICommandHandler<ResendEmail, EmailView>
 {
     public async ValueTask<EmailView> Handle(ResendEmail command, CancellationToken ct)
     {
@@ -145,6 +146,7 @@ internal sealed class ResendEmailHandler(IDbSession db, BusinessClock clock, Acc
                                     to_address = @to
             WHERE id = @id AND status = 'failed'
             """, new { id = row.Id, now = clock.UtcNow(), to }, ct);
+        outbox.Queued = true; // pending again: the sender is woken once this commits
         audit.Describe("email", row.Id, row.ProgrammeId, new { row.Kind, resent = true, previousStatus = row.Status, row.ReceiptNumber, readdressed = to != row.ToAddress });
         return (await db.QuerySingleAsync<EmailViewRow>($"{EmailViewRow.Select} WHERE o.id = @id", new { id = row.Id }, ct)).ToView();
     }

@@ -22,6 +22,12 @@ public sealed record OutgoingEmail(
 /// </summary>
 public sealed class EmailOutbox(IDbSession db, BusinessClock clock, AccessScope scope, Receipts.ReceiptSettings settings)
 {
+    /// <summary>
+    /// Whether this scope queued a message (or made one pending again) since the flag was last cleared: Aid.Api wakes its sender
+    /// once the command committed.
+    /// </summary>
+    internal bool Queued { get; set; }
+
     /// <summary>Queues the message; returns its outbox id.</summary>
     public async Task<Guid> EnqueueAsync(OutgoingEmail message, CancellationToken ct)
     {
@@ -38,6 +44,7 @@ public sealed class EmailOutbox(IDbSession db, BusinessClock clock, AccessScope 
             to = message.To, language = message.Language, subject = message.Subject, body = message.Body,
             attachmentName = message.AttachmentName, attachment = message.Attachment, now, createdBy = scope.AuditActor,
         }, ct);
+        Queued = true;
         return id;
     }
 

@@ -1,7 +1,9 @@
+using Aid.Api.Infrastructure;
 using Aid.Application.Email;
 using Aid.Tests.Pages;
 using Aid.Tests.Support;
 using Mediator;
+using Microsoft.Extensions.DependencyInjection;
 using static Aid.Tests.Email.EmailTestSupport;
 
 namespace Aid.Tests.Email;
@@ -60,5 +62,27 @@ public sealed class EmailClaimTests(EngineApps apps) : IClassFixture<EngineApps>
         Assert.Contains(app.Logs.Lines, l => l.Contains("E-mail is not configured (Aid__Smtp__Host): messages wait in the outbox", StringComparison.Ordinal));
         var view = await app.SendAsync<EmailView?>(new GetEmail(id));
         Assert.Equal(("pending", 0), (view!.Status, view.Attempts));
+    }
+
+    /// <summary>
+    /// Here the sender has stopped at start (no SMTP), so nothing takes its wake-up: a command that made a message pending
+    /// leaves one, a command that did not (or failed) leaves none. In a configured app the sender then delivers at once.
+    /// </summary>
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task A_command_that_makes_a_message_pending_wakes_this_apps_sender_once_it_has_committed(Engine engine)
+    {
+        var app = await apps.For(engine);
+        var wake = app.Factory.Services.GetRequiredService<WorkerWake<EmailSenderWorker>>();
+        var id = Assert.Single(await app.EnqueueAsync(new OutgoingEmail(EmailKinds.SignInLink, $"wake-{Tag()}@example.test", "zh-CN", "登录链接", "链接")));
+        await wake.WaitAsync(TimeSpan.Zero, Ct); // the helper's own wake-up
+
+        await app.SendAsync<Unit>(new RecordEmailDelivery(id, EmailOutcome.Failed, "550 5.1.1 Recipient rejected"));
+        Assert.False(await wake.WaitAsync(TimeSpan.Zero, Ct));
+        await Assert.ThrowsAsync<Aid.Application.Common.NotFoundException>(() => app.SendAsync<EmailView>(new ResendEmail(Guid.CreateVersion7())));
+        Assert.False(await wake.WaitAsync(TimeSpan.Zero, Ct));
+
+        Assert.Equal("pending", (await app.SendAsync<EmailView>(new ResendEmail(id))).Status);
+        Assert.True(await wake.WaitAsync(TimeSpan.Zero, Ct));
+        Assert.False(await wake.WaitAsync(TimeSpan.Zero, Ct)); // one wake-up, taken
     }
 }

@@ -1,8 +1,10 @@
 using System.Text;
+using Aid.Api.Infrastructure;
 using Aid.Application.Email;
 using Aid.Tests.Pages;
 using Aid.Tests.Support;
 using Dapper;
+using Microsoft.Extensions.Configuration;
 using static Aid.Tests.Email.EmailTestSupport;
 
 namespace Aid.Tests.Email;
@@ -112,5 +114,29 @@ public sealed class EmailDeliveryTests(SharedSmtpApps apps) : IClassFixture<Shar
         Assert.Equal(TimeSpan.FromHours(1), settings.Backoff(1000, 0));
         Assert.Equal(TimeSpan.FromSeconds(36), settings.Backoff(1, 1));
         Assert.InRange(settings.Backoff(3, 0.5), TimeSpan.FromSeconds(120), TimeSpan.FromSeconds(144));
+    }
+
+    [Fact]
+    public void The_longest_retry_wait_is_an_hour_unless_Aid_Smtp_MaxRetrySeconds_says_otherwise()
+    {
+        static SmtpSettings Read(params (string Key, string Value)[] extra)
+        {
+            var settings = new SmtpSettings();
+            settings.Read(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Aid:Smtp:Host"] = "smtp.example.org", ["Aid:Smtp:From"] = "Aid <receipts@example.org>",
+            }.Concat(extra.Select(e => KeyValuePair.Create(e.Key, (string?)e.Value)))).Build());
+            return settings;
+        }
+
+        var byDefault = Read();
+        Assert.Empty(byDefault.Problems);
+        Assert.Equal(TimeSpan.FromSeconds(30), byDefault.Delivery.RetryBase);
+        Assert.Equal(TimeSpan.FromHours(1), byDefault.Delivery.MaxBackoff);
+        var quick = Read(("Aid:Smtp:RetrySeconds", "1"), ("Aid:Smtp:MaxRetrySeconds", "2"));
+        Assert.Empty(quick.Problems);
+        Assert.Equal(TimeSpan.FromSeconds(2), quick.Delivery.MaxBackoff);
+        Assert.Equal(TimeSpan.FromSeconds(2), quick.Delivery.Backoff(5, 0));
+        Assert.Equal(["Aid__Smtp__MaxRetrySeconds must be a whole number from 1 to 3,600 (got '0')."], Read(("Aid:Smtp:MaxRetrySeconds", "0")).Problems);
     }
 }

@@ -20,6 +20,8 @@ public sealed class PrivateSmtpApps : EngineApps
         builder.UseSetting("Aid:Smtp:Security", "none");
         builder.UseSetting("Aid:Smtp:From", "Aid <receipts@aid.test>");
         builder.UseSetting("Aid:Smtp:RetrySeconds", "1");
+        // Backoff still grows (1 s, then 2 s), but a message first refused early in the outage is not left waiting 8–16 s after the server is back.
+        builder.UseSetting("Aid:Smtp:MaxRetrySeconds", "2");
         builder.UseSetting("Aid:Smtp:LeaseSeconds", "10");
         builder.UseSetting("Aid:Smtp:TimeoutSeconds", "5");
         builder.UseSetting("Aid:Smtp:BatchSize", "10");

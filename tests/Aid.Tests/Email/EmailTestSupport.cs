@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics;
+using Aid.Api.Infrastructure;
 using Aid.Application.Common;
 using Aid.Application.Email;
 using Aid.Infrastructure.Database;
@@ -50,7 +51,10 @@ public static class EmailTestSupport
     /// <summary>A unique tag for a test's recipients: the shared server holds every test's messages.</summary>
     public static string Tag() => Guid.NewGuid().ToString("N")[..12];
 
-    /// <summary>Queues messages through the app's own <see cref="EmailOutbox"/> in one committed transaction (as a command handler would).</summary>
+    /// <summary>
+    /// Queues messages through the app's own <see cref="EmailOutbox"/> in one committed transaction (as a command handler would),
+    /// then wakes the app's sender as the command pipeline does after such a commit (<see cref="EmailWakeBehaviour{TMessage,TResponse}"/>).
+    /// </summary>
     public static async Task<IReadOnlyList<Guid>> EnqueueAsync(this AidApp app, params OutgoingEmail[] messages)
     {
         await using var scope = app.Factory.Services.CreateAsyncScope();
@@ -62,6 +66,7 @@ public static class EmailTestSupport
             foreach (var message in messages) ids.Add(await outbox.EnqueueAsync(message, Ct));
             await transaction.CommitAsync(Ct);
         }
+        scope.ServiceProvider.GetRequiredService<WorkerWake<EmailSenderWorker>>().Signal();
         return ids;
     }
 

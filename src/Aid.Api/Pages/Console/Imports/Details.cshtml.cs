@@ -106,7 +106,7 @@ public sealed class ImportDetailsModel : AidPageModel
     public async Task<IActionResult> OnPostCommitAsync(Guid id, string? outcome, string? cursor)
     {
         if (await TrySendAsync(new CommitImport(id)) is not { } import) return await ShowAgainAsync(id, outcome, cursor);
-        ImportWorker.Signal();
+        HttpContext.RequestServices.GetRequiredService<WorkerWake<ImportWorker>>().Signal();
         Flash = import.Status == ImportStatuses.Committing
             ? PageText.T($"已开始入账 {import.Progress.Ready - import.Progress.Booked} 笔捐赠。可以离开这个页面，入账会在后台继续。",
                 $"Booking {import.Progress.Ready - import.Progress.Booked} gifts has begun. You may leave this page: it goes on in the background.")

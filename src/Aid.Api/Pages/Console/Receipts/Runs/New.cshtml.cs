@@ -46,7 +46,7 @@ public sealed class NewReceiptRunModel(BusinessClock clock, IdempotencyKey idemp
         try
         {
             var run = await Sender.Send(new CreateReceiptRun(programmeId, year, Kind!), HttpContext.RequestAborted);
-            ReceiptRunWorker.Signal();
+            HttpContext.RequestServices.GetRequiredService<WorkerWake<ReceiptRunWorker>>().Signal();
             Flash = run.Total == 0
                 ? PageText.T($"{year} 年没有尚需开具收据的捐赠：这次没有开具任何收据。", $"No gift of {year} still needs a receipt: this run issues none.")
                 : PageText.T($"已开始为 {year} 年开具 {run.Total} 张收据。可以离开这个页面，开具会在后台继续。", $"Issuing {run.Total} receipts for {year} has begun. You may leave this page: the run goes on in the background.");
