@@ -164,6 +164,16 @@ internal sealed partial class ServiceChild : IAsyncDisposable
 
     private string Output { get { lock (_output) return _output.ToString(); } }
 
+    /// <summary>The CPU time the service process has used so far.</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     private void Received(string? line)
     {
         if (line is null) return;
