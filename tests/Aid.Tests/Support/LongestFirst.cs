@@ -27,8 +27,14 @@ public sealed class LongestFirst : ITestCollectionOrderer
         where TTestCollection : ITestCollection =>
         testCollections.OrderBy(c => Rank(c.TestCollectionDisplayName)).ThenBy(c => c.TestCollectionDisplayName, StringComparer.Ordinal).ToList();
 
-    private static int Rank(string name)
+    /// <summary>
+    /// The place of a collection in <see cref="Longest"/> (its length when not there). A class's own collection is named
+    /// "Test collection for Aid.Tests.Api.DemoTests (id: …)": the class is matched before the id.
+    /// </summary>
+    internal static int Rank(string collectionName)
     {
+        var idAt = collectionName.LastIndexOf(" (id: ", StringComparison.Ordinal);
+        var name = idAt < 0 ? collectionName : collectionName[..idAt];
         var index = Array.FindIndex(Longest, slow => name.EndsWith("." + slow, StringComparison.Ordinal));
         return index < 0 ? Longest.Length : index;
     }
