@@ -13,7 +13,7 @@ ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || need+=(postgresql)
 command -v qpdf >/dev/null || need+=(qpdf)   # the tests run `qpdf --check` on every PDF they read (tests/Aid.Tests/Support/Pdf.cs)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)   # ReceiptPdfTests renders a receipt page to PNG
 command -v zbarimg >/dev/null || need+=(zbar-tools)   # and decodes its QR code to the verify link
-[ -x /usr/bin/chromium ] || need+=(chromium)   # browser tests (tests/Aid.Tests/Browser) drive it with Playwright; nothing downloads one
+[ -x /usr/bin/chromium-headless-shell ] || need+=(chromium-headless-shell)   # browser tests (tests/Aid.Tests/Browser) drive it with Playwright; nothing downloads one
 command -v fc-list >/dev/null || need+=(fontconfig)   # for the CJK font check below
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]}"
