@@ -25,9 +25,11 @@ internal static class QueryParameterCheck
         group.AddEndpointFilterFactory((factory, next) =>
         {
             var candidates = QueryNames(factory.MethodInfo.GetParameters(), factory.ApplicationServices.GetService<IServiceProviderIsService>());
+            var parsed = BindingFailures.ParsedParameters(factory.MethodInfo);
             string[]? allowed = null; // the candidates less the route's own parameters, known once the endpoint is matched
             return context =>
             {
+                BindingFailures.ThrowIfBindingFailed(context, parsed);
                 var query = context.HttpContext.Request.Query;
                 if (query.Count == 0) return next(context);
                 allowed ??= Allowed(candidates, context.HttpContext.GetEndpoint() as RouteEndpoint);
