@@ -124,6 +124,7 @@ public sealed class ProgrammeApiTests(EngineApps apps) : IClassFixture<EngineApp
         Assert.Contains("limit", (await admin.Get("/api/v1/programmes?limit=0").Expect(HttpStatusCode.BadRequest)).ErrorFields());
         Assert.Contains("limit", (await admin.Get("/api/v1/programmes?limit=501").Expect(HttpStatusCode.BadRequest)).ErrorFields());
         Assert.Contains("limit", (await admin.Get("/api/v1/programmes?limit=ten").Expect(HttpStatusCode.BadRequest)).ErrorFields());
+        Assert.Contains("limit", (await admin.Get("/api/v1/programmes?limit=1&limit=2").Expect(HttpStatusCode.BadRequest)).ErrorFields());
         Assert.Contains("cursor", (await admin.Get("/api/v1/programmes?cursor=%%%").Expect(HttpStatusCode.BadRequest)).ErrorFields());
     }
 
