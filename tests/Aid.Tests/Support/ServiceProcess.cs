@@ -64,6 +64,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             start.Environment.Remove(name);
         start.Environment["ConnectionStrings__Aid"] = $"Data Source={Path.Combine(folder, "aid.db")}";
         start.Environment["Aid__Crypto__KeyFile"] = Path.Combine(folder, "aid.key");
+        start.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0"; // as in this process (Aid.Tests.csproj)
         foreach (var (name, value) in environment)
         {
             if (value is null) start.Environment.Remove(name);
