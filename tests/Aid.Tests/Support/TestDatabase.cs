@@ -71,14 +71,15 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // Pooled connections would keep the file open, or the database in use.
-        Action clearPools = Engine switch
+        // Pooled connections would keep the file open, or the database in use. On a server only this database's pool: the
+        // classes running beside this one keep theirs (each new connection there is a new server process). SQLite's pools are
+        // keyed by the connection string's text, which the app rewrites (Pooling=True), so all of them are cleared.
+        switch (Engine)
         {
-            Engine.Sqlite => SqliteConnection.ClearAllPools,
-            Engine.Postgres => NpgsqlConnection.ClearAllPools,
-            Engine.SqlServer => SqlConnection.ClearAllPools,
-        };
-        clearPools();
+            case Engine.Sqlite: SqliteConnection.ClearAllPools(); break;
+            case Engine.Postgres: NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString)); break;
+            case Engine.SqlServer: SqlConnection.ClearPool(new SqlConnection(ConnectionString)); break;
+        }
         if (Engine == Engine.Sqlite)
         {
             try { Directory.Delete(_folder!, recursive: true); } catch (IOException) { }
