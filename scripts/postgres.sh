@@ -8,12 +8,15 @@
 set -euo pipefail
 cmd=${1:-start}
 port=${2:-${AID_PG_PORT:-55432}}
-base=/tmp
-if [ "${AID_PG_FSYNC:-off}" != on ] && [ -d /dev/shm ] && [ -w /dev/shm ] \
-   && [ "$(df -Pk /dev/shm 2>/dev/null | awk 'NR==2 {print $4}')" -ge 2097152 ] 2>/dev/null; then
-  base=/dev/shm
+# A folder of an earlier start is found again, whatever /dev/shm holds now (start and stop must agree).
+if [ -n "${AID_PG_DIR:-}" ]; then dir=$AID_PG_DIR
+elif [ "${AID_PG_FSYNC:-off}" = on ]; then dir=/tmp/aid-pg-$port
+elif [ -d "/dev/shm/aid-pg-$port" ]; then dir=/dev/shm/aid-pg-$port
+elif [ -d "/tmp/aid-pg-$port" ]; then dir=/tmp/aid-pg-$port
+elif [ -d /dev/shm ] && [ -w /dev/shm ] \
+     && [ "$(df -Pk /dev/shm 2>/dev/null | awk 'NR==2 {print $4}')" -ge 2097152 ] 2>/dev/null; then dir=/dev/shm/aid-pg-$port
+else dir=/tmp/aid-pg-$port
 fi
-dir=${AID_PG_DIR:-$base/aid-pg-$port}
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -n "$bin" ] || { echo "PostgreSQL is not installed (apt-get install -y postgresql)" >&2; exit 1; }
 
@@ -39,7 +42,8 @@ case "$cmd" in
     ;;
   stop)
     [ -d "$dir" ] && as_postgres "$bin/pg_ctl -D $dir -m fast -w stop" >/dev/null 2>&1 || true
-    rm -rf "$dir" "$dir.initdb.log"
+    if [ "$(id -u)" = 0 ]; then rm -rf "$dir" "$dir.initdb.log"
+    else as_postgres "rm -rf $dir $dir.initdb.log"; fi  # the postgres user's files, in a sticky folder
     ;;
   *) echo "usage: $0 start|stop [port]" >&2; exit 2 ;;
 esac
