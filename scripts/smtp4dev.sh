@@ -19,6 +19,9 @@ case "$cmd" in
     rm -rf "$dir"; mkdir -p "$dir"
     dotnet tool restore >/dev/null
     # setsid: its own process group, so stop ends smtp4dev and only it.
+    # DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0: idle thread-pool threads sleep at once, as in the test process (the suite
+    # keeps both cores busy, and spinning only takes CPU from the rest).
+    DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 \
     ServerOptions__RecipientValidationExpression='!recipient.endsWith("@reject.invalid")' \
       setsid dotnet tool run smtp4dev -- --nousersettings --baseappdatapath="$dir" --db="${AID_SMTP_DB:-}" --hostname=localhost \
         --bindaddress=127.0.0.1 --smtpport="$smtp" --imapport= --pop3port= --tlsmode=None \
