@@ -76,6 +76,27 @@ internal sealed class AuditRecordRow
         """;
 
     public const string From = "audit_log a LEFT JOIN audit_seals s ON s.record_sequence = a.sequence";
+
+    /// <summary>The current row of a cursor over <see cref="Columns"/>, as Dapper maps it (a NULL leaves the property at its default).</summary>
+    public static AuditRecordRow Read(IRowCursor row) => new()
+    {
+        Sequence = row.IsNull(0) ? 0 : row.GetInt64(0),
+        OccurredAt = row.IsNull(1) ? default : row.GetDateTimeOffset(1),
+        Actor = row.GetStringOrNull(2)!,
+        Action = row.GetStringOrNull(3)!,
+        Entity = row.GetStringOrNull(4),
+        EntityId = row.GetStringOrNull(5),
+        ProgrammeId = row.GetGuidOrNull(6),
+        Summary = row.GetStringOrNull(7)!,
+        PreviousHash = row.GetStringOrNull(8)!,
+        Hash = row.GetStringOrNull(9)!,
+        RowDigests = row.GetStringOrNull(10),
+        CommitOrder = row.GetInt64OrNull(11),
+        Mac = row.GetStringOrNull(12),
+        Position = row.GetInt64OrNull(13),
+        ChainHash = row.GetStringOrNull(14),
+        SealedHash = row.GetStringOrNull(15),
+    };
 }
 
 public static class AuditChains
@@ -109,7 +130,9 @@ public static class AuditHash
 
     public static string Netstrings(params string?[] fields)
     {
-        var bytes = new ArrayBufferWriter<byte>(1024);
+        // Verification hashes every record and seal: one buffer per thread instead of one per hash.
+        var bytes = t_netstrings ??= new ArrayBufferWriter<byte>(1024);
+        bytes.ResetWrittenCount();
         Span<byte> length = stackalloc byte[12];
         foreach (var field in fields)
         {
@@ -121,8 +144,12 @@ public static class AuditHash
             Encoding.UTF8.GetBytes(field, bytes);
             bytes.Write(","u8);
         }
-        return Convert.ToHexStringLower(SHA256.HashData(bytes.WrittenSpan));
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(bytes.WrittenSpan, hash);
+        return Convert.ToHexStringLower(hash);
     }
+
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_netstrings;
 
     /// <summary>A record written before migration 0006: the one global chain, a JSON array of the previous hash and the fields.</summary>
     public static string Legacy(string previousHash, long sequence, DateTimeOffset occurredAt, string actor, string action,

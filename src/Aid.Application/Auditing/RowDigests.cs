@@ -120,18 +120,53 @@ public static class RowDigests
     {
         var end = values.Length;
         while (end > values.Length - table.LaterColumns && values[end - 1] is null or DBNull) end--;
-        // Verification digests every row of the database: one buffer, writer and hash per thread instead of three objects per row.
+        var writer = StartContent(table);
+        for (var i = 1; i < end; i++) WriteValue(writer, values[i]);
+        EndContent(writer, digest16);
+    }
+
+    /// <summary>
+    /// The same digest from the current row of a cursor over <see cref="DigestedTable.All"/>: SQLite's integers and valid UTF-8
+    /// text go to the JSON as they are (the bytes <see cref="WriteValue"/> makes of the long and the string); everything else
+    /// (other engines' values, reals, blobs, text that is not valid UTF-8) as the value the provider gives.
+    /// </summary>
+    internal static void Content(DigestedTable table, IRowCursor row, Span<byte> digest16)
+    {
+        var columns = row.FieldCount;
+        var end = columns;
+        while (end > columns - table.LaterColumns && row.IsNull(end - 1)) end--;
+        var writer = StartContent(table);
+        for (var i = 1; i < end; i++)
+        {
+            switch (row.Kind(i))
+            {
+                case ColumnKind.Null: writer.WriteNullValue(); break;
+                case ColumnKind.Integer: writer.WriteNumberValue(row.GetInt64(i)); break;
+                case ColumnKind.Text when row.GetUtf8(i) is var text && System.Text.Unicode.Utf8.IsValid(text): writer.WriteStringValue(text); break;
+                default: WriteValue(writer, row.GetValue(i)); break;
+            }
+        }
+        EndContent(writer, digest16);
+    }
+
+    // Verification digests every row of the database: one buffer, writer and hash per thread instead of three objects per row.
+    private static Utf8JsonWriter StartContent(DigestedTable table)
+    {
         var buffer = t_buffer ??= new System.Buffers.ArrayBufferWriter<byte>(512);
         buffer.ResetWrittenCount();
         var writer = t_writer ??= new Utf8JsonWriter(buffer);
         writer.Reset(buffer);
         writer.WriteStartArray();
         writer.WriteStringValue(table.Table);
-        for (var i = 1; i < end; i++) WriteValue(writer, values[i]);
+        return writer;
+    }
+
+    private static void EndContent(Utf8JsonWriter writer, Span<byte> digest16)
+    {
         writer.WriteEndArray();
         writer.Flush();
         var sha = t_sha ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(buffer.WrittenSpan);
+        sha.AppendData(t_buffer!.WrittenSpan);
         Span<byte> hash = stackalloc byte[32];
         sha.GetHashAndReset(hash);
         hash[..16].CopyTo(digest16);

@@ -75,9 +75,7 @@ public sealed partial class AuditVerifier
             // different moments: no record may have been added while they ran.
             if (!records.SameAs(await db.QuerySingleAsync<RecordsMark>(RecordsMark.Sql, null, ct))) return null;
             if (rowsDb is not null && !records.SameAs(await rowsDb.QuerySingleAsync<RecordsMark>(RecordsMark.Sql, null, ct))) return null;
-            var doubt = false;
-            await BalanceAsync(_ => doubt = true, ct);
-            return doubt ? null : recorded.Value.Verification;
+            return recorded.Value.Verification;
         }
         finally
         {
@@ -118,11 +116,12 @@ public sealed partial class AuditVerifier
         // Pairs (entity, record) of the index where a later record digested the entity again: few (an approval after a
         // request, a reversal after a gift), so they are held; every other pair is its entity's newest record.
         var superseded = new HashSet<(int Kind, Guid Id, long Sequence)>();
-        await foreach (var pair in db.StreamAsync<Pointer>(Superseded, null, ct))
-        {
-            if (!TryEntity(Encoding.UTF8.GetBytes(pair.EntityKey), out var kind, out var id)) return null;
-            superseded.Add((kind, id, pair.RecordSequence));
-        }
+        using (var pairs = await db.OpenCursorAsync(Superseded, ct))
+            while (pairs.Read(ct))
+            {
+                if (!TryEntity(pairs.GetUtf8(0), out var kind, out var id)) return null;
+                superseded.Add((kind, id, pairs.GetInt64(1)));
+            }
 
         var recordedRows = new MultisetDigest(key, 1);  // content digests in each entity's newest record
         var recordedPairs = new MultisetDigest(key, 2); // (entity, record) of every record
@@ -131,17 +130,19 @@ public sealed partial class AuditVerifier
         {
             var checks = new RecordChecks(mac, sealedThrough, Doubt);
             var json = new ArrayBufferWriter<byte>(4096);
-            await foreach (var record in db.StreamAsync<AuditRecordRow>(RecordChecks.AllRecords, null, ct))
-            {
-                if (!checks.Trusted(record) || doubt) return null;
-                if (record.RowDigests is null) continue;
-                json.ResetWrittenCount();
-                Encoding.UTF8.GetBytes(record.RowDigests, json);
-                if (!AddDigests(json.WrittenSpan, record.Sequence, superseded, recordedRows, recordedPairs)) return null;
-            }
+            using (var records = await db.OpenCursorAsync(RecordChecks.AllRecords, ct))
+                while (records.Read(ct))
+                {
+                    var record = AuditRecordRow.Read(records);
+                    if (!checks.Trusted(record) || doubt) return null;
+                    if (record.RowDigests is null) continue;
+                    json.ResetWrittenCount();
+                    Encoding.UTF8.GetBytes(record.RowDigests, json);
+                    if (!AddDigests(json.WrittenSpan, record.Sequence, superseded, recordedRows, recordedPairs)) return null;
+                }
 
             var (chains, stored, fileCount) = await ChainsAndCheckpointsAsync(null, Doubt, ct);
-            if (doubt || await db.QuerySingleAsync<long>(SealsOfMissingRecords, null, ct) != 0) return null;
+            if (doubt) return null;
             intact = true;
             return (new AuditVerification(true, checks.Count, HeadHash(chains), null, null, [], chains, checks.Unsealed, stored + fileCount),
                 recordedRows, recordedPairs);
@@ -156,7 +157,10 @@ public sealed partial class AuditVerifier
         }
     }
 
-    /// <summary>The content digest of every digested row as it stands, and the (entity, record) pairs of the index. Null at the first doubt.</summary>
+    /// <summary>
+    /// The content digest of every digested row as it stands, and the (entity, record) pairs of the index; then the trial balance
+    /// and seals whose record is gone, here because this side finishes first. Null at the first doubt.
+    /// </summary>
     private static async Task<(MultisetDigest Rows, MultisetDigest Pairs)?> RowsAndIndexAsync(IDbSession session, byte[] key, CancellationToken ct)
     {
         var currentRows = new MultisetDigest(key, 1);
@@ -166,20 +170,27 @@ public sealed partial class AuditVerifier
         {
             var digest = new byte[16];
             foreach (var table in RowDigests.Tables)
-                await foreach (var values in session.StreamValuesAsync(table.All, ct))
+            {
+                using var rows = await session.OpenCursorAsync(table.All, ct);
+                while (rows.Read(ct))
                 {
-                    RowDigests.Content(table, values, digest);
+                    RowDigests.Content(table, rows, digest);
                     currentRows.Add(digest);
                 }
+            }
             await foreach (var _ in session.StreamAsync<Guid>(UnknownEntries, null, ct))
                 return null;
 
             var pairBytes = new byte[32];
-            await foreach (var pair in session.StreamAsync<Pointer>("SELECT entity_key AS EntityKey, record_sequence AS RecordSequence FROM audit_entities", null, ct))
-            {
-                if (!TryEntity(Encoding.UTF8.GetBytes(pair.EntityKey), out var kind, out var id)) return null;
-                indexPairs.Add(Pair(kind, id, pair.RecordSequence, pairBytes));
-            }
+            using (var pairs = await session.OpenCursorAsync("SELECT entity_key, record_sequence FROM audit_entities", ct))
+                while (pairs.Read(ct))
+                {
+                    if (!TryEntity(pairs.GetUtf8(0), out var kind, out var id)) return null;
+                    indexPairs.Add(Pair(kind, id, pairs.GetInt64(1), pairBytes));
+                }
+            var unbalanced = false;
+            await BalanceAsync(session, _ => unbalanced = true, ct);
+            if (unbalanced || await session.QuerySingleAsync<long>(SealsOfMissingRecords, null, ct) != 0) return null;
             intact = true;
             return (currentRows, indexPairs);
         }

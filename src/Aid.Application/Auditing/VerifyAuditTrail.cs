@@ -83,7 +83,7 @@ public sealed partial class AuditVerifier(IDbSession db, AuditSealer sealer, Aud
             Report(problem);
         }
         await PointersAsync(expected, Report, ct);
-        await BalanceAsync(Report, ct);
+        await BalanceAsync(db, Report, ct);
 
         var first = problems.FirstOrDefault();
         return new AuditVerification(problems.Count == 0, records, HeadHash(chains), first?.Record, first?.Detail, problems, chains, unsealed, stored + fileCount);
@@ -99,8 +99,10 @@ public sealed partial class AuditVerifier(IDbSession db, AuditSealer sealer, Aud
         var expected = new Dictionary<string, (long, Dictionary<string, string>)>(StringComparer.Ordinal);
         var sequences = new HashSet<long>();
         var checks = new RecordChecks(mac, sealedThrough, report);
-        await foreach (var record in db.StreamAsync<AuditRecordRow>(RecordChecks.AllRecords, null, ct))
+        using var cursor = await db.OpenCursorAsync(RecordChecks.AllRecords, ct);
+        while (cursor.Read(ct))
         {
+            var record = AuditRecordRow.Read(cursor);
             sequences.Add(record.Sequence);
             if (!checks.Trusted(record)) continue; // only a record whose hash and MAC hold may vouch for rows
             Dictionary<string, Dictionary<string, string>> digested;
@@ -191,11 +193,10 @@ public sealed partial class AuditVerifier(IDbSession db, AuditSealer sealer, Aud
             foreach (var c in all.Where(c => c.Chain == chain && c.Position > position).DistinctBy(c => c.Position))
                 report(new AuditProblem("chain", $"Chain {chain} ends at position {position}, but a checkpoint signed position {c.Position}: records were cut off.", null, chain, c.Position));
         }
-        await foreach (var s in db.StreamAsync<SealRow>("""
-            SELECT chain AS Chain, position AS Position, record_sequence AS RecordSequence, record_hash AS RecordHash, previous_hash AS PreviousHash, hash AS Hash
-            FROM audit_seals ORDER BY chain, position
-            """, null, ct))
+        using var seals = await db.OpenCursorAsync("SELECT chain, position, record_sequence, record_hash, previous_hash, hash FROM audit_seals ORDER BY chain, position", ct);
+        while (seals.Read(ct))
         {
+            var s = SealRow.Read(seals);
             if (s.Chain != chain) { Close(); chain = s.Chain; position = 0; previous = AuditHash.Genesis; }
             if (s.Position != position + 1)
                 report(new AuditProblem("chain", $"Chain {chain}: position {s.Position} follows {position} (links are missing).", s.RecordSequence, chain, s.Position));
@@ -277,7 +278,7 @@ public sealed partial class AuditVerifier(IDbSession db, AuditSealer sealer, Aud
     }
 
     /// <summary>The trial balance: every entry's postings, and every programme's, sum to zero.</summary>
-    private async Task BalanceAsync(Action<AuditProblem> report, CancellationToken ct)
+    private static async Task BalanceAsync(IDbSession db, Action<AuditProblem> report, CancellationToken ct)
     {
         foreach (var entry in await db.QueryAsync<Guid>("SELECT journal_entry_id FROM postings GROUP BY journal_entry_id HAVING SUM(amount) <> 0", null, ct))
             report(new AuditProblem("balance", $"Journal entry {entry:D} does not balance: its postings do not sum to zero.", Table: "postings", Row: $"journal_entries/{entry:D}"));
@@ -287,6 +288,12 @@ public sealed partial class AuditVerifier(IDbSession db, AuditSealer sealer, Aud
 
     private sealed class SealRow
     {
+        public static SealRow Read(IRowCursor row) => new()
+        {
+            Chain = row.GetStringOrNull(0)!, Position = row.IsNull(1) ? 0 : row.GetInt64(1), RecordSequence = row.IsNull(2) ? 0 : row.GetInt64(2),
+            RecordHash = row.GetStringOrNull(3)!, PreviousHash = row.GetStringOrNull(4)!, Hash = row.GetStringOrNull(5)!,
+        };
+
         public required string Chain { get; init; }
         public required long Position { get; init; }
         public required long RecordSequence { get; init; }

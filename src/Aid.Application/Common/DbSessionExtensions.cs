@@ -46,26 +46,6 @@ public static class DbSessionExtensions
         return results;
     }
 
-    /// <summary>
-    /// Streams rows one by one as their column values (<see cref="DBNull"/> for NULL), without mapping them to objects: for
-    /// verification, which digests every row of several tables.
-    /// </summary>
-    public static async IAsyncEnumerable<object?[]> StreamValuesAsync(this IDbSession db, string sql,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
-    {
-        var connection = await db.GetConnectionAsync(ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = db.Dialect.Render(sql);
-        command.Transaction = db.Transaction;
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            var values = new object?[reader.FieldCount];
-            reader.GetValues(values!);
-            yield return values;
-        }
-    }
-
     /// <summary>Streams rows one by one (unbuffered): for reports and chain verification, where memory must not grow with the table.</summary>
     public static async IAsyncEnumerable<T> StreamAsync<T>(this IDbSession db, string sql, object? parameters,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)

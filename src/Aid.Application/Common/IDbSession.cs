@@ -32,6 +32,9 @@ public interface IDbSession
     /// for checks that compare what several statements read. Not inside a command.
     /// </summary>
     ValueTask<IAsyncDisposable> BeginReadSnapshotAsync(CancellationToken cancellationToken);
+
+    /// <summary>Runs a query (no parameters) in the session's transaction, if any, and reads it column by column (<see cref="IRowCursor"/>).</summary>
+    ValueTask<IRowCursor> OpenCursorAsync(string sql, CancellationToken cancellationToken);
 }
 
 public interface ITransactionScope : IAsyncDisposable

@@ -1,5 +1,6 @@
 using System.Data;
 using System.Globalization;
+using Aid.Application.Common;
 using Dapper;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
@@ -34,13 +35,7 @@ public static class DapperTypeHandlers
         public override void SetValue(IDbDataParameter parameter, Guid value) =>
             parameter.Value = parameter is SqliteParameter or SqlParameter ? value.ToString("D") : value;
 
-        public override Guid Parse(object value) => value switch
-        {
-            Guid g => g,
-            string s => Guid.Parse(s),
-            byte[] b => new Guid(b),
-            _ => throw new DataException($"Cannot read a uuid from {value.GetType().Name}."),
-        };
+        public override Guid Parse(object value) => DbValues.ToGuid(value);
     }
 
     private sealed class DateOnlyHandler : SqlMapper.TypeHandler<DateOnly>
@@ -51,13 +46,7 @@ public static class DapperTypeHandlers
             else { parameter.Value = value; parameter.DbType = DbType.Date; }
         }
 
-        public override DateOnly Parse(object value) => value switch
-        {
-            DateOnly d => d,
-            DateTime dt => DateOnly.FromDateTime(dt),
-            string s => DateOnly.ParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture),
-            _ => throw new DataException($"Cannot read a date from {value.GetType().Name}."),
-        };
+        public override DateOnly Parse(object value) => DbValues.ToDateOnly(value);
     }
 
     private sealed class DateTimeOffsetHandler : SqlMapper.TypeHandler<DateTimeOffset>
@@ -69,12 +58,6 @@ public static class DapperTypeHandlers
             else { parameter.Value = value.ToUniversalTime(); parameter.DbType = DbType.DateTimeOffset; }
         }
 
-        public override DateTimeOffset Parse(object value) => value switch
-        {
-            DateTimeOffset o => o.ToUniversalTime(),
-            DateTime dt => new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Utc)),
-            string s => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
-            _ => throw new DataException($"Cannot read a timestamp from {value.GetType().Name}."),
-        };
+        public override DateTimeOffset Parse(object value) => DbValues.ToDateTimeOffset(value);
     }
 }

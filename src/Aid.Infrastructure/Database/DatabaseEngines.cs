@@ -34,6 +34,12 @@ public interface IDatabaseEngine
     /// </summary>
     ValueTask<DbTransaction> BeginReadSnapshotAsync(DbConnection connection, CancellationToken ct);
 
+    /// <summary>
+    /// A query read column by column (<see cref="IRowCursor"/>); <paramref name="sql"/> is already rendered for this engine. No
+    /// default: an engine that wraps another must pass this on, or verification would quietly read through the slow path.
+    /// </summary>
+    ValueTask<IRowCursor> OpenCursorAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken ct);
+
     /// <summary>Holds the migration lock on this connection until disposed, so only one instance migrates at a time.</summary>
     Task<IAsyncDisposable> LockMigrationsAsync(DbConnection connection, CancellationToken ct);
 

@@ -35,6 +35,9 @@ internal sealed class DbSession(IDatabaseEngine engine) : IDbSession, IAsyncDisp
         return new SnapshotEnd(this);
     }
 
+    public async ValueTask<IRowCursor> OpenCursorAsync(string sql, CancellationToken cancellationToken) =>
+        await engine.OpenCursorAsync(await GetConnectionAsync(cancellationToken), Transaction, Dialect.Render(sql), cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         if (_connection is not null) await _connection.DisposeAsync();

@@ -30,7 +30,7 @@ public sealed class TamperTests(AuditedDatabases databases) : IClassFixture<Audi
         // The quick pass (multiset digests, memory flat) proves it on its own: the detailed pass is not needed.
         var inProcess = await copy.VerifyInProcessAsync();
         Assert.True(inProcess.Valid);
-        Assert.False(inProcess.CheckedInDetail);
+        Assert.False(inProcess.CheckedInDetail, $"{engine} checked in detail");
     }
 
     [Theory, ClassData(typeof(EngineMatrix))]

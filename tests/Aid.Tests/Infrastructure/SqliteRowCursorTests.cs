@@ -1,0 +1,150 @@
+using Aid.Application.Auditing;
+using Aid.Application.Common;
+using Aid.Infrastructure.Database;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Aid.Tests.Infrastructure;
+
+/// <summary>
+/// The SQLite cursor audit verification reads with (<see cref="SqliteRowCursor"/>, SQLite's C API on the connection's own
+/// handle), on a real database file: every value as Microsoft.Data.Sqlite reads it, the same row digests, inside the session's
+/// snapshot, and SQLite's errors as <see cref="SqliteException"/>s.
+/// </summary>
+public sealed class SqliteRowCursorTests : IAsyncLifetime
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("aid-row-cursor-").FullName;
+    private SqliteEngine _engine = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    // Untyped columns: each row keeps the storage class it was given.
+    private static readonly DigestedTable Table = new("gift", "t", "t", "t.owner", 1, "t.a, t.b, t.c", LaterColumns: 1);
+
+    public async ValueTask InitializeAsync()
+    {
+        _engine = new SqliteEngine(new DatabaseOptions(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(_folder, "aid.db")}"));
+        await using var connection = await _engine.OpenAsync(Ct);
+        await connection.ExecuteAsync("PRAGMA journal_mode = WAL; CREATE TABLE t (n INTEGER PRIMARY KEY, owner, a, b, c)");
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+        return ValueTask.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Every_value_reads_as_Microsoft_Data_Sqlite_reads_it_and_digests_to_the_same_bytes()
+    {
+        Assert.True(SqliteRowCursor.Available, "the cursor does not reach Microsoft.Data.Sqlite's SQLite: verification would read through the slow path");
+        object?[] values =
+        [
+            "张三 捐赠 ¥1,000.00 整", "emoji 😀 and 𠀀 (four bytes)", "quotes \" ' \\ / <script>&+`", "\u0001\u001f\t\n\r controls",
+            "\u2028\u2029 separators", "", new string('捐', 5000), "01a24122-976E-74C8-88F0-59639941C8EB",
+            0L, -1L, long.MaxValue, long.MinValue, 1.5, -0.0, 1e300, 0.1, new byte[] { 0, 1, 2, 255 }, Array.Empty<byte>(), null,
+        ];
+        await using (var connection = await _engine.OpenAsync(Ct))
+        {
+            foreach (var value in values)
+                await connection.ExecuteAsync("INSERT INTO t (owner, a, b, c) VALUES ('o', @v, @v, NULL)", new { v = value ?? DBNull.Value });
+            // Text that is not valid UTF-8, and text with a NUL inside: only a direct edit of the file makes these.
+            await connection.ExecuteAsync("""
+                INSERT INTO t (owner, a, b, c) VALUES ('o', CAST(X'C328' AS TEXT), CAST(X'FF' AS TEXT), CAST(X'610062' AS TEXT));
+                INSERT INTO t (owner, a, b, c) VALUES ('o', 1, 'x', 'trailing');
+                """);
+        }
+
+        var expected = new List<(object[] Values, string Digest)>();
+        await using (var connection = (SqliteConnection)await _engine.OpenAsync(Ct))
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = Table.All + " ORDER BY t.n";
+            await using var reader = await command.ExecuteReaderAsync(Ct);
+            while (await reader.ReadAsync(Ct))
+            {
+                var row = new object[reader.FieldCount];
+                reader.GetValues(row);
+                var digest = new byte[16];
+                RowDigests.Content(Table, row, digest);
+                expected.Add((row, Convert.ToHexString(digest)));
+            }
+        }
+        Assert.Equal(values.Length + 2, expected.Count);
+
+        await using var session = new DbSession(_engine);
+        using var cursor = await session.OpenCursorAsync(Table.All + " ORDER BY t.n", Ct);
+        Assert.Equal(4, cursor.FieldCount);
+        var read = 0;
+        while (cursor.Read(Ct))
+        {
+            var (row, digest) = expected[read++];
+            for (var i = 0; i < row.Length; i++)
+            {
+                var value = cursor.GetValue(i);
+                Assert.Equal(row[i].GetType(), value.GetType());
+                Assert.Equal(row[i], value);
+                Assert.Equal(row[i] is DBNull, cursor.IsNull(i));
+            }
+            var fromCursor = new byte[16];
+            RowDigests.Content(Table, cursor, fromCursor);
+            Assert.True(digest == Convert.ToHexString(fromCursor), $"row {read}: the cursor's digest differs for {string.Join(", ", row.Select(Describe))}");
+        }
+        Assert.Equal(expected.Count, read);
+    }
+
+    [Fact]
+    public async Task A_cursor_reads_in_the_sessions_snapshot_and_a_write_committed_since_is_not_in_it()
+    {
+        await using (var connection = await _engine.OpenAsync(Ct))
+            await connection.ExecuteAsync("INSERT INTO t (owner, a) VALUES ('o', 'before')");
+        await using var session = new DbSession(_engine);
+        await using var snapshot = await session.BeginReadSnapshotAsync(Ct);
+        Assert.Equal(1L, await session.QuerySingleAsync<long>("SELECT COUNT(*) FROM t", null, Ct)); // the first read fixes the snapshot
+
+        await using (var other = await _engine.OpenAsync(Ct))
+            await other.ExecuteAsync("INSERT INTO t (owner, a) VALUES ('o', 'after')");
+
+        using var cursor = await session.OpenCursorAsync("SELECT a FROM t ORDER BY n", Ct);
+        var texts = new List<string>();
+        while (cursor.Read(Ct)) texts.Add(cursor.GetString(0));
+        Assert.Equal(new[] { "before" }, texts);
+    }
+
+    [Fact]
+    public async Task SQLite_errors_are_SqliteExceptions_a_second_statement_is_refused_and_cancellation_stops_a_long_read()
+    {
+        await using var session = new DbSession(_engine);
+        var missing = await Assert.ThrowsAsync<SqliteException>(async () => (await session.OpenCursorAsync("SELECT * FROM no_such_table", Ct)).Dispose());
+        Assert.Contains("no_such_table", missing.Message);
+        await Assert.ThrowsAsync<ArgumentException>(async () => (await session.OpenCursorAsync("SELECT 1; SELECT 2", Ct)).Dispose());
+        using (var nothing = await session.OpenCursorAsync("  -- a comment only\n", Ct))
+            Assert.False(nothing.Read(Ct));
+        using (var one = await session.OpenCursorAsync("SELECT 1;", Ct)) // a trailing semicolon is one statement
+        {
+            Assert.True(one.Read(Ct));
+            Assert.Equal(1L, one.GetInt64(0));
+            Assert.False(one.Read(Ct));
+        }
+
+        using var cancel = new CancellationTokenSource();
+        using var numbers = await session.OpenCursorAsync(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) SELECT i FROM n", Ct);
+        var rows = 0;
+        Assert.Throws<OperationCanceledException>(() =>
+        {
+            while (numbers.Read(cancel.Token))
+                if (++rows == 10) cancel.Cancel();
+        });
+        Assert.InRange(rows, 10, 2048); // checked every 1,024 rows
+    }
+
+    private static string Describe(object value) => value switch
+    {
+        DBNull => "NULL",
+        byte[] b => "blob " + Convert.ToHexString(b),
+        string s => s.Length > 40 ? $"text of {s.Length} characters" : $"'{s}'",
+        _ => $"{value} ({value.GetType().Name})",
+    };
+}
