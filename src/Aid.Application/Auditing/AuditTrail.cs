@@ -69,6 +69,7 @@ internal sealed class AuditRecordRow
         Chain = Chain, Position = Position, ChainHash = ChainHash,
     };
 
+    /// <summary>The columns, in the order <see cref="Read"/> reads them by position (Dapper maps them by name).</summary>
     public const string Columns = """
         a.sequence AS Sequence, a.occurred_at AS OccurredAt, a.actor AS Actor, a.action AS Action, a.entity AS Entity, a.entity_id AS EntityId,
         a.programme_id AS ProgrammeId, a.summary AS Summary, a.previous_hash AS PreviousHash, a.hash AS Hash, a.row_digests AS RowDigests,

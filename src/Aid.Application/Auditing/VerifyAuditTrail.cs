@@ -99,22 +99,22 @@ public sealed partial class AuditVerifier(IDbSession db, AuditSealer sealer, Aud
         var expected = new Dictionary<string, (long, Dictionary<string, string>)>(StringComparer.Ordinal);
         var sequences = new HashSet<long>();
         var checks = new RecordChecks(mac, sealedThrough, report);
-        using var cursor = await db.OpenCursorAsync(RecordChecks.AllRecords, ct);
-        while (cursor.Read(ct))
-        {
-            var record = AuditRecordRow.Read(cursor);
-            sequences.Add(record.Sequence);
-            if (!checks.Trusted(record)) continue; // only a record whose hash and MAC hold may vouch for rows
-            Dictionary<string, Dictionary<string, string>> digested;
-            try { digested = RowDigests.Read(record.RowDigests); }
-            catch (System.Text.Json.JsonException)
+        await using (var cursor = await db.OpenCursorAsync(RecordChecks.AllRecords, ct))
+            while (await cursor.ReadAsync(ct))
             {
-                report(new AuditProblem("record", $"Record {record.Sequence}: its row digests cannot be read.", record.Sequence));
-                continue;
+                var record = AuditRecordRow.Read(cursor);
+                sequences.Add(record.Sequence);
+                if (!checks.Trusted(record)) continue; // only a record whose hash and MAC hold may vouch for rows
+                Dictionary<string, Dictionary<string, string>> digested;
+                try { digested = RowDigests.Read(record.RowDigests); }
+                catch (System.Text.Json.JsonException)
+                {
+                    report(new AuditProblem("record", $"Record {record.Sequence}: its row digests cannot be read.", record.Sequence));
+                    continue;
+                }
+                foreach (var (entity, rows) in digested)
+                    expected[entity] = (record.Sequence, rows);
             }
-            foreach (var (entity, rows) in digested)
-                expected[entity] = (record.Sequence, rows);
-        }
         return (checks.Count, checks.Unsealed, sequences, expected);
     }
 
@@ -193,24 +193,24 @@ public sealed partial class AuditVerifier(IDbSession db, AuditSealer sealer, Aud
             foreach (var c in all.Where(c => c.Chain == chain && c.Position > position).DistinctBy(c => c.Position))
                 report(new AuditProblem("chain", $"Chain {chain} ends at position {position}, but a checkpoint signed position {c.Position}: records were cut off.", null, chain, c.Position));
         }
-        using var seals = await db.OpenCursorAsync("SELECT chain, position, record_sequence, record_hash, previous_hash, hash FROM audit_seals ORDER BY chain, position", ct);
-        while (seals.Read(ct))
-        {
-            var s = SealRow.Read(seals);
-            if (s.Chain != chain) { Close(); chain = s.Chain; position = 0; previous = AuditHash.Genesis; }
-            if (s.Position != position + 1)
-                report(new AuditProblem("chain", $"Chain {chain}: position {s.Position} follows {position} (links are missing).", s.RecordSequence, chain, s.Position));
-            else if (s.PreviousHash != previous)
-                report(new AuditProblem("chain", $"Chain {chain} at position {s.Position}: it does not link to the position before it.", s.RecordSequence, chain, s.Position));
-            else if (AuditHash.Seal(s.Chain, s.Position, s.RecordSequence, s.RecordHash, s.PreviousHash) != s.Hash)
-                report(new AuditProblem("chain", $"Chain {chain} at position {s.Position}: its hash does not match its content.", s.RecordSequence, chain, s.Position));
-            if (sequences is not null && !sequences.Contains(s.RecordSequence))
-                report(new AuditProblem("record", $"Record {s.RecordSequence}, sealed into chain {chain} at position {s.Position}, is missing (deleted).", s.RecordSequence, chain, s.Position));
-            if (wanted.TryGetValue((s.Chain, s.Position), out var hashes) && hashes.Any(h => h != s.Hash))
-                report(new AuditProblem("chain", $"Chain {chain} at position {s.Position} differs from its signed checkpoint (the chain was rewritten).", s.RecordSequence, chain, s.Position));
-            position = s.Position;
-            previous = s.Hash;
-        }
+        await using (var seals = await db.OpenCursorAsync("SELECT chain, position, record_sequence, record_hash, previous_hash, hash FROM audit_seals ORDER BY chain, position", ct))
+            while (await seals.ReadAsync(ct))
+            {
+                var s = SealRow.Read(seals);
+                if (s.Chain != chain) { Close(); chain = s.Chain; position = 0; previous = AuditHash.Genesis; }
+                if (s.Position != position + 1)
+                    report(new AuditProblem("chain", $"Chain {chain}: position {s.Position} follows {position} (links are missing).", s.RecordSequence, chain, s.Position));
+                else if (s.PreviousHash != previous)
+                    report(new AuditProblem("chain", $"Chain {chain} at position {s.Position}: it does not link to the position before it.", s.RecordSequence, chain, s.Position));
+                else if (AuditHash.Seal(s.Chain, s.Position, s.RecordSequence, s.RecordHash, s.PreviousHash) != s.Hash)
+                    report(new AuditProblem("chain", $"Chain {chain} at position {s.Position}: its hash does not match its content.", s.RecordSequence, chain, s.Position));
+                if (sequences is not null && !sequences.Contains(s.RecordSequence))
+                    report(new AuditProblem("record", $"Record {s.RecordSequence}, sealed into chain {chain} at position {s.Position}, is missing (deleted).", s.RecordSequence, chain, s.Position));
+                if (wanted.TryGetValue((s.Chain, s.Position), out var hashes) && hashes.Any(h => h != s.Hash))
+                    report(new AuditProblem("chain", $"Chain {chain} at position {s.Position} differs from its signed checkpoint (the chain was rewritten).", s.RecordSequence, chain, s.Position));
+                position = s.Position;
+                previous = s.Hash;
+            }
         Close();
         foreach (var c in all.Where(c => chains.All(x => x.Chain != c.Chain)).DistinctBy(c => c.Chain))
             report(new AuditProblem("chain", $"Chain {c.Chain} is gone, but a checkpoint signed it at position {c.Position}.", null, c.Chain, c.Position));

@@ -6,7 +6,8 @@ namespace Aid.Application.Common;
 
 /// <summary>
 /// Dapper calls that always carry the current transaction and the cancellation token. Every statement the
-/// application sends goes through here (and through <see cref="ISqlDialect.Render"/>).
+/// application sends goes through here or through <see cref="IDbSession.OpenCursorAsync"/> (audit verification), and
+/// always through <see cref="ISqlDialect.Render"/>.
 /// Parameter names must match the SQL exactly (SQLite binds case-sensitively; Npgsql does not, so only SQLite tests catch it).
 /// </summary>
 public static class DbSessionExtensions

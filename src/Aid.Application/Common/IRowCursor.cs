@@ -8,12 +8,12 @@ namespace Aid.Application.Common;
 /// for); on the other engines each value is read as the ADO.NET provider gives it (<see cref="ColumnKind.Other"/>).
 /// Open one with <see cref="IDbSession.OpenCursorAsync"/>; dispose it before the session's connection is used for anything else.
 /// </summary>
-public interface IRowCursor : IDisposable
+public interface IRowCursor : IAsyncDisposable
 {
     int FieldCount { get; }
 
-    /// <summary>Moves to the next row; false after the last.</summary>
-    bool Read(CancellationToken ct);
+    /// <summary>Moves to the next row; false after the last (and from then on). SQLite answers synchronously.</summary>
+    ValueTask<bool> ReadAsync(CancellationToken ct);
 
     /// <summary>How the current row holds the column's value.</summary>
     ColumnKind Kind(int column);
@@ -21,7 +21,7 @@ public interface IRowCursor : IDisposable
     /// <summary>An integer column (<see cref="ColumnKind.Integer"/>, or an <see cref="ColumnKind.Other"/> integral value).</summary>
     long GetInt64(int column);
 
-    /// <summary>A text column as UTF-8, valid until the next <see cref="Read"/>.</summary>
+    /// <summary>A text value as UTF-8, valid until the next <see cref="ReadAsync"/>; on SQLite only for <see cref="ColumnKind.Text"/>.</summary>
     ReadOnlySpan<byte> GetUtf8(int column);
 
     /// <summary>The value as the engine's ADO.NET provider would give it (<see cref="DBNull"/> for NULL).</summary>
@@ -49,7 +49,7 @@ public static class RowCursorExtensions
     public static string GetString(this IRowCursor cursor, int column) => cursor.Kind(column) switch
     {
         ColumnKind.Text => Encoding.UTF8.GetString(cursor.GetUtf8(column)),
-        ColumnKind.Null => throw new InvalidCastException($"Column {column} is NULL."),
+        ColumnKind.Null or ColumnKind.Blob => throw new InvalidCastException($"Column {column} is not text."),
         _ => Convert.ToString(cursor.GetValue(column), System.Globalization.CultureInfo.InvariantCulture)!,
     };
 

@@ -27,11 +27,7 @@ internal sealed class DataReaderCursor(DbCommand command, DbDataReader reader) :
         }
     }
 
-    public bool Read(CancellationToken ct)
-    {
-        ct.ThrowIfCancellationRequested();
-        return reader.Read();
-    }
+    public async ValueTask<bool> ReadAsync(CancellationToken ct) => await reader.ReadAsync(ct);
 
     public ColumnKind Kind(int column) => reader.IsDBNull(column) ? ColumnKind.Null : ColumnKind.Other;
 
@@ -47,9 +43,9 @@ internal sealed class DataReaderCursor(DbCommand command, DbDataReader reader) :
 
     public object GetValue(int column) => reader.GetValue(column);
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
-        reader.Dispose();
-        command.Dispose();
+        await reader.DisposeAsync();
+        await command.DisposeAsync();
     }
 }

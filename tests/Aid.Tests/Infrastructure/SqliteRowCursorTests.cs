@@ -74,10 +74,10 @@ public sealed class SqliteRowCursorTests : IAsyncLifetime
         Assert.Equal(values.Length + 2, expected.Count);
 
         await using var session = new DbSession(_engine);
-        using var cursor = await session.OpenCursorAsync(Table.All + " ORDER BY t.n", Ct);
+        await using var cursor = await session.OpenCursorAsync(Table.All + " ORDER BY t.n", Ct);
         Assert.Equal(4, cursor.FieldCount);
         var read = 0;
-        while (cursor.Read(Ct))
+        while (await cursor.ReadAsync(Ct))
         {
             var (row, digest) = expected[read++];
             for (var i = 0; i < row.Length; i++)
@@ -92,6 +92,7 @@ public sealed class SqliteRowCursorTests : IAsyncLifetime
             Assert.True(digest == Convert.ToHexString(fromCursor), $"row {read}: the cursor's digest differs for {string.Join(", ", row.Select(Describe))}");
         }
         Assert.Equal(expected.Count, read);
+        Assert.False(await cursor.ReadAsync(Ct)); // after the last row it stays there (stepping again would start over)
     }
 
     [Fact]
@@ -106,9 +107,9 @@ public sealed class SqliteRowCursorTests : IAsyncLifetime
         await using (var other = await _engine.OpenAsync(Ct))
             await other.ExecuteAsync("INSERT INTO t (owner, a) VALUES ('o', 'after')");
 
-        using var cursor = await session.OpenCursorAsync("SELECT a FROM t ORDER BY n", Ct);
+        await using var cursor = await session.OpenCursorAsync("SELECT a FROM t ORDER BY n", Ct);
         var texts = new List<string>();
-        while (cursor.Read(Ct)) texts.Add(cursor.GetString(0));
+        while (await cursor.ReadAsync(Ct)) texts.Add(cursor.GetString(0));
         Assert.Equal(new[] { "before" }, texts);
     }
 
@@ -116,28 +117,54 @@ public sealed class SqliteRowCursorTests : IAsyncLifetime
     public async Task SQLite_errors_are_SqliteExceptions_a_second_statement_is_refused_and_cancellation_stops_a_long_read()
     {
         await using var session = new DbSession(_engine);
-        var missing = await Assert.ThrowsAsync<SqliteException>(async () => (await session.OpenCursorAsync("SELECT * FROM no_such_table", Ct)).Dispose());
+        var missing = await Assert.ThrowsAsync<SqliteException>(async () => await (await session.OpenCursorAsync("SELECT * FROM no_such_table", Ct)).DisposeAsync());
         Assert.Contains("no_such_table", missing.Message);
-        await Assert.ThrowsAsync<ArgumentException>(async () => (await session.OpenCursorAsync("SELECT 1; SELECT 2", Ct)).Dispose());
-        using (var nothing = await session.OpenCursorAsync("  -- a comment only\n", Ct))
-            Assert.False(nothing.Read(Ct));
-        using (var one = await session.OpenCursorAsync("SELECT 1;", Ct)) // a trailing semicolon is one statement
+        await Assert.ThrowsAsync<ArgumentException>(async () => await (await session.OpenCursorAsync("SELECT 1; SELECT 2", Ct)).DisposeAsync());
+        await using (var nothing = await session.OpenCursorAsync("  -- a comment only\n", Ct))
+            Assert.False(await nothing.ReadAsync(Ct));
+        await using (var one = await session.OpenCursorAsync("SELECT 1;; -- one statement, then nothing\n", Ct))
         {
-            Assert.True(one.Read(Ct));
+            Assert.True(await one.ReadAsync(Ct));
             Assert.Equal(1L, one.GetInt64(0));
-            Assert.False(one.Read(Ct));
+            Assert.False(await one.ReadAsync(Ct));
         }
 
         using var cancel = new CancellationTokenSource();
-        using var numbers = await session.OpenCursorAsync(
+        await using var numbers = await session.OpenCursorAsync(
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) SELECT i FROM n", Ct);
         var rows = 0;
-        Assert.Throws<OperationCanceledException>(() =>
+        await Assert.ThrowsAsync<OperationCanceledException>(async () =>
         {
-            while (numbers.Read(cancel.Token))
-                if (++rows == 10) cancel.Cancel();
+            while (await numbers.ReadAsync(cancel.Token))
+                if (++rows == 10) await cancel.CancelAsync();
         });
         Assert.InRange(rows, 10, 2048); // checked every 1,024 rows
+    }
+
+    [Fact]
+    public async Task Typed_reads_are_as_strict_as_Dapper_and_a_cursor_left_early_leaves_the_connection_usable()
+    {
+        await using (var connection = await _engine.OpenAsync(Ct))
+            await connection.ExecuteAsync("INSERT INTO t (owner, a, b, c) VALUES ('o', '7', '7abc', X'676966743A')");
+        await using var session = new DbSession(_engine);
+        await using (var snapshot = await session.BeginReadSnapshotAsync(Ct))
+        await using (var cursor = await session.OpenCursorAsync("SELECT a, b, c FROM t", Ct))
+        {
+            Assert.True(await cursor.ReadAsync(Ct));
+            Assert.Equal(7L, cursor.GetInt64(0));                               // text that is a number, as Dapper converts it
+            Assert.Throws<FormatException>(() => cursor.GetInt64(1));           // and text that is not one, refused as Dapper refuses it
+            Assert.Equal(ColumnKind.Blob, cursor.Kind(2));
+            Assert.Throws<InvalidCastException>(() => cursor.GetUtf8(2));       // a blob has no text, even when its bytes would spell some
+            Assert.Throws<InvalidCastException>(() => cursor.GetString(2));
+        } // left before its last row
+
+        // The statement is finalized and the snapshot over: the same pooled connection writes.
+        await using (var write = await session.BeginTransactionAsync(Ct))
+        {
+            await session.ExecuteAsync("INSERT INTO t (owner, a) VALUES ('o', 'written')", null, Ct);
+            await write.CommitAsync(Ct);
+        }
+        Assert.Equal(2L, await session.QuerySingleAsync<long>("SELECT COUNT(*) FROM t", null, Ct));
     }
 
     private static string Describe(object value) => value switch
