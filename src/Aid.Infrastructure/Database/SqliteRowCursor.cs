@@ -53,17 +53,24 @@ internal sealed unsafe partial class SqliteRowCursor : IRowCursor
             var statement = Prepare(db, bytes, 0, out var consumed);
             var cursor = new SqliteRowCursor(handle, db, statement); // statement 0: only whitespace or comments, no rows
             added = false; // the cursor's Dispose releases it now
-            while (consumed < bytes.Length)
+            try
             {
-                var next = Prepare(db, bytes, consumed, out var end);
-                if (next != 0)
+                while (consumed < bytes.Length)
                 {
-                    sqlite3_finalize(next);
-                    cursor.Dispose();
-                    throw new ArgumentException("A cursor runs one statement.", nameof(sql));
+                    var next = Prepare(db, bytes, consumed, out var end);
+                    if (next != 0)
+                    {
+                        sqlite3_finalize(next);
+                        throw new ArgumentException("A cursor runs one statement.", nameof(sql));
+                    }
+                    if (end == consumed) break;
+                    consumed = end;
                 }
-                if (end == consumed) break;
-                consumed = end;
+            }
+            catch
+            {
+                cursor.Dispose();
+                throw;
             }
             return cursor;
         }

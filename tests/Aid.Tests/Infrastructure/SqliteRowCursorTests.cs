@@ -120,6 +120,7 @@ public sealed class SqliteRowCursorTests : IAsyncLifetime
         var missing = await Assert.ThrowsAsync<SqliteException>(async () => await (await session.OpenCursorAsync("SELECT * FROM no_such_table", Ct)).DisposeAsync());
         Assert.Contains("no_such_table", missing.Message);
         await Assert.ThrowsAsync<ArgumentException>(async () => await (await session.OpenCursorAsync("SELECT 1; SELECT 2", Ct)).DisposeAsync());
+        await Assert.ThrowsAsync<SqliteException>(async () => await (await session.OpenCursorAsync("SELECT 1; SELEKT 2", Ct)).DisposeAsync());
         await using (var nothing = await session.OpenCursorAsync("  -- a comment only\n", Ct))
             Assert.False(await nothing.ReadAsync(Ct));
         await using (var one = await session.OpenCursorAsync("SELECT 1;; -- one statement, then nothing\n", Ct))
