@@ -72,5 +72,13 @@ public sealed class BenchTests(KestrelEngineApps apps, BrowserFixture browser) :
         var failure = await Assert.ThrowsAnyAsync<Exception>(page.AssertAccessibleAsync);
         Assert.Contains("image-alt (critical)", failure.Message);
         Assert.Contains("img", failure.Message);
+
+        // Serious counts too; moderate does not (a skipped heading level is left to review).
+        await page.SetContentAsync(head + """<body><main><h1>收据</h1><p id="faint" style="color:#bbb;background:#fff">已作废</p></main></body></html>""");
+        failure = await Assert.ThrowsAnyAsync<Exception>(page.AssertAccessibleAsync);
+        Assert.Contains("color-contrast (serious)", failure.Message);
+        Assert.Contains("#faint", failure.Message);
+        await page.SetContentAsync(head + """<body><main><h1>收据</h1><h3>明细</h3><p>有效</p></main></body></html>""");
+        await page.AssertAccessibleAsync();
     }
 }
