@@ -1,12 +1,17 @@
 using Aid.Application.Common;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace Aid.Infrastructure.Crypto;
 
-/// <summary>ASP.NET Core Identity's PasswordHasher (PBKDF2-HMAC-SHA512, 100,000 iterations, v3 format), from the shared framework.</summary>
-internal sealed class IdentityPasswords : IPasswords
+/// <summary>
+/// ASP.NET Core Identity's PasswordHasher (PBKDF2-HMAC-SHA512, v3 format), from the shared framework: 100,000 iterations, the
+/// default of <see cref="PasswordHasherOptions"/>. A stored hash names its own count, so one made with fewer is still
+/// checked, and replaced at the next sign-in.
+/// </summary>
+internal sealed class IdentityPasswords(IOptions<PasswordHasherOptions> options) : IPasswords
 {
-    private readonly PasswordHasher<Person> _hasher = new();
+    private readonly PasswordHasher<Person> _hasher = new(options);
     private static readonly Person Anyone = new(); // the v3 format does not use the user
 
     public string Hash(string password) => _hasher.HashPassword(Anyone, password);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Identity;
 using System.Data.Common;
 using System.Net.Http.Headers;
 using Aid.Application.ApiKeys;
@@ -90,6 +91,7 @@ public sealed class AidApp(Engine engine, Action<IWebHostBuilder>? configure = n
             // Every statement the service sends in any test is also rendered for SQL Server and parsed as T-SQL.
             builder.ConfigureServices(services => services.AddSingleton<IDatabaseEngine>(provider =>
                 new SqlServerShadowEngine(DatabaseEngines.Create(provider.GetRequiredService<DatabaseOptions>()))));
+            builder.ConfigureServices(services => services.Configure<PasswordHasherOptions>(o => o.IterationCount = TestPasswordIterations.Count));
             configure?.Invoke(builder);
         });
 

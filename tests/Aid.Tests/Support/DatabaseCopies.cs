@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Identity;
 using System.Data.Common;
 using System.Net.Http.Headers;
 using Aid.Infrastructure.Database;
@@ -54,6 +55,7 @@ public sealed class AppOnDatabase(Engine engine, string connectionString, string
             // As in AidApp: every statement the service sends is also rendered for SQL Server and parsed as T-SQL.
             builder.ConfigureServices(services => services.AddSingleton<IDatabaseEngine>(p =>
                 new SqlServerShadowEngine(DatabaseEngines.Create(p.GetRequiredService<DatabaseOptions>()))));
+            builder.ConfigureServices(services => services.Configure<PasswordHasherOptions>(o => o.IterationCount = TestPasswordIterations.Count));
         });
         _factory.Server.PreserveExecutionContext = true; // creating the server starts the host
         return this;

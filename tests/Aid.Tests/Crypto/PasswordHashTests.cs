@@ -1,0 +1,50 @@
+using System.Buffers.Binary;
+using Aid.Application.Common;
+using Aid.Infrastructure.Crypto;
+using Aid.Tests.Support;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Aid.Tests.Crypto;
+
+/// <summary>
+/// The test apps hash passwords with <see cref="TestPasswordIterations.Count"/> PBKDF2 iterations instead of 100,000 (each hash
+/// at the real count is about 0.1 CPU-s here, and the suite makes over a hundred); the service itself keeps Identity's default,
+/// and a hash made with fewer iterations is still accepted and marked for replacement.
+/// </summary>
+public sealed class PasswordHashTests
+{
+    [Fact]
+    public void The_service_hashes_with_PBKDF2_HMAC_SHA512_and_100000_iterations_and_upgrades_a_weaker_hash()
+    {
+        var service = new IdentityPasswords(Options.Create(new PasswordHasherOptions()));
+        var hash = service.Hash("镇坪助学2026");
+        Assert.Equal((1, 2, 100_000), Header(hash)); // v3, HMAC-SHA512, iterations
+
+        Assert.Equal(PasswordCheck.Right, service.Verify(hash, "镇坪助学2026"));
+        Assert.Equal(PasswordCheck.Wrong, service.Verify(hash, "镇坪助学2025"));
+
+        var weaker = new IdentityPasswords(Options.Create(new PasswordHasherOptions { IterationCount = TestPasswordIterations.Count }));
+        var testHash = weaker.Hash("镇坪助学2026");
+        Assert.Equal((1, 2, TestPasswordIterations.Count), Header(testHash));
+        Assert.Equal(PasswordCheck.RightButRehash, service.Verify(testHash, "镇坪助学2026"));
+        Assert.Equal(PasswordCheck.Wrong, service.Verify(testHash, "镇坪助学2025"));
+    }
+
+    [Fact]
+    public async Task The_test_apps_hash_with_the_lower_count()
+    {
+        await using var app = new AidApp(Engine.Sqlite);
+        await app.StartAsync();
+        var passwords = app.Factory.Services.GetRequiredService<IPasswords>();
+        Assert.Equal((1, 2, TestPasswordIterations.Count), Header(passwords.Hash("x")));
+    }
+
+    /// <summary>The v3 format: 0x01, then the PRF, the iteration count and the salt length as big-endian 32-bit numbers.</summary>
+    private static (int Version, int Prf, int Iterations) Header(string hash)
+    {
+        var bytes = Convert.FromBase64String(hash);
+        return (bytes[0], (int)BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(1)), (int)BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(5)));
+    }
+}
