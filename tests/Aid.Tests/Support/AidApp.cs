@@ -50,7 +50,7 @@ public sealed class AidApp(Engine engine, Action<IWebHostBuilder>? configure = n
     public async Task StartAsync()
     {
         _label = $"{TestContext.Current.TestClass?.TestClassName ?? "?"} on {engine}";
-        _database = await TestDatabase.CreateAsync(engine);
+        _database = await TestDatabase.CreateMigratedAsync(engine);
         _factory = CreateFactory();
         StartServer(_factory);
     }

@@ -1,8 +1,13 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using Dapper;
 using Aid.Infrastructure.Database;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Aid.Tests.Support;
@@ -53,10 +58,31 @@ public sealed class TestDatabase : IAsyncDisposable
         }
 
         var server = Engines.ServerFor(engine) ?? throw new InvalidOperationException($"{Engines.ServerVariable(engine)} is not set.");
+        return await CreateOnServerAsync(engine, server, engine == Engine.Postgres ? "template0" : null);
+    }
+
+    /// <summary>
+    /// A database with every migration applied, as the service leaves it at its first start. On PostgreSQL it is a copy of a
+    /// template migrated once per set of migrations (<c>CREATE DATABASE … TEMPLATE</c>), which saves the server about 0.2 CPU-s
+    /// of DDL per database; on the other engines it is an empty database that the service migrates when it starts (a SQLite
+    /// file migrates in about 0.05 CPU-s). Tests of migrations themselves take <see cref="CreateAsync"/>.
+    /// </summary>
+    public static async Task<TestDatabase> CreateMigratedAsync(Engine engine)
+    {
+        if (engine != Engine.Postgres) return await CreateAsync(engine);
+        var server = Engines.ServerFor(engine) ?? throw new InvalidOperationException($"{Engines.ServerVariable(engine)} is not set.");
+        var template = await MigratedTemplates.GetOrAdd(server, s => new Lazy<Task<string>>(() => MigratedTemplateAsync(s))).Value;
+        return await CreateOnServerAsync(engine, server, template);
+    }
+
+    private static readonly ConcurrentDictionary<string, Lazy<Task<string>>> MigratedTemplates = new();
+
+    private static async Task<TestDatabase> CreateOnServerAsync(Engine engine, string server, string? template)
+    {
         var name = "aid_test_" + Guid.NewGuid().ToString("N")[..16];
         await ExecuteOnServerAsync(engine, server, engine switch
         {
-            Engine.Postgres => $"CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0",
+            Engine.Postgres => $"CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE {template}",
             Engine.SqlServer => $"CREATE DATABASE [{name}]; ALTER DATABASE [{name}] SET READ_COMMITTED_SNAPSHOT ON;",
             Engine.Sqlite => throw new UnreachableException(),
         });
@@ -67,6 +93,46 @@ public sealed class TestDatabase : IAsyncDisposable
             Engine.Sqlite => throw new UnreachableException(),
         };
         return new TestDatabase(engine, connectionString, null, server, name);
+    }
+
+    /// <summary>
+    /// The template named after the migrations' content, so a changed migration gets a new one and a server kept between runs
+    /// reuses it. Built under another name and renamed when complete, so a half-migrated template is never copied; closed to
+    /// connections afterwards, because PostgreSQL copies a template only while nobody is connected to it.
+    /// </summary>
+    private static async Task<string> MigratedTemplateAsync(string server)
+    {
+        var migrations = MigrationRunner.Embedded("postgres");
+        var content = string.Join("\n", migrations.Select(m => $"{m.Id}\n{m.Sql}"));
+        var name = "aid_template_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)))[..16];
+        await using (var connection = new NpgsqlConnection(server))
+        {
+            await connection.OpenAsync();
+            if (await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = @name)", new { name })) return name;
+        }
+
+        var building = "aid_building_" + Guid.NewGuid().ToString("N")[..16];
+        await ExecuteOnServerAsync(Engine.Postgres, server, $"CREATE DATABASE {building} ENCODING 'UTF8' TEMPLATE template0");
+        var engine = DatabaseEngines.Create(DatabaseOptions.From("postgres", new NpgsqlConnectionStringBuilder(server) { Database = building }.ToString()));
+        try
+        {
+            await new MigrationRunner(engine, NullLogger<MigrationRunner>.Instance).MigrateAsync(CancellationToken.None);
+        }
+        finally
+        {
+            (engine as IDisposable)?.Dispose(); // closes its pooled connections
+        }
+        try
+        {
+            await ExecuteOnServerAsync(Engine.Postgres, server, $"ALTER DATABASE {building} RENAME TO {name}");
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
+        {
+            await ExecuteOnServerAsync(Engine.Postgres, server, $"DROP DATABASE {building}"); // another test run built it meanwhile
+            return name;
+        }
+        await ExecuteOnServerAsync(Engine.Postgres, server, $"ALTER DATABASE {name} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false");
+        return name;
     }
 
     public async ValueTask DisposeAsync()
