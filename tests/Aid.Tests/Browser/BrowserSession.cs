@@ -7,8 +7,8 @@ using Xunit.v3;
 namespace Aid.Tests.Browser;
 
 /// <summary>
-/// One test's page in Chromium: a fresh <see cref="IBrowserContext"/> with tracing on (every step, the console and the network;
-/// DOM snapshots of every step with AID_TEST_TRACE_SNAPSHOTS=1, a screencast with AID_TEST_TRACE_SCREENSHOTS=1).
+/// One test's page in Chromium: a fresh <see cref="IBrowserContext"/> with tracing on (every step and the console; with
+/// AID_TEST_TRACE_SNAPSHOTS=1 also a DOM snapshot of every step and the network, with AID_TEST_TRACE_SCREENSHOTS=1 a screencast).
 /// <para>
 /// Finished once the test's result is known: xunit v3 sets <c>TestContext.Current.TestState</c> only after the test method has
 /// returned, so a <c>DisposeAsync</c> inside the test (<c>await using var session = …</c>) cannot tell a failure yet and leaves
@@ -41,8 +41,9 @@ public sealed class BrowserSession : IAsyncDisposable
     private static readonly bool TraceScreenshots = Environment.GetEnvironmentVariable("AID_TEST_TRACE_SCREENSHOTS") == "1";
 
     /// <summary>
-    /// Whether traces carry a DOM snapshot of every step (AID_TEST_TRACE_SNAPSHOTS=1). Off by default: the page tests took 240 and
-    /// 262 CPU-s without them against 271 and 279 with them; a failed test's final DOM is saved either way.
+    /// Whether traces carry a DOM snapshot of every step and the network log (AID_TEST_TRACE_SNAPSHOTS=1; Playwright records the
+    /// network only with snapshots). Off by default: the page tests took 240 and 262 CPU-s without them against 271 and 279 with
+    /// them; a failed test's final DOM is saved either way.
     /// </summary>
     private static readonly bool TraceSnapshots = Environment.GetEnvironmentVariable("AID_TEST_TRACE_SNAPSHOTS") == "1";
 
@@ -120,10 +121,10 @@ public sealed class BrowserSession : IAsyncDisposable
             }
             try
             {
-                await File.WriteAllTextAsync(html, await Page.ContentAsync());
+                await File.WriteAllTextAsync(html, await Page.ContentAsync().WaitAsync(TimeSpan.FromSeconds(5)));
                 lines.Add($"The failed page's DOM: {html}");
             }
-            catch (PlaywrightException e)
+            catch (Exception e) when (e is PlaywrightException or TimeoutException or IOException)
             {
                 lines.Add($"No DOM of the failed page: {e.Message.Split('\n')[0]}");
             }

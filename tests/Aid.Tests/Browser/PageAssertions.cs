@@ -31,9 +31,12 @@ public static class PageAssertions
     /// <summary>The page's axe-core violations of impact serious or critical (minor and moderate ones are left to review).</summary>
     public static async Task<IReadOnlyList<AxeViolation>> SeriousAccessibilityViolationsAsync(this IPage page)
     {
+        // The top document only: Aid's pages have no frames, and a page that gets one must not pass unchecked.
+        if (page.Frames.Count > 1)
+            Assert.Fail($"{page.Url} has {page.Frames.Count - 1} frame(s); the accessibility check covers the top document only.");
         // Once per document: a navigation brings a new one without axe. The page's Content-Security-Policy does not apply to
         // scripts the test evaluates through the DevTools protocol.
-        if (!await page.EvaluateAsync<bool>("() => typeof window.axe === 'object'"))
+        if (!await page.EvaluateAsync<bool>("() => typeof window.axe?.run === 'function'"))
             await page.EvaluateAsync("() => {\n" + AxeSource + "\n}");
         var violations = await page.EvaluateAsync<JsonElement>(RunAxe);
         return violations.EnumerateArray()

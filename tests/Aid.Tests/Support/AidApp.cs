@@ -15,7 +15,7 @@ using Microsoft.Extensions.Logging;
 namespace Aid.Tests.Support;
 
 /// <summary>
-/// The real service (WebApplicationFactory) on a real, empty database of one engine; one per test class and engine (see <see cref="EngineApps"/>).
+/// The real service (WebApplicationFactory) on a new database of one engine (migrated as at a first start, see <see cref="TestDatabase.CreateMigratedAsync"/>); one per test class and engine (see <see cref="EngineApps"/>).
 /// In-memory TestServer by default; with <paramref name="kestrel"/> on real Kestrel at 127.0.0.1 on a free port (<see cref="BaseAddress"/>),
 /// which a browser or another process can reach (see <see cref="KestrelEngineApps"/>). <see cref="Client"/> works in both modes.
 /// </summary>

@@ -13,7 +13,7 @@ using Npgsql;
 namespace Aid.Tests.Support;
 
 /// <summary>
-/// A real, empty database: a temporary SQLite file, or a fresh database on the server named by the engine's variable
+/// A real database, empty (<see cref="CreateAsync"/>) or migrated (<see cref="CreateMigratedAsync"/>): a temporary SQLite file, or a fresh database on the server named by the engine's variable
 /// (<see cref="Engines.ServerVariable"/>: AID_TEST_POSTGRES, AID_TEST_SQLSERVER; a connection string without a database).
 /// Without the variable that engine's tests skip; CI sets AID_TEST_POSTGRES, so there a missing PostgreSQL fails the run.
 /// </summary>
@@ -71,7 +71,17 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         if (engine != Engine.Postgres) return await CreateAsync(engine);
         var server = Engines.ServerFor(engine) ?? throw new InvalidOperationException($"{Engines.ServerVariable(engine)} is not set.");
-        var template = await MigratedTemplates.GetOrAdd(server, s => new Lazy<Task<string>>(() => MigratedTemplateAsync(s))).Value;
+        var once = MigratedTemplates.GetOrAdd(server, s => new Lazy<Task<string>>(() => MigratedTemplateAsync(s)));
+        string template;
+        try
+        {
+            template = await once.Value;
+        }
+        catch
+        {
+            MigratedTemplates.TryRemove(new KeyValuePair<string, Lazy<Task<string>>>(server, once)); // the next test tries again
+            throw;
+        }
         return await CreateOnServerAsync(engine, server, template);
     }
 
@@ -97,8 +107,8 @@ public sealed class TestDatabase : IAsyncDisposable
 
     /// <summary>
     /// The template named after the migrations' content, so a changed migration gets a new one and a server kept between runs
-    /// reuses it. Built under another name and renamed when complete, so a half-migrated template is never copied; closed to
-    /// connections afterwards, because PostgreSQL copies a template only while nobody is connected to it.
+    /// reuses it. Built under another name, closed to connections (PostgreSQL copies a template only while nobody is connected
+    /// to it) and only then renamed, so a half-migrated or open template is never found under the name.
     /// </summary>
     private static async Task<string> MigratedTemplateAsync(string server)
     {
@@ -118,20 +128,24 @@ public sealed class TestDatabase : IAsyncDisposable
         {
             await new MigrationRunner(engine, NullLogger<MigrationRunner>.Instance).MigrateAsync(CancellationToken.None);
         }
-        finally
+        catch
         {
-            (engine as IDisposable)?.Dispose(); // closes its pooled connections
+            (engine as IDisposable)?.Dispose();
+            await ExecuteOnServerAsync(Engine.Postgres, server, $"DROP DATABASE IF EXISTS {building} WITH (FORCE)");
+            throw;
         }
+        (engine as IDisposable)?.Dispose(); // closes its pooled connections
+        await ExecuteOnServerAsync(Engine.Postgres, server, $"ALTER DATABASE {building} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false");
         try
         {
             await ExecuteOnServerAsync(Engine.Postgres, server, $"ALTER DATABASE {building} RENAME TO {name}");
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
         {
-            await ExecuteOnServerAsync(Engine.Postgres, server, $"DROP DATABASE {building}"); // another test run built it meanwhile
-            return name;
+            // Another test run built it meanwhile.
+            await ExecuteOnServerAsync(Engine.Postgres, server, $"ALTER DATABASE {building} WITH IS_TEMPLATE false");
+            await ExecuteOnServerAsync(Engine.Postgres, server, $"DROP DATABASE {building}");
         }
-        await ExecuteOnServerAsync(Engine.Postgres, server, $"ALTER DATABASE {name} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false");
         return name;
     }
 
