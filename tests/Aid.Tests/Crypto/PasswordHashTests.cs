@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using Aid.Application.Common;
-using Aid.Infrastructure.Crypto;
 using Aid.Application.Users;
+using Aid.Infrastructure.Crypto;
 using Aid.Tests.Pages;
 using Aid.Tests.Support;
 using Dapper;
@@ -13,7 +13,7 @@ using Microsoft.Extensions.Options;
 namespace Aid.Tests.Crypto;
 
 /// <summary>
-/// The test apps hash passwords with <see cref="TestPasswordIterations.Count"/> PBKDF2 iterations instead of 100,000 (each hash
+/// The test apps hash passwords with <see cref="TestServices.PasswordIterations"/> PBKDF2 iterations instead of 100,000 (each hash
 /// at the real count is about 0.1 CPU-s here, and the suite makes over a hundred); the service itself keeps Identity's default,
 /// and a hash made with fewer iterations is still accepted, and replaced at the service's count at the next sign-in.
 /// </summary>
@@ -29,9 +29,9 @@ public sealed class PasswordHashTests
         Assert.Equal(PasswordCheck.Right, service.Verify(hash, "镇坪助学2026"));
         Assert.Equal(PasswordCheck.Wrong, service.Verify(hash, "镇坪助学2025"));
 
-        var weaker = new IdentityPasswords(Options.Create(new PasswordHasherOptions { IterationCount = TestPasswordIterations.Count }));
+        var weaker = new IdentityPasswords(Options.Create(new PasswordHasherOptions { IterationCount = TestServices.PasswordIterations }));
         var testHash = weaker.Hash("镇坪助学2026");
-        Assert.Equal((1, 2, TestPasswordIterations.Count), Header(testHash));
+        Assert.Equal((1, 2, TestServices.PasswordIterations), Header(testHash));
         Assert.Equal(PasswordCheck.RightButRehash, service.Verify(testHash, "镇坪助学2026"));
         Assert.Equal(PasswordCheck.Wrong, service.Verify(testHash, "镇坪助学2025"));
     }
@@ -42,7 +42,7 @@ public sealed class PasswordHashTests
         await using var app = new AidApp(Engine.Sqlite);
         await app.StartAsync();
         var passwords = app.Factory.Services.GetRequiredService<IPasswords>();
-        Assert.Equal((1, 2, TestPasswordIterations.Count), Header(passwords.Hash("x")));
+        Assert.Equal((1, 2, TestServices.PasswordIterations), Header(passwords.Hash("x")));
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class PasswordHashTests
         await app.StartAsync();
         var programme = (await app.Admin().CreateProgramme(Scenario.UniqueCode("ZP"))).Id();
         var person = await app.PersonAsync("manager", [programme]);
-        var weaker = new IdentityPasswords(Options.Create(new PasswordHasherOptions { IterationCount = TestPasswordIterations.Count }));
+        var weaker = new IdentityPasswords(Options.Create(new PasswordHasherOptions { IterationCount = TestServices.PasswordIterations }));
         await using (var connection = await app.OpenDatabaseAsync())
         {
             Assert.Equal(100_000, Header(await StoredHash(connection, person.Id)).Iterations);

@@ -1,9 +1,6 @@
-using Microsoft.AspNetCore.Identity;
 using System.Data.Common;
 using System.Net.Http.Headers;
 using Aid.Application.ApiKeys;
-using Aid.Infrastructure.Database;
-using Aid.Tests.SqlServer;
 using Dapper;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -88,10 +85,7 @@ public sealed class AidApp(Engine engine, Action<IWebHostBuilder>? configure = n
             builder.UseSetting("Aid:Security:SignInsPerMinute", "100000");
             builder.UseSetting("Aid:Crypto:KeyFile", Path.Combine(_secrets, "aid.key"));
             builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
-            // Every statement the service sends in any test is also rendered for SQL Server and parsed as T-SQL.
-            builder.ConfigureServices(services => services.AddSingleton<IDatabaseEngine>(provider =>
-                new SqlServerShadowEngine(DatabaseEngines.Create(provider.GetRequiredService<DatabaseOptions>()))));
-            builder.ConfigureServices(services => services.Configure<PasswordHasherOptions>(o => o.IterationCount = TestPasswordIterations.Count));
+            builder.ConfigureServices(TestServices.Add);
             configure?.Invoke(builder);
         });
 

@@ -1,8 +1,5 @@
-using Microsoft.AspNetCore.Identity;
 using System.Data.Common;
 using System.Net.Http.Headers;
-using Aid.Infrastructure.Database;
-using Aid.Tests.SqlServer;
 using Dapper;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -52,10 +49,7 @@ public sealed class AppOnDatabase(Engine engine, string connectionString, string
             builder.UseSetting("Aid:Security:VerifyPerMinute", "100000");
             builder.UseSetting("Aid:Crypto:KeyFile", KeyFile);
             builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
-            // As in AidApp: every statement the service sends is also rendered for SQL Server and parsed as T-SQL.
-            builder.ConfigureServices(services => services.AddSingleton<IDatabaseEngine>(p =>
-                new SqlServerShadowEngine(DatabaseEngines.Create(p.GetRequiredService<DatabaseOptions>()))));
-            builder.ConfigureServices(services => services.Configure<PasswordHasherOptions>(o => o.IterationCount = TestPasswordIterations.Count));
+            builder.ConfigureServices(TestServices.Add);
         });
         _factory.Server.PreserveExecutionContext = true; // creating the server starts the host
         return this;

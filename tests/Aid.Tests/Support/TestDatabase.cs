@@ -57,8 +57,7 @@ public sealed class TestDatabase : IAsyncDisposable
             return new TestDatabase(engine, $"Data Source={Path.Combine(folder, "aid.db")}", folder, null, null);
         }
 
-        var server = Engines.ServerFor(engine) ?? throw new InvalidOperationException($"{Engines.ServerVariable(engine)} is not set.");
-        return await CreateOnServerAsync(engine, server, engine == Engine.Postgres ? "template0" : null);
+        return await CreateOnServerAsync(engine, ServerOf(engine), engine == Engine.Postgres ? "template0" : null);
     }
 
     /// <summary>
@@ -70,7 +69,7 @@ public sealed class TestDatabase : IAsyncDisposable
     public static async Task<TestDatabase> CreateMigratedAsync(Engine engine)
     {
         if (engine != Engine.Postgres) return await CreateAsync(engine);
-        var server = Engines.ServerFor(engine) ?? throw new InvalidOperationException($"{Engines.ServerVariable(engine)} is not set.");
+        var server = ServerOf(engine);
         var once = MigratedTemplates.GetOrAdd(server, s => new Lazy<Task<string>>(() => MigratedTemplateAsync(s)));
         string template;
         try
@@ -86,6 +85,9 @@ public sealed class TestDatabase : IAsyncDisposable
     }
 
     private static readonly ConcurrentDictionary<string, Lazy<Task<string>>> MigratedTemplates = new();
+
+    private static string ServerOf(Engine engine) =>
+        Engines.ServerFor(engine) ?? throw new InvalidOperationException($"{Engines.ServerVariable(engine)} is not set.");
 
     private static async Task<TestDatabase> CreateOnServerAsync(Engine engine, string server, string? template)
     {
@@ -126,15 +128,14 @@ public sealed class TestDatabase : IAsyncDisposable
         var engine = DatabaseEngines.Create(DatabaseOptions.From("postgres", new NpgsqlConnectionStringBuilder(server) { Database = building }.ToString()));
         try
         {
-            await new MigrationRunner(engine, NullLogger<MigrationRunner>.Instance).MigrateAsync(CancellationToken.None);
+            using (engine as IDisposable) // closes its pooled connections, which would keep the rename from happening
+                await new MigrationRunner(engine, NullLogger<MigrationRunner>.Instance).MigrateAsync(CancellationToken.None);
         }
         catch
         {
-            (engine as IDisposable)?.Dispose();
             await ExecuteOnServerAsync(Engine.Postgres, server, $"DROP DATABASE IF EXISTS {building} WITH (FORCE)");
             throw;
         }
-        (engine as IDisposable)?.Dispose(); // closes its pooled connections
         await ExecuteOnServerAsync(Engine.Postgres, server, $"ALTER DATABASE {building} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false");
         try
         {
