@@ -7,16 +7,17 @@ using Xunit.v3;
 namespace Aid.Tests.Browser;
 
 /// <summary>
-/// One test's page in Chromium: a fresh <see cref="IBrowserContext"/> with tracing on (every step and the console; with
-/// AID_TEST_TRACE_SNAPSHOTS=1 also a DOM snapshot of every step and the network, with AID_TEST_TRACE_SCREENSHOTS=1 a screencast).
+/// One test's page in Chromium: a fresh <see cref="IBrowserContext"/>, traced when asked for (AID_TEST_TRACE=1: every step and
+/// the console; AID_TEST_TRACE_SNAPSHOTS=1 adds a DOM snapshot of every step and the network, AID_TEST_TRACE_SCREENSHOTS=1 a
+/// screencast; either of those turns the trace on too).
 /// <para>
 /// Finished once the test's result is known: xunit v3 sets <c>TestContext.Current.TestState</c> only after the test method has
 /// returned, so a <c>DisposeAsync</c> inside the test (<c>await using var session = …</c>) cannot tell a failure yet and leaves
 /// the work to <see cref="BrowserArtifactsAttribute"/>, which runs right after the test with its result. A failed test gets
 /// <c>artifacts/browser/&lt;Class&gt;.&lt;Method&gt;[engine].png</c> (full page), <c>.html</c> (the page's DOM as it was) and
-/// <c>.zip</c> (the trace: open it with
-/// <c>pwsh bin/Debug/net10.0/playwright.ps1 show-trace FILE</c> or at trace.playwright.dev), printed in the test's output;
-/// a passing test's trace is discarded.
+/// <c>.zip</c> (the trace, when on: open it with
+/// <c>pwsh bin/Debug/net10.0/playwright.ps1 show-trace FILE</c> or at trace.playwright.dev), printed in the test's output with
+/// the page's console errors; a passing test's trace is discarded.
 /// </para>
 /// </summary>
 public sealed class BrowserSession : IAsyncDisposable
@@ -47,6 +48,14 @@ public sealed class BrowserSession : IAsyncDisposable
     /// </summary>
     private static readonly bool TraceSnapshots = Environment.GetEnvironmentVariable("AID_TEST_TRACE_SNAPSHOTS") == "1";
 
+    /// <summary>
+    /// Whether a trace is recorded at all (AID_TEST_TRACE=1, or either option above). Off by default: even without snapshots
+    /// or screencast, recording every step cost the page tests about 30 CPU-s of about 255 (Pages and Browser namespaces:
+    /// 209–247 CPU-s in four runs without, 249–269 in four with). A failed test's screenshot, final DOM, console errors and stack
+    /// trace are kept either way; a failure to study step by step is run again with the trace on.
+    /// </summary>
+    private static readonly bool Trace = Environment.GetEnvironmentVariable("AID_TEST_TRACE") == "1" || TraceSnapshots || TraceScreenshots;
+
     public IBrowserContext Context { get; }
     public IPage Page { get; }
 
@@ -65,7 +74,7 @@ public sealed class BrowserSession : IAsyncDisposable
         {
             context.SetDefaultTimeout(20_000);
             var test = TestContext.Current.Test;
-            await context.Tracing.StartAsync(new TracingStartOptions
+            if (Trace) await context.Tracing.StartAsync(new TracingStartOptions
             {
                 // The screencast (a JPEG of every frame) cost Chromium more CPU than the test itself, and the DOM snapshots of every
                 // step about a tenth of the page tests' CPU, so both are on only when asked for (see the fields above).
@@ -102,7 +111,7 @@ public sealed class BrowserSession : IAsyncDisposable
         {
             if (failedAs is null)
             {
-                await Context.Tracing.StopAsync();
+                if (Trace) await Context.Tracing.StopAsync();
                 return lines;
             }
             var folder = Path.Combine(RepositoryRoot(), "artifacts", "browser");
@@ -128,8 +137,12 @@ public sealed class BrowserSession : IAsyncDisposable
             {
                 lines.Add($"No DOM of the failed page: {e.Message.Split('\n')[0]}");
             }
-            await Context.Tracing.StopAsync(new TracingStopOptions { Path = trace });
-            lines.Add($"Playwright trace: {trace} (pwsh playwright.ps1 show-trace, or drop it on trace.playwright.dev)");
+            if (Trace)
+            {
+                await Context.Tracing.StopAsync(new TracingStopOptions { Path = trace });
+                lines.Add($"Playwright trace: {trace} (pwsh playwright.ps1 show-trace, or drop it on trace.playwright.dev)");
+            }
+            else lines.Add("No Playwright trace: run the test again with AID_TEST_TRACE=1 for one.");
             lines.AddRange(_pageErrors.Select(e => "Page " + e));
         }
         catch (PlaywrightException e)
