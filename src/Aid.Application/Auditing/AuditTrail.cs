@@ -242,7 +242,7 @@ public sealed class AuditTrail(IDbSession db, AccessScope scope, BusinessClock c
             sequence, occurredAt, actor, action, entity = entry.Entity, entityId = entry.EntityId,
             programmeId, summary = entry.Summary, hash, rowDigests, mac = mac.Sign(hash),
         }, ct);
-        foreach (var covered in entry.Covered)
-            await db.ExecuteAsync("INSERT INTO audit_entities (entity_key, record_sequence) VALUES (@key, @sequence)", new { key = covered.Key, sequence }, ct);
+        await db.ExecuteEachAsync("INSERT INTO audit_entities (entity_key, record_sequence) VALUES (@key, @sequence)",
+            entry.Covered.Select(covered => new { key = covered.Key, sequence }).ToList(), ct);
     }
 }

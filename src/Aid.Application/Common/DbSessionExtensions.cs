@@ -37,6 +37,16 @@ public static class DbSessionExtensions
         return await connection.ExecuteAsync(new CommandDefinition(db.Dialect.Render(sql), parameters, db.Transaction, cancellationToken: ct));
     }
 
+    /// <summary>
+    /// Executes the statement once for each row's parameters (nothing when there are none): Dapper renders and prepares it
+    /// once and binds each row in turn, instead of a command per row.
+    /// </summary>
+    public static async Task<int> ExecuteEachAsync<T>(this IDbSession db, string sql, IReadOnlyList<T> rows, CancellationToken ct) where T : notnull
+    {
+        if (rows.Count == 0) return 0;
+        return await db.ExecuteAsync(sql, rows.Count == 1 ? rows[0] : rows, ct);
+    }
+
     /// <summary>Several SELECTs in one round trip (statements separated by ";"), each answered as a list of Dapper rows.</summary>
     public static async Task<IReadOnlyList<IReadOnlyList<dynamic>>> QueryBatchAsync(this IDbSession db, string sql, object? parameters, int statements, CancellationToken ct)
     {

@@ -52,6 +52,16 @@ internal sealed class GiftRow
     public string? ReversalReason { get; init; }
     public DateOnly? ReversedOn { get; init; }
     public DateTimeOffset? ReversedAt { get; init; }
+    /// <summary>Who recorded it (the audit actor); written, not read back.</summary>
+    public string? CreatedBy { get; init; }
+
+    /// <summary>The same new gift, booked by the journal entry <paramref name="entryId"/>.</summary>
+    public GiftRow WithJournalEntry(Guid entryId) => new()
+    {
+        Id = Id, ProgrammeId = ProgrammeId, DonorId = DonorId, PledgeId = PledgeId, Kind = Kind, ReceivedOn = ReceivedOn, Currency = Currency,
+        Amount = Amount, Method = Method, Reference = Reference, Description = Description, Quantity = Quantity, Unit = Unit,
+        ValuationBasis = ValuationBasis, JournalEntryId = entryId, CreatedAt = CreatedAt, CreatedBy = CreatedBy,
+    };
 
     public bool IsReversed => ReversedAt is not null;
 
@@ -62,6 +72,14 @@ internal sealed class GiftRow
                g.journal_entry_id AS JournalEntryId, g.created_at AS CreatedAt,
                r.reason AS ReversalReason, r.reversed_on AS ReversedOn, r.reversed_at AS ReversedAt
         FROM gifts g LEFT JOIN gift_reversals r ON r.gift_id = g.id
+        """;
+
+    /// <summary>Inserts a new gift; the parameters are this row's properties.</summary>
+    public const string Insert = """
+        INSERT INTO gifts (id, programme_id, donor_id, pledge_id, kind, received_on, currency, amount, method, reference, description,
+                           quantity, unit, valuation_basis, journal_entry_id, created_at, created_by)
+        VALUES (@Id, @ProgrammeId, @DonorId, @PledgeId, @Kind, @ReceivedOn, @Currency, @Amount, @Method, @Reference, @Description,
+                @Quantity, @Unit, @ValuationBasis, @JournalEntryId, @CreatedAt, @CreatedBy)
         """;
 
     public static Task<GiftRow?> FindAsync(IDbSession db, Guid id, CancellationToken ct) =>

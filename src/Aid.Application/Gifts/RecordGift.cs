@@ -64,14 +64,7 @@ internal sealed class RecordGiftHandler(IDbSession db, BusinessClock clock, Acce
         await ProgrammeGuard.EnsureDonorExistsAsync(db, command.DonorId, ct);
 
         var reference = command.Reference?.Trim();
-        if (reference is not null)
-        {
-            var existing = await db.QuerySingleOrDefaultAsync<Guid?>(
-                "SELECT id FROM gifts WHERE programme_id = @programmeId AND reference = @reference", new { programmeId = programme.Id, reference }, ct);
-            if (existing is { } existingId)
-                throw new ConflictException($"A gift with reference '{reference}' is already recorded in this programme.",
-                    new Dictionary<string, object?> { ["existingGiftId"] = existingId });
-        }
+        if (reference is not null) await EnsureReferenceFreeAsync(db, programme.Id, reference, ct);
 
         var (cash, goods) = (command.Cash, command.InKind);
         var isCash = cash is not null;
@@ -91,18 +84,9 @@ internal sealed class RecordGiftHandler(IDbSession db, BusinessClock clock, Acce
             Id = giftId, ProgrammeId = programme.Id, DonorId = command.DonorId, PledgeId = cash?.PledgeId, Kind = command.Kind.Code(),
             ReceivedOn = command.ReceivedOn, Currency = programme.Currency, Amount = amount, Method = cash?.Method.Code(), Reference = reference,
             Description = goods?.Description, Quantity = goods?.Quantity.ToString(CultureInfo.InvariantCulture), Unit = goods?.Unit,
-            ValuationBasis = goods?.ValuationBasis.Code(), JournalEntryId = entryId, CreatedAt = clock.UtcNow(),
+            ValuationBasis = goods?.ValuationBasis.Code(), JournalEntryId = entryId, CreatedAt = clock.UtcNow(), CreatedBy = scope.AuditActor,
         };
-        await db.ExecuteAsync("""
-            INSERT INTO gifts (id, programme_id, donor_id, pledge_id, kind, received_on, currency, amount, method, reference, description,
-                               quantity, unit, valuation_basis, journal_entry_id, created_at, created_by)
-            VALUES (@Id, @ProgrammeId, @DonorId, @PledgeId, @Kind, @ReceivedOn, @Currency, @Amount, @Method, @Reference, @Description,
-                    @Quantity, @Unit, @ValuationBasis, @JournalEntryId, @CreatedAt, @createdBy)
-            """, new
-        {
-            row.Id, row.ProgrammeId, row.DonorId, row.PledgeId, row.Kind, row.ReceivedOn, row.Currency, row.Amount, row.Method, row.Reference,
-            row.Description, row.Quantity, row.Unit, row.ValuationBasis, row.JournalEntryId, row.CreatedAt, createdBy = scope.AuditActor,
-        }, ct);
+        await db.ExecuteAsync(GiftRow.Insert, row, ct);
         foreach (var (number, part) in allocations)
             await db.ExecuteAsync("""
                 INSERT INTO pledge_allocations (gift_id, pledge_id, instalment_number, amount) VALUES (@giftId, @pledgeId, @number, @part)
@@ -115,6 +99,16 @@ internal sealed class RecordGiftHandler(IDbSession db, BusinessClock clock, Acce
         });
         // Built from what was just written: no read-back on the hot path.
         return row.ToView(allocations.Select(a => new PledgeAllocationView((int)a.Number, Money.Format(a.Part))).ToList());
+    }
+
+    /// <summary>The external reference is unique per programme: a second gift with it is refused, naming the first.</summary>
+    internal static async Task EnsureReferenceFreeAsync(IDbSession db, Guid programmeId, string reference, CancellationToken ct)
+    {
+        var existing = await db.QuerySingleOrDefaultAsync<Guid?>(
+            "SELECT id FROM gifts WHERE programme_id = @programmeId AND reference = @reference", new { programmeId, reference }, ct);
+        if (existing is { } existingId)
+            throw new ConflictException($"A gift with reference '{reference}' is already recorded in this programme.",
+                new Dictionary<string, object?> { ["existingGiftId"] = existingId });
     }
 
     /// <summary>Oldest unpaid instalments first; the rest (if allowed) is a plain gift.</summary>

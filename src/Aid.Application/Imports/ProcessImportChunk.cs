@@ -1,20 +1,25 @@
 using Aid.Application.Auditing;
 using Aid.Application.Common;
 using Aid.Application.Gifts;
+using Aid.Application.Ledger;
+using Aid.Application.Pipeline;
+using FluentValidation;
 using Mediator;
 
 namespace Aid.Application.Imports;
 
 /// <summary>
-/// One chunk of a commit, in one transaction: up to <see cref="ChunkSize"/> ready rows become gifts (each through
-/// <see cref="RecordGift"/>, so ledger, audit record and rules are those of <c>POST /gifts</c>), each payment is entered in
-/// <c>external_payments</c> and each row marked booked. A payment booked meanwhile from another file (or by another instance)
-/// makes its row a duplicate instead. Returns true when nothing is left; the import is then committed. Sent by the worker,
-/// as the person who committed.
+/// One chunk of a commit, in one transaction: up to <see cref="ChunkSize"/> ready rows become gifts under the rules of
+/// <see cref="RecordGift"/> (the same validator and programme, currency, date, donor and reference checks, the same ledger
+/// entry), each payment is entered in <c>external_payments</c> and each row marked booked. A payment booked meanwhile from
+/// another file (or by another instance), or earlier in the same chunk, makes its row a duplicate instead. The chunk's one
+/// audit record digests every gift it booked (docs/AUDIT-CHAIN.md, "Imports"). Returns true when nothing is left; the
+/// import is then committed. Sent by the worker, as the person who committed.
 /// </summary>
 public sealed record ProcessImportChunk(Guid ImportId, int ChunkSize) : ICommand<bool>;
 
-internal sealed class ProcessImportChunkHandler(IDbSession db, BusinessClock clock, ISender sender, AuditRecorder audit)
+internal sealed class ProcessImportChunkHandler(
+    IDbSession db, BusinessClock clock, AccessScope scope, Journal journal, AuditRecorder audit, IEnumerable<IValidator<RecordGift>> giftRules)
     : ICommandHandler<ProcessImportChunk, bool>
 {
     public async ValueTask<bool> Handle(ProcessImportChunk command, CancellationToken ct)
@@ -28,43 +33,111 @@ internal sealed class ProcessImportChunkHandler(IDbSession db, BusinessClock clo
             ORDER BY r.row_no {db.Dialect.Limit("@take")}
             """, new { importId = import.Id, take = command.ChunkSize }, ct);
 
-        var booked = 0;
-        var duplicates = 0;
-        foreach (var row in rows)
-        {
-            if (row.ExternalRef is { } reference && await RowMatcher.FindRecordedAsync(db, import.ProgrammeId, row.Source, reference, ct) is { } recorded)
-            {
-                await db.ExecuteAsync("""
-                    UPDATE import_rows SET outcome = 'duplicate', duplicate_gift_id = @giftId WHERE import_id = @importId AND row_no = @rowNo
-                    """, new { giftId = recorded.GiftId, importId = import.Id, rowNo = row.RowNo }, ct);
-                duplicates++;
-                continue;
-            }
-            var gift = await sender.Send(new RecordGift(import.ProgrammeId, row.DonorId!.Value, row.ReceivedOn!.Value,
-                row.ReferenceComposed ? null : row.ExternalRef, row.Currency,
-                new CashGift(row.Amount, Codes.Parse<PaymentMethod>(row.Method)), InKind: null), ct);
-            if (row.ExternalRef is not null)
-                await db.ExecuteAsync("""
-                    INSERT INTO external_payments (source, external_ref, gift_id, import_id, row_no) VALUES (@source, @ref, @giftId, @importId, @rowNo)
-                    """, new { source = row.Source, @ref = row.ExternalRef, giftId = gift.Id, importId = import.Id, rowNo = row.RowNo }, ct);
-            if (row.DonorMatch is "assigned" or "created" or "anonymous" &&
-                PayerIdentity.Of(row.PayerId, row.PayerAccount, row.PayerAccountMasked, row.PayerName) is { } identity)
-                await db.ExecuteAsync(db.Dialect.InsertIfAbsent("payer_identities", "kind, value, donor_id, created_at",
-                    "@kind, @value, @donorId, @now", "kind, value"), new { kind = identity.Kind, value = identity.Value, donorId = row.DonorId, now = clock.UtcNow() }, ct);
-            await db.ExecuteAsync("UPDATE import_rows SET outcome = 'booked', gift_id = @giftId WHERE import_id = @importId AND row_no = @rowNo",
-                new { giftId = gift.Id, importId = import.Id, rowNo = row.RowNo }, ct);
-            booked++;
-        }
-
+        var chunk = rows.Count == 0 ? null : await BookAsync(import, rows, ct);
         var finished = rows.Count < command.ChunkSize;
         if (finished)
             await db.ExecuteAsync("UPDATE imports SET status = 'committed', finished_at = @now, commit_actor = NULL WHERE id = @id",
                 new { id = import.Id, now = clock.UtcNow() }, ct);
         audit.Describe("import", import.Id, import.ProgrammeId, new
         {
-            booked, duplicates, firstRow = rows.Count > 0 ? rows[0].RowNo : (long?)null, lastRow = rows.Count > 0 ? rows[^1].RowNo : (long?)null, finished,
+            booked = chunk?.Gifts.Count ?? 0, duplicates = chunk?.Duplicates.Count ?? 0,
+            firstRow = rows.Count > 0 ? rows[0].RowNo : (long?)null, lastRow = rows.Count > 0 ? rows[^1].RowNo : (long?)null, finished,
         });
+        foreach (var gift in chunk?.Gifts ?? []) audit.Covers("gift", gift.Id);
         return finished;
+    }
+
+    /// <summary>Checks every row first, then writes each table's rows with one statement executed per row.</summary>
+    private async Task<ChunkBooking> BookAsync(ImportRecord import, IReadOnlyList<ImportRowRecord> rows, CancellationToken ct)
+    {
+        var programme = await ProgrammeGuard.ShareOpenAsync(db, scope, import.ProgrammeId, ct);
+        var donorIds = rows.Select(r => r.DonorId!.Value).Distinct().ToList();
+        var knownDonors = (await db.QueryAsync<Guid>($"SELECT id FROM donors WHERE {db.Dialect.InList("id", "ids")}",
+            new { ids = db.Dialect.IdList(donorIds) }, ct)).ToHashSet();
+        var (now, actor) = (clock.UtcNow(), scope.AuditActor);
+        var chunk = new ChunkBooking();
+        foreach (var row in rows)
+        {
+            if (row.ExternalRef is { } externalRef && await RecordedAsync(chunk, programme.Id, row.Source, externalRef, ct) is { } recorded)
+            {
+                chunk.Duplicates.Add(new { giftId = recorded, importId = import.Id, rowNo = row.RowNo });
+                continue;
+            }
+            var gift = new RecordGift(programme.Id, row.DonorId!.Value, row.ReceivedOn!.Value, row.ReferenceComposed ? null : row.ExternalRef,
+                row.Currency, new CashGift(row.Amount, Codes.Parse<PaymentMethod>(row.Method)), InKind: null);
+            await Validation.EnsureValidAsync(giftRules, gift, ct);
+            ProgrammeGuard.EnsureCurrency(gift.Currency, programme);
+            ProgrammeGuard.EnsureWithinSpan(programme, gift.ReceivedOn, "receivedOn");
+            if (!knownDonors.Contains(gift.DonorId)) throw new InputException("donorId", $"Unknown donor {gift.DonorId}.");
+            var reference = gift.Reference?.Trim();
+            if (reference is not null && reference != gift.Reference) // else the duplicate check above has looked for it already
+            {
+                if (chunk.References.TryGetValue(reference, out var first))
+                    throw new ConflictException($"A gift with reference '{reference}' is already recorded in this programme.",
+                        new Dictionary<string, object?> { ["existingGiftId"] = first });
+                await RecordGiftHandler.EnsureReferenceFreeAsync(db, programme.Id, reference, ct);
+            }
+
+            var giftId = Guid.CreateVersion7();
+            chunk.Gifts.Add(new GiftRow
+            {
+                Id = giftId, ProgrammeId = programme.Id, DonorId = gift.DonorId, Kind = gift.Kind.Code(), ReceivedOn = gift.ReceivedOn,
+                Currency = programme.Currency, Amount = gift.Cash!.Amount, Method = gift.Cash.Method.Code(), Reference = reference,
+                CreatedAt = now, CreatedBy = actor,
+            });
+            if (reference is not null) chunk.References.TryAdd(reference, giftId);
+            if (row.ExternalRef is not null)
+            {
+                chunk.Payments.Add(new { source = row.Source, @ref = row.ExternalRef, giftId, importId = import.Id, rowNo = row.RowNo });
+                chunk.PaymentRefs.TryAdd((row.Source, row.ExternalRef), giftId);
+            }
+            if (row.DonorMatch is "assigned" or "created" or "anonymous" &&
+                PayerIdentity.Of(row.PayerId, row.PayerAccount, row.PayerAccountMasked, row.PayerName) is { } identity)
+                chunk.Identities.Add(new { kind = identity.Kind, value = identity.Value, donorId = row.DonorId, now });
+            chunk.Booked.Add(new { giftId, importId = import.Id, rowNo = row.RowNo });
+        }
+
+        var entryIds = await journal.PostAllAsync(chunk.Gifts.Select(g => new JournalEntryDraft(g.ProgrammeId, g.ReceivedOn, EntryKinds.CashGift, "gift", g.Id,
+            [new Posting(Accounts.CashAtBank, g.Amount), new Posting(Accounts.RestrictedFund, -g.Amount)])).ToList(), ct);
+        // Each gift points at its entry, posted just now (as RecordGift posts it before the gift row).
+        var gifts = chunk.Gifts.Select((g, i) => g.WithJournalEntry(entryIds[i])).ToList();
+        await db.ExecuteEachAsync(GiftRow.Insert, gifts, ct);
+        await db.ExecuteEachAsync("""
+            INSERT INTO external_payments (source, external_ref, gift_id, import_id, row_no) VALUES (@source, @ref, @giftId, @importId, @rowNo)
+            """, chunk.Payments, ct);
+        await db.ExecuteEachAsync(db.Dialect.InsertIfAbsent("payer_identities", "kind, value, donor_id, created_at", "@kind, @value, @donorId, @now", "kind, value"),
+            chunk.Identities, ct);
+        await db.ExecuteEachAsync("UPDATE import_rows SET outcome = 'booked', gift_id = @giftId WHERE import_id = @importId AND row_no = @rowNo", chunk.Booked, ct);
+        await db.ExecuteEachAsync("""
+            UPDATE import_rows SET outcome = 'duplicate', duplicate_gift_id = @giftId WHERE import_id = @importId AND row_no = @rowNo
+            """, chunk.Duplicates, ct);
+        return chunk;
+    }
+
+    /// <summary>
+    /// The gift a payment is already booked as: in this chunk (not yet written) or in the database, looked up as the preview
+    /// does (<see cref="RowMatcher.FindRecordedAsync"/>).
+    /// </summary>
+    private async Task<Guid?> RecordedAsync(ChunkBooking chunk, Guid programmeId, string source, string externalRef, CancellationToken ct)
+    {
+        var reference = RowMatcher.ShortReference(externalRef)!;
+        if (chunk.PaymentRefs.TryGetValue((source, reference), out var booked)) return booked;
+        if (await RowMatcher.FindRecordedAsync(db, programmeId, source, reference, ct) is { } recorded) return recorded.GiftId;
+        return chunk.References.TryGetValue(reference, out booked) ? booked : null;
+    }
+
+    /// <summary>What a chunk books, held until every row is checked: nothing is written for a chunk that fails.</summary>
+    private sealed class ChunkBooking
+    {
+        public List<GiftRow> Gifts { get; } = [];
+        public List<object> Payments { get; } = [];
+        public List<object> Identities { get; } = [];
+        public List<object> Booked { get; } = [];
+        public List<object> Duplicates { get; } = [];
+        /// <summary>Gift references booked in this chunk (the reference → the gift).</summary>
+        public Dictionary<string, Guid> References { get; } = new(StringComparer.Ordinal);
+        /// <summary>Payments booked in this chunk ((source, reference) → the gift).</summary>
+        public Dictionary<(string Source, string Reference), Guid> PaymentRefs { get; } = [];
     }
 }
 

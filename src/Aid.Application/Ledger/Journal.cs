@@ -25,41 +25,70 @@ public static class EntryKinds
 
 public sealed record Posting(string Account, long Amount);
 
+/// <summary>One journal entry to post: what caused it and its postings.</summary>
+public sealed record JournalEntryDraft(Guid ProgrammeId, DateOnly EntryDate, string Kind, string SourceType, Guid SourceId,
+    IReadOnlyList<Posting> Postings, string? Memo = null, Guid? ReversesEntryId = null);
+
 /// <summary>
 /// Writes balanced journal entries. An entry whose postings do not sum to zero is a programming error and
 /// is refused before anything is written; corrections are reversing entries, never edits.
 /// </summary>
 public sealed class Journal(IDbSession db, BusinessClock clock, AccessScope scope)
 {
-    public async Task<Guid> PostAsync(Guid programmeId, DateOnly entryDate, string kind, string sourceType, Guid sourceId,
-        IReadOnlyList<Posting> postings, string? memo, CancellationToken ct, Guid? reversesEntryId = null)
-    {
-        if (postings.Count < 2) throw new InvalidOperationException("A journal entry has at least two postings.");
-        if (postings.Any(p => p.Amount == 0)) throw new InvalidOperationException("A posting moves a non-zero amount.");
-        long sum = 0;
-        foreach (var posting in postings) sum = checked(sum + posting.Amount);
-        if (sum != 0) throw new InvalidOperationException($"Unbalanced journal entry ({kind}): postings sum to {sum}.");
+    private const string InsertEntry = """
+        INSERT INTO journal_entries (id, programme_id, entry_date, kind, source_type, source_id, reverses_entry_id, memo, created_at, created_by)
+        VALUES (@id, @programmeId, @entryDate, @kind, @sourceType, @sourceId, @reversesEntryId, @memo, @createdAt, @createdBy)
+        """;
 
-        var id = Guid.CreateVersion7();
-        await db.ExecuteAsync("""
-            INSERT INTO journal_entries (id, programme_id, entry_date, kind, source_type, source_id, reverses_entry_id, memo, created_at, created_by)
-            VALUES (@id, @programmeId, @entryDate, @kind, @sourceType, @sourceId, @reversesEntryId, @memo, @createdAt, @createdBy)
-            """, new { id, programmeId, entryDate, kind, sourceType, sourceId, reversesEntryId, memo, createdAt = clock.UtcNow(), createdBy = scope.AuditActor }, ct);
-        if (postings.Count == 2) // the usual entry: one statement, one round trip
+    private const string InsertTwoPostings = """
+        INSERT INTO postings (journal_entry_id, line, programme_id, account, amount)
+        VALUES (@id, 1, @programmeId, @account1, @amount1), (@id, 2, @programmeId, @account2, @amount2)
+        """;
+
+    private const string InsertPosting = """
+        INSERT INTO postings (journal_entry_id, line, programme_id, account, amount) VALUES (@id, @line, @programmeId, @account, @amount)
+        """;
+
+    public async Task<Guid> PostAsync(Guid programmeId, DateOnly entryDate, string kind, string sourceType, Guid sourceId,
+        IReadOnlyList<Posting> postings, string? memo, CancellationToken ct, Guid? reversesEntryId = null) =>
+        (await PostAllAsync([new JournalEntryDraft(programmeId, entryDate, kind, sourceType, sourceId, postings, memo, reversesEntryId)], ct))[0];
+
+    /// <summary>
+    /// Posts the entries (an import chunk's gifts), each checked before anything is written; every statement is sent once
+    /// and executed per entry, not built and sent again for each. Answers the new entries' ids in the same order.
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>> PostAllAsync(IReadOnlyList<JournalEntryDraft> entries, CancellationToken ct)
+    {
+        foreach (var entry in entries) EnsureBalanced(entry);
+        var ids = entries.Select(_ => Guid.CreateVersion7()).ToArray();
+        var (createdAt, createdBy) = (clock.UtcNow(), scope.AuditActor);
+        await db.ExecuteEachAsync(InsertEntry, entries.Select((e, i) => new
         {
-            await db.ExecuteAsync("""
-                INSERT INTO postings (journal_entry_id, line, programme_id, account, amount)
-                VALUES (@id, 1, @programmeId, @account1, @amount1), (@id, 2, @programmeId, @account2, @amount2)
-                """, new { id, programmeId, account1 = postings[0].Account, amount1 = postings[0].Amount, account2 = postings[1].Account, amount2 = postings[1].Amount }, ct);
-            return id;
-        }
-        for (var line = 0; line < postings.Count; line++)
+            id = ids[i], programmeId = e.ProgrammeId, entryDate = e.EntryDate, kind = e.Kind, sourceType = e.SourceType, sourceId = e.SourceId,
+            reversesEntryId = e.ReversesEntryId, memo = e.Memo, createdAt, createdBy,
+        }).ToList(), ct);
+
+        var pairs = entries.Select((e, i) => (Entry: e, Id: ids[i])).Where(x => x.Entry.Postings.Count == 2).ToList();
+        // The usual entry, two postings: one statement per entry.
+        await db.ExecuteEachAsync(InsertTwoPostings, pairs.Select(x => new
         {
-            await db.ExecuteAsync("""
-                INSERT INTO postings (journal_entry_id, line, programme_id, account, amount) VALUES (@id, @line, @programmeId, @account, @amount)
-                """, new { id, line = line + 1, programmeId, account = postings[line].Account, amount = postings[line].Amount }, ct);
-        }
-        return id;
+            id = x.Id, programmeId = x.Entry.ProgrammeId, account1 = x.Entry.Postings[0].Account, amount1 = x.Entry.Postings[0].Amount,
+            account2 = x.Entry.Postings[1].Account, amount2 = x.Entry.Postings[1].Amount,
+        }).ToList(), ct);
+        var lines = entries.Select((e, i) => (Entry: e, Id: ids[i])).Where(x => x.Entry.Postings.Count != 2)
+            .SelectMany(x => x.Entry.Postings.Select((p, line) => new { id = x.Id, line = line + 1, programmeId = x.Entry.ProgrammeId, account = p.Account, amount = p.Amount }))
+            .ToList();
+        await db.ExecuteEachAsync(InsertPosting, lines, ct);
+        return ids;
+    }
+
+    private static void EnsureBalanced(JournalEntryDraft entry)
+    {
+        if (entry.Postings.Count < 2) throw new InvalidOperationException("A journal entry has at least two postings.");
+        if (entry.Postings.Any(p => p.Amount == 0)) throw new InvalidOperationException("A posting moves a non-zero amount.");
+        long sum = 0;
+        foreach (var posting in entry.Postings) sum = checked(sum + posting.Amount);
+        if (sum != 0) throw new InvalidOperationException($"Unbalanced journal entry ({entry.Kind}): postings sum to {sum}.");
     }
 
     /// <summary>Posts the mirror image of an entry (every posting negated), linked to it.</summary>

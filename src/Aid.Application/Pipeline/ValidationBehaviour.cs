@@ -11,6 +11,16 @@ public sealed class ValidationBehaviour<TMessage, TResponse>(IEnumerable<IValida
 {
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
+        await Validation.EnsureValidAsync(validators, message, cancellationToken);
+        return await next(message, cancellationToken);
+    }
+}
+
+public static class Validation
+{
+    /// <summary>Runs the validators; every failure goes into one <see cref="InputException"/>, by field.</summary>
+    public static async ValueTask EnsureValidAsync<T>(IEnumerable<IValidator<T>> validators, T message, CancellationToken cancellationToken)
+    {
         Dictionary<string, List<string>>? errors = null;
         foreach (var validator in validators)
         {
@@ -25,7 +35,6 @@ public sealed class ValidationBehaviour<TMessage, TResponse>(IEnumerable<IValida
         }
         if (errors is not null)
             throw new InputException(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
-        return await next(message, cancellationToken);
     }
 }
 

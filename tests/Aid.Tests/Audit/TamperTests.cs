@@ -61,6 +61,47 @@ public sealed class TamperTests(AuditedDatabases databases) : IClassFixture<Audi
     }
 
     [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task An_import_chunk_s_one_record_vouches_for_each_gift_it_booked_and_an_edit_of_one_is_named(Engine engine)
+    {
+        await using var copy = await databases.CopyAsync(engine);
+        var admin = copy.Admin();
+        var donor = (await admin.Get($"/api/v1/gifts/{copy.Data.Gift300}").Expect(HttpStatusCode.OK)).GetProperty("donorId").GetGuid();
+        var file = Imports.ImportApiTests.Template(("2022-07-01", "蒋晟晖", "10.00", "银行转账", "IMP-1", ""),
+            ("2022-07-02", "蒋晟晖", "20.00", "银行转账", "IMP-2", ""), ("2022-07-03", "蒋晟晖", "30.00", "现金", "IMP-3", ""));
+        var import = (await Imports.ImportApiTests.Upload(admin, copy.Data.Programme, file, "捐赠.csv").Expect(HttpStatusCode.Created)).Id();
+        await admin.PatchJson($"/api/v1/imports/{import}/rows/1", new { donorId = donor, applyToSamePayer = true }).Expect(HttpStatusCode.OK);
+        await admin.PostJson($"/api/v1/imports/{import}/commit", new { }).Expect(HttpStatusCode.Accepted);
+        await Imports.ImportApiTests.WaitFor(admin, import, i => i.Str("status") == "committed");
+        var gifts = (await admin.Get($"/api/v1/imports/{import}/rows?outcome=booked").Expect(HttpStatusCode.OK)).GetProperty("items")
+            .EnumerateArray().Select(r => r.GetProperty("giftId").GetGuid()).ToList();
+        Assert.Equal(3, gifts.Count);
+
+        // One record for the chunk, digesting all three gifts with their entries and postings; no record per gift.
+        await using (var db = await copy.App.OpenDatabaseAsync())
+        {
+            var (sequence, digests) = await db.QuerySingleAsync<(long, string)>(
+                "SELECT sequence, row_digests FROM audit_log WHERE action = 'ProcessImportChunk' AND entity_id = @import", new { import = import.ToString() });
+            var digested = RowDigests.Read(digests);
+            Assert.Equal(gifts.Select(g => $"gift:{g:D}").Order(), digested.Keys.Order());
+            Assert.All(gifts, g => Assert.Equal(4, digested[$"gift:{g:D}"].Count)); // the gift, its entry and two postings
+            foreach (var gift in gifts)
+            {
+                Assert.Equal([sequence], await db.QueryAsync<long>("SELECT record_sequence FROM audit_entities WHERE entity_key = @key", new { key = $"gift:{gift:D}" }));
+                Assert.Equal(0, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM audit_log WHERE entity_id = @gift", new { gift = gift.ToString() }));
+            }
+        }
+        Assert.False((await copy.VerifyInProcessAsync()).CheckedInDetail, $"{engine} checked in detail");
+
+        await using (var db = await copy.TamperAsync("gifts"))
+            Assert.Equal(1, await db.ExecuteAsync("UPDATE gifts SET amount = 2100 WHERE id = @gift", new { gift = gifts[1] }));
+        AssertNamed(await copy.VerifyAsync(), "row", p => Row(p) == $"gifts/{gifts[1]:D}" && Detail(p).Contains("differs from its digest"));
+        // The record still vouches for the other two: each gift is checked on its own.
+        await admin.PostJson("/api/v1/receipts", new { giftId = gifts[0] }).Expect(HttpStatusCode.Created);
+        var refused = await admin.PostJson("/api/v1/receipts", new { giftId = gifts[1] }).Expect(HttpStatusCode.Conflict);
+        Assert.Contains($"gifts/{gifts[1]:D}", refused.Str("detail"));
+    }
+
+    [Theory, ClassData(typeof(EngineMatrix))]
     public async Task A_balanced_posting_edit_names_both_postings(Engine engine)
     {
         await using var copy = await databases.CopyAsync(engine);
