@@ -16,6 +16,10 @@ internal sealed record DigestedTable(string Kind, string Table, string From, str
 {
     public string ForEntity => $"SELECT {Owner} AS owner_, {Columns} FROM {From} WHERE {Owner} = @id{(Where is null ? "" : " AND " + Where)}";
     public string All => $"SELECT {Owner} AS owner_, {Columns} FROM {From}{(Where is null ? "" : " WHERE " + Where)}";
+
+    /// <summary>The rows of the entities whose ids are in <c>@ids</c> (<see cref="ISqlDialect.IdList"/>).</summary>
+    public string ForMany(ISqlDialect dialect) =>
+        $"SELECT {Owner} AS owner_, {Columns} FROM {From} WHERE {dialect.InList(Owner, "ids")}{(Where is null ? "" : " AND " + Where)}";
 }
 
 /// <summary>
@@ -95,19 +99,18 @@ public static class RowDigests
     }
 
     /// <summary>
-    /// The rows of many entities of one kind (an import chunk's gifts), one statement per table for all of them:
-    /// the same rows and digests as <see cref="EntityAsync"/> gives for each.
+    /// The rows of many entities of one kind (an import chunk's gifts), one query per table for all of them, read through a
+    /// cursor as verification reads them: the same rows and digests as <see cref="EntityAsync"/> gives for each.
     /// </summary>
     private static async IAsyncEnumerable<(string Entity, string Row, string Digest)> ManyAsync(IDbSession db, string kind, IEnumerable<Guid> ids,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        var tables = ByKind[kind];
-        var sql = string.Join(";\n", tables.Select(t =>
-            $"SELECT {t.Owner} AS owner_, {t.Columns} FROM {t.From} WHERE {db.Dialect.InList(t.Owner, "ids")}{(t.Where is null ? "" : " AND " + t.Where)}"));
-        var results = await db.QueryBatchAsync(sql, new { ids = db.Dialect.IdList(ids) }, tables.Count, ct);
-        for (var i = 0; i < tables.Count; i++)
-            foreach (var row in results[i])
-                yield return Digest(tables[i], (IDictionary<string, object?>)row);
+        var list = new CursorParameter("ids", db.Dialect.IdList(ids));
+        foreach (var table in ByKind[kind])
+        {
+            await using var rows = await db.OpenCursorAsync(table.ForMany(db.Dialect), list, ct);
+            while (await rows.ReadAsync(ct)) yield return Digest(table, rows);
+        }
     }
 
     /// <summary>The current digests of one entity's rows: row key → digest.</summary>
@@ -132,11 +135,32 @@ public static class RowDigests
         var values = row.Values.ToArray();
         Span<byte> digest = stackalloc byte[16];
         Content(table, values, digest);
-        var key = table.KeyColumns == 1
-            ? table.Table + "/" + Text(values[1])
-            : table.Table + "/" + string.Join(":", values.Skip(1).Take(table.KeyColumns).Select(Text));
-        return ($"{table.Kind}:{Text(values[0])}", key, Base64Url(digest));
+        var (entity, key) = Keys(table, values);
+        return (entity, key, Base64Url(digest));
     }
+
+    /// <summary>The same for the current row of a cursor over <see cref="DigestedTable.ForMany"/> or <see cref="DigestedTable.All"/>.</summary>
+    private static (string Entity, string Row, string Digest) Digest(DigestedTable table, IRowCursor row)
+    {
+        Span<byte> digest = stackalloc byte[16];
+        Content(table, row, digest);
+        var keys = new object?[table.KeyColumns + 1]; // the owner, then the row's key columns, as Dapper would give them
+        for (var i = 0; i < keys.Length; i++)
+            keys[i] = row.Kind(i) switch
+            {
+                ColumnKind.Null => null,
+                ColumnKind.Integer => row.GetInt64(i),
+                ColumnKind.Text => row.GetStringOrNull(i),
+                _ => row.GetValue(i),
+            };
+        var (entity, key) = Keys(table, keys);
+        return (entity, key, Base64Url(digest));
+    }
+
+    private static (string Entity, string Row) Keys(DigestedTable table, object?[] values) =>
+        ($"{table.Kind}:{Text(values[0])}", table.KeyColumns == 1
+            ? table.Table + "/" + Text(values[1])
+            : table.Table + "/" + string.Join(":", values.Skip(1).Take(table.KeyColumns).Select(Text)));
 
     /// <summary>
     /// The digest of a row's content: <paramref name="values"/> are the owner and then <see cref="DigestedTable.Columns"/>, as read

@@ -33,8 +33,14 @@ public interface IDbSession
     /// </summary>
     ValueTask<IAsyncDisposable> BeginReadSnapshotAsync(CancellationToken cancellationToken);
 
-    /// <summary>Runs a query (no parameters) in the session's transaction, if any, and reads it column by column (<see cref="IRowCursor"/>).</summary>
+    /// <summary>
+    /// Runs a query (one statement, at most one parameter) in the session's transaction, if any, and reads it column by column
+    /// (<see cref="IRowCursor"/>).
+    /// </summary>
     ValueTask<IRowCursor> OpenCursorAsync(string sql, CancellationToken cancellationToken);
+
+    /// <inheritdoc cref="OpenCursorAsync(string, CancellationToken)"/>
+    ValueTask<IRowCursor> OpenCursorAsync(string sql, CursorParameter? parameter, CancellationToken cancellationToken);
 }
 
 public interface ITransactionScope : IAsyncDisposable

@@ -28,6 +28,12 @@ public interface IRowCursor : IAsyncDisposable
     object GetValue(int column);
 }
 
+/// <summary>
+/// The one parameter a cursor's query may have: text (SQLite binds it as UTF-8; an id list from <see cref="ISqlDialect.IdList"/>
+/// is text on SQLite and SQL Server) or anything the engine's ADO.NET provider binds (PostgreSQL's uuid[]).
+/// </summary>
+public readonly record struct CursorParameter(string Name, object Value);
+
 /// <summary>How a row holds one value. SQLite says which of its storage classes it is; the other engines say <see cref="Other"/>.</summary>
 public enum ColumnKind
 {

@@ -11,13 +11,21 @@ internal sealed class DataReaderCursor(DbCommand command, DbDataReader reader) :
 
     public int FieldCount => reader.FieldCount;
 
-    public static async ValueTask<IRowCursor> OpenAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken ct)
+    public static async ValueTask<IRowCursor> OpenAsync(DbConnection connection, DbTransaction? transaction, string sql, CursorParameter? parameter,
+        CancellationToken ct)
     {
         var command = connection.CreateCommand();
         try
         {
             command.CommandText = sql;
             command.Transaction = transaction;
+            if (parameter is { } p)
+            {
+                var bound = command.CreateParameter();
+                bound.ParameterName = p.Name;
+                bound.Value = p.Value;
+                command.Parameters.Add(bound);
+            }
             return new DataReaderCursor(command, await command.ExecuteReaderAsync(ct));
         }
         catch

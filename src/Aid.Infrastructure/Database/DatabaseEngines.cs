@@ -38,7 +38,7 @@ public interface IDatabaseEngine
     /// A query read column by column (<see cref="IRowCursor"/>); <paramref name="sql"/> is already rendered for this engine. No
     /// default: an engine that wraps another must pass this on, or verification would quietly read through the slow path.
     /// </summary>
-    ValueTask<IRowCursor> OpenCursorAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken ct);
+    ValueTask<IRowCursor> OpenCursorAsync(DbConnection connection, DbTransaction? transaction, string sql, CursorParameter? parameter, CancellationToken ct);
 
     /// <summary>Holds the migration lock on this connection until disposed, so only one instance migrates at a time.</summary>
     Task<IAsyncDisposable> LockMigrationsAsync(DbConnection connection, CancellationToken ct);

@@ -35,8 +35,10 @@ internal sealed class DbSession(IDatabaseEngine engine) : IDbSession, IAsyncDisp
         return new SnapshotEnd(this);
     }
 
-    public async ValueTask<IRowCursor> OpenCursorAsync(string sql, CancellationToken cancellationToken) =>
-        await engine.OpenCursorAsync(await GetConnectionAsync(cancellationToken), Transaction, Dialect.Render(sql), cancellationToken);
+    public ValueTask<IRowCursor> OpenCursorAsync(string sql, CancellationToken cancellationToken) => OpenCursorAsync(sql, null, cancellationToken);
+
+    public async ValueTask<IRowCursor> OpenCursorAsync(string sql, CursorParameter? parameter, CancellationToken cancellationToken) =>
+        await engine.OpenCursorAsync(await GetConnectionAsync(cancellationToken), Transaction, Dialect.Render(sql), parameter, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

@@ -24,8 +24,8 @@ internal sealed class PostgresEngine(DatabaseOptions options) : IDatabaseEngine,
     public async ValueTask<IWriteScope> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
         new OwnTransaction(connection, await ((NpgsqlConnection)connection).BeginTransactionAsync(IsolationLevel.ReadCommitted, ct));
 
-    public ValueTask<IRowCursor> OpenCursorAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken ct) =>
-        DataReaderCursor.OpenAsync(connection, transaction, sql, ct);
+    public ValueTask<IRowCursor> OpenCursorAsync(DbConnection connection, DbTransaction? transaction, string sql, CursorParameter? parameter,
+        CancellationToken ct) => DataReaderCursor.OpenAsync(connection, transaction, sql, parameter, ct);
 
     public async ValueTask<DbTransaction> BeginReadSnapshotAsync(DbConnection connection, CancellationToken ct)
     {

@@ -37,8 +37,8 @@ internal sealed partial class SqlServerEngine(DatabaseOptions options) : IDataba
     public async ValueTask<IWriteScope> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
         new OwnTransaction(connection, await ((SqlConnection)connection).BeginTransactionAsync(IsolationLevel.ReadCommitted, ct));
 
-    public ValueTask<IRowCursor> OpenCursorAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken ct) =>
-        DataReaderCursor.OpenAsync(connection, transaction, sql, ct);
+    public ValueTask<IRowCursor> OpenCursorAsync(DbConnection connection, DbTransaction? transaction, string sql, CursorParameter? parameter,
+        CancellationToken ct) => DataReaderCursor.OpenAsync(connection, transaction, sql, parameter, ct);
 
     // SNAPSHOT isolation needs ALLOW_SNAPSHOT_ISOLATION, which Aid does not require: each statement still reads a consistent state.
     public async ValueTask<DbTransaction> BeginReadSnapshotAsync(DbConnection connection, CancellationToken ct) =>

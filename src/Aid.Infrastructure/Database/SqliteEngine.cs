@@ -51,10 +51,11 @@ internal sealed class SqliteEngine : IDatabaseEngine
     public ValueTask<DbTransaction> BeginReadSnapshotAsync(DbConnection connection, CancellationToken ct) =>
         ValueTask.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(IsolationLevel.Serializable, deferred: true));
 
-    public ValueTask<IRowCursor> OpenCursorAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken ct) =>
+    public ValueTask<IRowCursor> OpenCursorAsync(DbConnection connection, DbTransaction? transaction, string sql, CursorParameter? parameter,
+        CancellationToken ct) =>
         SqliteRowCursor.Available
-            ? ValueTask.FromResult<IRowCursor>(SqliteRowCursor.Open((SqliteConnection)connection, sql))
-            : DataReaderCursor.OpenAsync(connection, transaction, sql, ct);
+            ? ValueTask.FromResult<IRowCursor>(SqliteRowCursor.Open((SqliteConnection)connection, sql, parameter))
+            : DataReaderCursor.OpenAsync(connection, transaction, sql, parameter, ct);
 
     // Each migration runs in BEGIN IMMEDIATE, which already excludes other writers; WAL is set once, here.
     public async Task<IAsyncDisposable> LockMigrationsAsync(DbConnection connection, CancellationToken ct)

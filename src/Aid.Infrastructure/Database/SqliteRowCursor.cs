@@ -40,8 +40,11 @@ internal sealed unsafe partial class SqliteRowCursor : IRowCursor
         _statement = statement;
     }
 
-    /// <summary>Prepares <paramref name="sql"/> (one statement; comments and semicolons may follow it) on the connection's handle.</summary>
-    public static SqliteRowCursor Open(SqliteConnection connection, string sql)
+    /// <summary>
+    /// Prepares <paramref name="sql"/> (one statement; comments and semicolons may follow it) on the connection's handle and binds
+    /// its parameter, if any (text or an integer).
+    /// </summary>
+    public static SqliteRowCursor Open(SqliteConnection connection, string sql, CursorParameter? parameter = null)
     {
         var handle = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
         var added = false;
@@ -66,6 +69,7 @@ internal sealed unsafe partial class SqliteRowCursor : IRowCursor
                     if (end == consumed) break;
                     consumed = end;
                 }
+                if (parameter is { } p) cursor.Bind(p);
             }
             catch
             {
@@ -79,6 +83,31 @@ internal sealed unsafe partial class SqliteRowCursor : IRowCursor
             if (added) handle.DangerousRelease();
         }
     }
+
+    private void Bind(CursorParameter parameter)
+    {
+        var name = Encoding.UTF8.GetBytes((parameter.Name.StartsWith('@') ? parameter.Name : "@" + parameter.Name) + "\0");
+        int index;
+        fixed (byte* text = name) index = _statement == 0 ? 0 : sqlite3_bind_parameter_index(_statement, text);
+        if (index == 0) throw new ArgumentException($"The query has no parameter {parameter.Name}.", nameof(parameter));
+        int rc;
+        switch (parameter.Value)
+        {
+            case string value:
+                var bytes = Encoding.UTF8.GetBytes(value);
+                fixed (byte* text = bytes) rc = sqlite3_bind_text(_statement, index, text, bytes.Length, Transient);
+                break;
+            case long value:
+                rc = sqlite3_bind_int64(_statement, index, value);
+                break;
+            default:
+                throw new ArgumentException($"A cursor binds text or an integer, not {parameter.Value?.GetType().Name ?? "null"}.", nameof(parameter));
+        }
+        if (rc != 0) throw Error(_db, rc);
+    }
+
+    /// <summary>SQLITE_TRANSIENT: SQLite copies the bound bytes before the call returns.</summary>
+    private const nint Transient = -1;
 
     private static nint Prepare(nint db, byte[] sql, int from, out int consumed)
     {
@@ -181,6 +210,9 @@ internal sealed unsafe partial class SqliteRowCursor : IRowCursor
     [LibraryImport(Library), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])] private static partial int sqlite3_libversion_number();
     [LibraryImport(Library), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])] private static partial int sqlite3_prepare_v2(nint db, byte* sql, int bytes, nint* statement, nint* tail);
     [LibraryImport(Library), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])] private static partial int sqlite3_step(nint statement);
+    [LibraryImport(Library), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])] private static partial int sqlite3_bind_parameter_index(nint statement, byte* name);
+    [LibraryImport(Library), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])] private static partial int sqlite3_bind_text(nint statement, int index, byte* text, int bytes, nint destructor);
+    [LibraryImport(Library), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])] private static partial int sqlite3_bind_int64(nint statement, int index, long value);
     [LibraryImport(Library), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])] private static partial int sqlite3_finalize(nint statement);
     [LibraryImport(Library), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])] private static partial byte* sqlite3_errmsg(nint db);
     [LibraryImport(Library), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])] private static partial int sqlite3_extended_errcode(nint db);

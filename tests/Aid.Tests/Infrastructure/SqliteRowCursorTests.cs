@@ -114,6 +114,26 @@ public sealed class SqliteRowCursorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_parameter_binds_as_UTF_8_text_or_an_integer_and_one_the_query_does_not_have_is_refused()
+    {
+        await using var session = new DbSession(_engine);
+        await using (var list = await session.OpenCursorAsync("SELECT value FROM json_each(@ids)", new CursorParameter("ids", "[\"蒋晟晖\",\"b\"]"), Ct))
+        {
+            var values = new List<string>();
+            while (await list.ReadAsync(Ct)) values.Add(list.GetString(0));
+            Assert.Equal(["蒋晟晖", "b"], values);
+        }
+        await using (var sum = await session.OpenCursorAsync("SELECT @n + 1", new CursorParameter("@n", 41L), Ct))
+        {
+            Assert.True(await sum.ReadAsync(Ct));
+            Assert.Equal(42L, sum.GetInt64(0));
+        }
+        await Assert.ThrowsAsync<ArgumentException>(async () => await (await session.OpenCursorAsync("SELECT 1", new CursorParameter("ids", "[]"), Ct)).DisposeAsync());
+        await Assert.ThrowsAsync<ArgumentException>(async () =>
+            await (await session.OpenCursorAsync("SELECT @id", new CursorParameter("id", Guid.NewGuid()), Ct)).DisposeAsync());
+    }
+
+    [Fact]
     public async Task SQLite_errors_are_SqliteExceptions_a_second_statement_is_refused_and_cancellation_stops_a_long_read()
     {
         await using var session = new DbSession(_engine);

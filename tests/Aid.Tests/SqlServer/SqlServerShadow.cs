@@ -83,8 +83,8 @@ public sealed class SqlServerShadowEngine(IDatabaseEngine real) : IDatabaseEngin
     public ValueTask<IWriteScope> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
         real.BeginWriteAsync(connection, ct);
     public ValueTask<DbTransaction> BeginReadSnapshotAsync(DbConnection connection, CancellationToken ct) => real.BeginReadSnapshotAsync(connection, ct);
-    public ValueTask<IRowCursor> OpenCursorAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken ct) =>
-        real.OpenCursorAsync(connection, transaction, sql, ct);
+    public ValueTask<IRowCursor> OpenCursorAsync(DbConnection connection, DbTransaction? transaction, string sql, CursorParameter? parameter, CancellationToken ct) =>
+        real.OpenCursorAsync(connection, transaction, sql, parameter, ct);
     public Task<IAsyncDisposable> LockMigrationsAsync(DbConnection connection, CancellationToken ct) => real.LockMigrationsAsync(connection, ct);
     public IReadOnlyList<string> Batches(string script) => real.Batches(script);
     public Task CheckAsync(DbConnection connection, CancellationToken ct) => real.CheckAsync(connection, ct);
