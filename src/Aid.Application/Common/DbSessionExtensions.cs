@@ -6,8 +6,8 @@ namespace Aid.Application.Common;
 
 /// <summary>
 /// Dapper calls that always carry the current transaction and the cancellation token. Every statement the
-/// application sends goes through here or through <see cref="IDbSession.OpenCursorAsync"/> (audit verification), and
-/// always through <see cref="ISqlDialect.Render"/>.
+/// application sends goes through here, through <see cref="IDbSession.OpenCursorAsync(string, CancellationToken)"/> (audit
+/// verification) or through <see cref="IDbSession.ExecuteEachAsync"/> (many rows), and always through <see cref="ISqlDialect.Render"/>.
 /// Parameter names must match the SQL exactly (SQLite binds case-sensitively; Npgsql does not, so only SQLite tests catch it).
 /// </summary>
 public static class DbSessionExtensions
@@ -35,16 +35,6 @@ public static class DbSessionExtensions
     {
         var connection = await db.GetConnectionAsync(ct);
         return await connection.ExecuteAsync(new CommandDefinition(db.Dialect.Render(sql), parameters, db.Transaction, cancellationToken: ct));
-    }
-
-    /// <summary>
-    /// Executes the statement once for each row's parameters (nothing when there are none): Dapper renders and prepares it
-    /// once and binds each row in turn, instead of a command per row.
-    /// </summary>
-    public static async Task<int> ExecuteEachAsync<T>(this IDbSession db, string sql, IReadOnlyList<T> rows, CancellationToken ct) where T : notnull
-    {
-        if (rows.Count == 0) return 0;
-        return await db.ExecuteAsync(sql, rows.Count == 1 ? rows[0] : rows, ct);
     }
 
     /// <summary>Several SELECTs in one round trip (statements separated by ";"), each answered as a list of Dapper rows.</summary>

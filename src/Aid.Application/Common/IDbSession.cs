@@ -34,6 +34,13 @@ public interface IDbSession
     ValueTask<IAsyncDisposable> BeginReadSnapshotAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// Executes one statement once for each row's parameters (the rows' properties, named exactly as in the SQL) in the session's
+    /// transaction, prepared once (on SQLite bound through its C API): for many rows of one kind, such as an import chunk's.
+    /// Answers the rows changed in all; nothing is sent for no rows.
+    /// </summary>
+    Task<int> ExecuteEachAsync<T>(string sql, IReadOnlyList<T> rows, CancellationToken cancellationToken) where T : notnull;
+
+    /// <summary>
     /// Runs a query (one statement, at most one parameter) in the session's transaction, if any, and reads it column by column
     /// (<see cref="IRowCursor"/>).
     /// </summary>

@@ -40,6 +40,13 @@ public interface IDatabaseEngine
     /// </summary>
     ValueTask<IRowCursor> OpenCursorAsync(DbConnection connection, DbTransaction? transaction, string sql, CursorParameter? parameter, CancellationToken ct);
 
+    /// <summary>
+    /// Executes one statement (already rendered) once for each row's parameters, answering the rows changed in all. No default,
+    /// as for <see cref="OpenCursorAsync"/>: a wrapping engine passes it on.
+    /// </summary>
+    Task<int> ExecuteEachAsync<T>(DbConnection connection, DbTransaction? transaction, string sql, IReadOnlyList<T> rows, CancellationToken ct)
+        where T : notnull;
+
     /// <summary>Holds the migration lock on this connection until disposed, so only one instance migrates at a time.</summary>
     Task<IAsyncDisposable> LockMigrationsAsync(DbConnection connection, CancellationToken ct);
 
@@ -69,6 +76,14 @@ public static class DatabaseEngines
 }
 
 /// <summary>Releases a migration lock by running one statement on the same connection.</summary>
+/// <summary>A statement once per row through Dapper (which prepares it once and binds each row in turn): the engines' way, and SQLite's without its C API.</summary>
+internal static class DapperBatch
+{
+    public static async Task<int> ExecuteEachAsync<T>(DbConnection connection, DbTransaction? transaction, string sql, IReadOnlyList<T> rows,
+        CancellationToken ct) where T : notnull =>
+        rows.Count == 0 ? 0 : await connection.ExecuteAsync(new CommandDefinition(sql, rows.Count == 1 ? rows[0] : rows, transaction, cancellationToken: ct));
+}
+
 internal sealed class StatementRelease(DbConnection connection, string? sql, object? parameters = null) : IAsyncDisposable
 {
     public async ValueTask DisposeAsync()

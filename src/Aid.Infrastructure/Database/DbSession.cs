@@ -35,6 +35,9 @@ internal sealed class DbSession(IDatabaseEngine engine) : IDbSession, IAsyncDisp
         return new SnapshotEnd(this);
     }
 
+    public async Task<int> ExecuteEachAsync<T>(string sql, IReadOnlyList<T> rows, CancellationToken cancellationToken) where T : notnull =>
+        rows.Count == 0 ? 0 : await engine.ExecuteEachAsync(await GetConnectionAsync(cancellationToken), Transaction, Dialect.Render(sql), rows, cancellationToken);
+
     public ValueTask<IRowCursor> OpenCursorAsync(string sql, CancellationToken cancellationToken) => OpenCursorAsync(sql, null, cancellationToken);
 
     public async ValueTask<IRowCursor> OpenCursorAsync(string sql, CursorParameter? parameter, CancellationToken cancellationToken) =>

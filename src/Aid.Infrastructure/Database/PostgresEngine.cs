@@ -27,6 +27,9 @@ internal sealed class PostgresEngine(DatabaseOptions options) : IDatabaseEngine,
     public ValueTask<IRowCursor> OpenCursorAsync(DbConnection connection, DbTransaction? transaction, string sql, CursorParameter? parameter,
         CancellationToken ct) => DataReaderCursor.OpenAsync(connection, transaction, sql, parameter, ct);
 
+    public Task<int> ExecuteEachAsync<T>(DbConnection connection, DbTransaction? transaction, string sql, IReadOnlyList<T> rows, CancellationToken ct)
+        where T : notnull => DapperBatch.ExecuteEachAsync(connection, transaction, sql, rows, ct);
+
     public async ValueTask<DbTransaction> BeginReadSnapshotAsync(DbConnection connection, CancellationToken ct)
     {
         var transaction = await ((NpgsqlConnection)connection).BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);

@@ -40,6 +40,9 @@ internal sealed partial class SqlServerEngine(DatabaseOptions options) : IDataba
     public ValueTask<IRowCursor> OpenCursorAsync(DbConnection connection, DbTransaction? transaction, string sql, CursorParameter? parameter,
         CancellationToken ct) => DataReaderCursor.OpenAsync(connection, transaction, sql, parameter, ct);
 
+    public Task<int> ExecuteEachAsync<T>(DbConnection connection, DbTransaction? transaction, string sql, IReadOnlyList<T> rows, CancellationToken ct)
+        where T : notnull => DapperBatch.ExecuteEachAsync(connection, transaction, sql, rows, ct);
+
     // SNAPSHOT isolation needs ALLOW_SNAPSHOT_ISOLATION, which Aid does not require: each statement still reads a consistent state.
     public async ValueTask<DbTransaction> BeginReadSnapshotAsync(DbConnection connection, CancellationToken ct) =>
         await ((SqlConnection)connection).BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);

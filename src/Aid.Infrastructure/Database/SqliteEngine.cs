@@ -57,6 +57,13 @@ internal sealed class SqliteEngine : IDatabaseEngine
             ? ValueTask.FromResult<IRowCursor>(SqliteRowCursor.Open((SqliteConnection)connection, sql, parameter))
             : DataReaderCursor.OpenAsync(connection, transaction, sql, parameter, ct);
 
+    // On the connection's own handle, so inside its transaction, as every statement of the command.
+    public Task<int> ExecuteEachAsync<T>(DbConnection connection, DbTransaction? transaction, string sql, IReadOnlyList<T> rows, CancellationToken ct)
+        where T : notnull =>
+        rows.Count > 0 && SqliteNative.Available
+            ? Task.FromResult(SqliteStatementBatch.Execute((SqliteConnection)connection, sql, rows, ct))
+            : DapperBatch.ExecuteEachAsync(connection, transaction, sql, rows, ct);
+
     // Each migration runs in BEGIN IMMEDIATE, which already excludes other writers; WAL is set once, here.
     public async Task<IAsyncDisposable> LockMigrationsAsync(DbConnection connection, CancellationToken ct)
     {

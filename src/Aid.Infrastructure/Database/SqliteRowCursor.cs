@@ -1,9 +1,8 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Text;
 using Aid.Application.Common;
 using Microsoft.Data.Sqlite;
+using static Aid.Infrastructure.Database.SqliteNative;
 
 namespace Aid.Infrastructure.Database;
 
@@ -15,11 +14,9 @@ namespace Aid.Infrastructure.Database;
 /// decoded. Typed reads are as strict as Microsoft.Data.Sqlite's values read through Dapper: a number from text is converted as
 /// Dapper converts it (or refused), and only text has UTF-8.
 /// </summary>
-internal sealed unsafe partial class SqliteRowCursor : IRowCursor
+internal sealed unsafe class SqliteRowCursor : IRowCursor
 {
-    private const int Row = 100, Done = 101;
     private const int SqliteInteger = 1, SqliteFloat = 2, SqliteText = 3, SqliteBlob = 4, SqliteNull = 5;
-    private const string Library = "e_sqlite3"; // the library Microsoft.Data.Sqlite's bundle loads, found by the same name
 
     private readonly SQLitePCL.sqlite3 _handle;
     private nint _db;
@@ -27,11 +24,8 @@ internal sealed unsafe partial class SqliteRowCursor : IRowCursor
     private long _rows;
     private bool _done;
 
-    /// <summary>
-    /// Whether these calls reach the SQLite that Microsoft.Data.Sqlite uses (the e_sqlite3 bundle, same version). When they do
-    /// not (another SQLite provider configured), <see cref="SqliteEngine"/> reads through Microsoft.Data.Sqlite instead.
-    /// </summary>
-    public static bool Available { get; } = Probe();
+    /// <summary>Whether SQLite's C API is reachable (<see cref="SqliteNative.Available"/>); else <see cref="SqliteEngine"/> reads through Microsoft.Data.Sqlite.</summary>
+    public static bool Available => SqliteNative.Available;
 
     private SqliteRowCursor(SQLitePCL.sqlite3 handle, nint db, nint statement)
     {
@@ -52,23 +46,10 @@ internal sealed unsafe partial class SqliteRowCursor : IRowCursor
         try
         {
             var db = handle.DangerousGetHandle();
-            var bytes = Encoding.UTF8.GetBytes(sql);
-            var statement = Prepare(db, bytes, 0, out var consumed);
-            var cursor = new SqliteRowCursor(handle, db, statement); // statement 0: only whitespace or comments, no rows
+            var cursor = new SqliteRowCursor(handle, db, PrepareOne(db, sql, "A cursor runs one statement.")); // 0: only whitespace or comments, no rows
             added = false; // the cursor's Dispose releases it now
             try
             {
-                while (consumed < bytes.Length)
-                {
-                    var next = Prepare(db, bytes, consumed, out var end);
-                    if (next != 0)
-                    {
-                        sqlite3_finalize(next);
-                        throw new ArgumentException("A cursor runs one statement.", nameof(sql));
-                    }
-                    if (end == consumed) break;
-                    consumed = end;
-                }
                 if (parameter is { } p) cursor.Bind(p);
             }
             catch
@@ -86,40 +67,11 @@ internal sealed unsafe partial class SqliteRowCursor : IRowCursor
 
     private void Bind(CursorParameter parameter)
     {
-        var name = Encoding.UTF8.GetBytes((parameter.Name.StartsWith('@') ? parameter.Name : "@" + parameter.Name) + "\0");
-        int index;
-        fixed (byte* text = name) index = _statement == 0 ? 0 : sqlite3_bind_parameter_index(_statement, text);
+        var index = _statement == 0 ? 0 : ParameterIndex(_statement, parameter.Name.StartsWith('@') ? parameter.Name : "@" + parameter.Name);
         if (index == 0) throw new ArgumentException($"The query has no parameter {parameter.Name}.", nameof(parameter));
-        int rc;
-        switch (parameter.Value)
-        {
-            case string value:
-                var bytes = Encoding.UTF8.GetBytes(value);
-                fixed (byte* text = bytes) rc = sqlite3_bind_text(_statement, index, text, bytes.Length, Transient);
-                break;
-            case long value:
-                rc = sqlite3_bind_int64(_statement, index, value);
-                break;
-            default:
-                throw new ArgumentException($"A cursor binds text or an integer, not {parameter.Value?.GetType().Name ?? "null"}.", nameof(parameter));
-        }
-        if (rc != 0) throw Error(_db, rc);
-    }
-
-    /// <summary>SQLITE_TRANSIENT: SQLite copies the bound bytes before the call returns.</summary>
-    private const nint Transient = -1;
-
-    private static nint Prepare(nint db, byte[] sql, int from, out int consumed)
-    {
-        nint statement, tail;
-        int rc;
-        fixed (byte* text = sql)
-        {
-            rc = sqlite3_prepare_v2(db, text + from, sql.Length - from, &statement, &tail);
-            consumed = rc == 0 ? (int)(tail - (nint)text) : from;
-        }
-        if (rc != 0) throw Error(db, rc);
-        return statement;
+        if (parameter.Value is not (string or long))
+            throw new ArgumentException($"A cursor binds text or an integer, not {parameter.Value?.GetType().Name ?? "null"}.", nameof(parameter));
+        BindValue(_db, _statement, index, parameter.Value);
     }
 
     public int FieldCount => _statement == 0 ? 0 : sqlite3_column_count(_statement);
@@ -190,41 +142,4 @@ internal sealed unsafe partial class SqliteRowCursor : IRowCursor
         Dispose();
         return ValueTask.CompletedTask;
     }
-
-    private static SqliteException Error(nint db, int rc) =>
-        new($"SQLite Error {rc}: '{Marshal.PtrToStringUTF8((nint)sqlite3_errmsg(db))}'.", rc, sqlite3_extended_errcode(db));
-
-    private static bool Probe()
-    {
-        try
-        {
-            return SQLitePCL.raw.GetNativeLibraryName() == Library && sqlite3_libversion_number() == SQLitePCL.raw.sqlite3_libversion_number();
-        }
-        catch (Exception)
-        {
-            return false; // no such library or export, or the provider not set up: read through Microsoft.Data.Sqlite
-        }
-    }
-
-    // SQLite's API is cdecl (SQLitePCLRaw declares it so); it only differs from the default on 32-bit Windows.
-    [LibraryImport(Library), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])] private static partial int sqlite3_libversion_number();
-    [LibraryImport(Library), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])] private static partial int sqlite3_prepare_v2(nint db, byte* sql, int bytes, nint* statement, nint* tail);
-    [LibraryImport(Library), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])] private static partial int sqlite3_step(nint statement);
-    [LibraryImport(Library), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])] private static partial int sqlite3_bind_parameter_index(nint statement, byte* name);
-    [LibraryImport(Library), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])] private static partial int sqlite3_bind_text(nint statement, int index, byte* text, int bytes, nint destructor);
-    [LibraryImport(Library), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])] private static partial int sqlite3_bind_int64(nint statement, int index, long value);
-    [LibraryImport(Library), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])] private static partial int sqlite3_finalize(nint statement);
-    [LibraryImport(Library), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])] private static partial byte* sqlite3_errmsg(nint db);
-    [LibraryImport(Library), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])] private static partial int sqlite3_extended_errcode(nint db);
-
-    // Column reads do no I/O and call nothing back; each takes the connection's mutex, which no other thread holds while this
-    // cursor reads (a connection is used by one thread at a time), and text is read only from text values (no conversion).
-    // So they can skip the GC transition.
-    [LibraryImport(Library), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl), typeof(CallConvSuppressGCTransition)])] private static partial int sqlite3_column_count(nint statement);
-    [LibraryImport(Library), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl), typeof(CallConvSuppressGCTransition)])] private static partial int sqlite3_column_type(nint statement, int column);
-    [LibraryImport(Library), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl), typeof(CallConvSuppressGCTransition)])] private static partial long sqlite3_column_int64(nint statement, int column);
-    [LibraryImport(Library), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl), typeof(CallConvSuppressGCTransition)])] private static partial double sqlite3_column_double(nint statement, int column);
-    [LibraryImport(Library), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl), typeof(CallConvSuppressGCTransition)])] private static partial byte* sqlite3_column_text(nint statement, int column);
-    [LibraryImport(Library), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl), typeof(CallConvSuppressGCTransition)])] private static partial byte* sqlite3_column_blob(nint statement, int column);
-    [LibraryImport(Library), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl), typeof(CallConvSuppressGCTransition)])] private static partial int sqlite3_column_bytes(nint statement, int column);
 }

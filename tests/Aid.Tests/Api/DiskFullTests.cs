@@ -95,6 +95,8 @@ public sealed class DiskFullTests(DiskFullTests.CappedApps apps) : IClassFixture
         public ValueTask<DbTransaction> BeginReadSnapshotAsync(DbConnection connection, CancellationToken ct) => real.BeginReadSnapshotAsync(connection, ct);
         public ValueTask<IRowCursor> OpenCursorAsync(DbConnection connection, DbTransaction? transaction, string sql, CursorParameter? parameter, CancellationToken ct) =>
             real.OpenCursorAsync(connection, transaction, sql, parameter, ct);
+        public Task<int> ExecuteEachAsync<T>(DbConnection connection, DbTransaction? transaction, string sql, IReadOnlyList<T> rows, CancellationToken ct)
+            where T : notnull => real.ExecuteEachAsync(connection, transaction, sql, rows, ct);
         public Task<IAsyncDisposable> LockMigrationsAsync(DbConnection connection, CancellationToken ct) => real.LockMigrationsAsync(connection, ct);
         public IReadOnlyList<string> Batches(string script) => real.Batches(script);
         public Task CheckAsync(DbConnection connection, CancellationToken ct) => real.CheckAsync(connection, ct);
