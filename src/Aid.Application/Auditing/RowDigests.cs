@@ -117,6 +117,13 @@ public static class RowDigests
     internal static async Task<SortedDictionary<string, string>> EntityAsync(IDbSession db, EntityRef entity, CancellationToken ct)
     {
         var rows = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        // SQLite reads in process: a cursor per table costs no round trip and skips Dapper's per-value work (RecordGift through
+        // ISender, one thread: 490 -> 600/s). The server engines answer all the tables in one round trip.
+        if (db.Dialect.Name == "sqlite")
+        {
+            await foreach (var (_, key, digest) in ManyAsync(db, entity.Kind, [entity.Id], ct)) rows[key] = digest;
+            return rows;
+        }
         var tables = ByKind[entity.Kind];
         // One round trip for all of the entity's tables: this runs inside every command that writes money rows.
         var results = await db.QueryBatchAsync(BatchSql[entity.Kind], new { id = entity.Id }, tables.Count, ct);
