@@ -136,60 +136,57 @@ internal sealed class PreviewImportHandler(
     private async Task<int> InsertBatchAsync(Guid importId, RowMatcher matcher, List<ImportedRow> batch, int rowNo, CancellationToken ct)
     {
         if (batch.Count == 0) return rowNo;
-        var matched = await matcher.MatchAsync(batch, ct);
-        // Server engines: 60 rows per statement (29 parameters each: 1,740 stays under SQL Server's 2,100), fewer round trips.
-        // SQLite binds parameters by name with a linear search each, so a wide statement costs the square of its width:
-        // one row per statement (the same text, so the prepared command is reused) is 14 times faster there (P7).
-        foreach (var chunk in matched.Chunk(db.Dialect.Name == "sqlite" ? 1 : 60))
+        var rows = new List<NewImportRow>(batch.Count);
+        foreach (var matched in await matcher.MatchAsync(batch, ct)) rows.Add(NewImportRow.Of(importId, ++rowNo, matched));
+        // SQLite: one statement, prepared once and bound row by row through its C API. Server engines: 60 rows per statement
+        // (28 parameters each: 1,680 stays under SQL Server's 2,100), fewer round trips.
+        if (db.Dialect.Name == "sqlite")
         {
-            var sql = new StringBuilder("""
-                INSERT INTO import_rows (import_id, row_no, line, kind, outcome, message, source, external_ref, reference_composed, received_on, received_at, amount,
-                                         currency, method, payer_name, payer_account, payer_account_masked, payer_id, memo, refund_of,
-                                         donor_kind, donor_phone, donor_email, donor_org_code, donor_id, donor_match, suggested_donor_id,
-                                         duplicate_gift_id)
-                VALUES
-                """);
+            await db.ExecuteEachAsync(NewImportRow.Insert, rows, ct);
+            return rowNo;
+        }
+        foreach (var chunk in rows.Chunk(60))
+        {
+            var sql = new StringBuilder($"INSERT INTO import_rows ({NewImportRow.Columns}) VALUES ");
             var parameters = new Dapper.DynamicParameters();
-            parameters.Add("importId", importId);
             for (var i = 0; i < chunk.Length; i++)
             {
-                var r = chunk[i];
-                rowNo++;
-                if (i > 0) sql.Append(',');
-                sql.Append($"(@importId, @n{i}, @l{i}, @k{i}, @o{i}, @m{i}, @s{i}, @x{i}, @rc{i}, @d{i}, @t{i}, @a{i}, @c{i}, @me{i}, @pn{i}, @pa{i}, @pm{i}, ")
-                   .Append($"@pi{i}, @mo{i}, @rf{i}, @dk{i}, @dp{i}, @de{i}, @dc{i}, @di{i}, @dm{i}, @sd{i}, @dg{i})");
-                var row = r.Row;
-                parameters.Add($"n{i}", rowNo);
-                parameters.Add($"l{i}", row.Line);
-                parameters.Add($"k{i}", row.Kind.ToString().ToLowerInvariant());
-                parameters.Add($"o{i}", r.Outcome);
-                parameters.Add($"m{i}", r.Message);
-                parameters.Add($"s{i}", row.Source);
-                parameters.Add($"x{i}", r.ExternalRef);
-                parameters.Add($"rc{i}", row.ComposedReference);
-                parameters.Add($"d{i}", row.ReceivedOn);
-                parameters.Add($"t{i}", row.ReceivedAt);
-                parameters.Add($"a{i}", row.Amount);
-                parameters.Add($"c{i}", row.Currency);
-                parameters.Add($"me{i}", row.Method.Code());
-                parameters.Add($"pn{i}", row.PayerName);
-                parameters.Add($"pa{i}", row.PayerAccount);
-                parameters.Add($"pm{i}", row.PayerAccountMasked);
-                parameters.Add($"pi{i}", row.PayerId);
-                parameters.Add($"mo{i}", row.Memo);
-                parameters.Add($"rf{i}", r.RefundOf);
-                parameters.Add($"dk{i}", row.Donor?.Kind);
-                parameters.Add($"dp{i}", row.Donor?.Phone);
-                parameters.Add($"de{i}", row.Donor?.Email);
-                parameters.Add($"dc{i}", row.Donor?.OrganisationCode);
-                parameters.Add($"di{i}", r.DonorId);
-                parameters.Add($"dm{i}", r.DonorMatch);
-                parameters.Add($"sd{i}", r.SuggestedDonorId);
-                parameters.Add($"dg{i}", r.RecordedGiftId);
+                sql.Append(i > 0 ? ", (" : "(").AppendJoin(", ", NewImportRow.Properties.Select(p => $"@{p.Name}{i}")).Append(')');
+                foreach (var property in NewImportRow.Properties) parameters.Add($"{property.Name}{i}", property.GetValue(chunk[i]));
             }
             await db.ExecuteAsync(sql.ToString(), parameters, ct);
         }
         return rowNo;
+    }
+
+    /// <summary>One line of the file as <c>import_rows</c> stores it: a property per column, named as the column in Pascal case.</summary>
+    private sealed record NewImportRow(Guid ImportId, long RowNo, int Line, string Kind, string Outcome, string? Message, string Source,
+        string? ExternalRef, bool ReferenceComposed, DateOnly? ReceivedOn, string? ReceivedAt, long Amount, string Currency, string Method,
+        string? PayerName, string? PayerAccount, bool PayerAccountMasked, string? PayerId, string? Memo, string? RefundOf, string? DonorKind,
+        string? DonorPhone, string? DonorEmail, string? DonorOrgCode, Guid? DonorId, string? DonorMatch, Guid? SuggestedDonorId, Guid? DuplicateGiftId)
+    {
+        public const string Columns = """
+            import_id, row_no, line, kind, outcome, message, source, external_ref, reference_composed, received_on, received_at, amount, currency,
+            method, payer_name, payer_account, payer_account_masked, payer_id, memo, refund_of, donor_kind, donor_phone, donor_email, donor_org_code,
+            donor_id, donor_match, suggested_donor_id, duplicate_gift_id
+            """;
+
+        /// <summary>The properties in the order of <see cref="Columns"/>.</summary>
+        public static readonly System.Reflection.PropertyInfo[] Properties = Columns.Split(',', StringSplitOptions.TrimEntries)
+            .Select(column => typeof(NewImportRow).GetProperty(string.Concat(column.Split('_').Select(word => char.ToUpperInvariant(word[0]) + word[1..])))
+                ?? throw new InvalidOperationException($"NewImportRow has no property for column {column}."))
+            .ToArray();
+
+        public static readonly string Insert = $"INSERT INTO import_rows ({Columns}) VALUES ({string.Join(", ", Properties.Select(p => "@" + p.Name))})";
+
+        public static NewImportRow Of(Guid importId, long rowNo, MatchedRow matched)
+        {
+            var row = matched.Row;
+            return new NewImportRow(importId, rowNo, row.Line, row.Kind.ToString().ToLowerInvariant(), matched.Outcome, matched.Message, row.Source,
+                matched.ExternalRef, row.ComposedReference, row.ReceivedOn, row.ReceivedAt, row.Amount, row.Currency, row.Method.Code(), row.PayerName,
+                row.PayerAccount, row.PayerAccountMasked, row.PayerId, row.Memo, matched.RefundOf, row.Donor?.Kind, row.Donor?.Phone, row.Donor?.Email,
+                row.Donor?.OrganisationCode, matched.DonorId, matched.DonorMatch, matched.SuggestedDonorId, matched.RecordedGiftId);
+        }
     }
 
     /// <summary>The same payment id twice in one file: both lines are errors (never a silent skip of one).</summary>
