@@ -60,10 +60,10 @@ internal sealed class ImportWorker(IServiceProvider services, IOptions<ImportSet
         try
         {
             await using var scope = services.CreateAsyncScope();
-            var finished = await scope.ServiceProvider.GetRequiredService<ISender>()
+            var chunk = await scope.ServiceProvider.GetRequiredService<ISender>()
                 .Send(new ProcessImportChunk(import.Id, settings.Value.ChunkSize), stoppingToken);
             _failures.Remove(import.Id);
-            return !finished;
+            return !chunk.Finished;
         }
         catch (OperationCanceledException) { return false; }
         catch (Exception e)

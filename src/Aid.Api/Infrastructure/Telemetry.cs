@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Aid.Application.Common;
 using Aid.Application.Disbursements;
 using Aid.Application.Gifts;
+using Aid.Application.Imports;
 using Aid.Application.ReceiptRuns;
 using Aid.Application.Receipts;
 using Mediator;
@@ -100,6 +101,10 @@ internal sealed class MetricsRecordBehaviour<TMessage, TResponse>(IDbSession db,
         {
             case RecordGift:
                 return Note(await next(message, cancellationToken), meter.GiftsRecorded, 1);
+            case ProcessImportChunk:
+                // An import books its gifts a chunk at a time, without a RecordGift command each.
+                var imported = await next(message, cancellationToken);
+                return Note(imported, meter.GiftsRecorded, imported is ImportChunkResult { Booked: var booked } ? booked : 0);
             case IssueReceipt:
                 return Note(await next(message, cancellationToken), meter.ReceiptsIssued, 1);
             case VoidReceipt:

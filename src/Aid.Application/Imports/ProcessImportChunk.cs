@@ -13,19 +13,21 @@ namespace Aid.Application.Imports;
 /// <see cref="RecordGift"/> (the same validator and programme, currency, date, donor and reference checks, the same ledger
 /// entry), each payment is entered in <c>external_payments</c> and each row marked booked. A payment booked meanwhile from
 /// another file (or by another instance), or earlier in the same chunk, makes its row a duplicate instead. The chunk's one
-/// audit record digests every gift it booked (docs/AUDIT-CHAIN.md, "Imports"). Returns true when nothing is left; the
-/// import is then committed. Sent by the worker, as the person who committed.
+/// audit record digests every gift it booked (docs/AUDIT-CHAIN.md, "Imports"). Answers whether nothing is left (the import is
+/// then committed) and how many gifts it booked. Sent by the worker, as the person who committed.
 /// </summary>
-public sealed record ProcessImportChunk(Guid ImportId, int ChunkSize) : ICommand<bool>;
+public sealed record ProcessImportChunk(Guid ImportId, int ChunkSize) : ICommand<ImportChunkResult>;
+
+public sealed record ImportChunkResult(bool Finished, int Booked);
 
 internal sealed class ProcessImportChunkHandler(
     IDbSession db, BusinessClock clock, AccessScope scope, Journal journal, AuditRecorder audit, IEnumerable<IValidator<RecordGift>> giftRules)
-    : ICommandHandler<ProcessImportChunk, bool>
+    : ICommandHandler<ProcessImportChunk, ImportChunkResult>
 {
-    public async ValueTask<bool> Handle(ProcessImportChunk command, CancellationToken ct)
+    public async ValueTask<ImportChunkResult> Handle(ProcessImportChunk command, CancellationToken ct)
     {
         var import = await ImportRecord.FindAsync(db, command.ImportId, ct, RowLock.Update);
-        if (import is null || import.Status != ImportStatuses.Committing) return true;
+        if (import is null || import.Status != ImportStatuses.Committing) return new ImportChunkResult(Finished: true, Booked: 0);
 
         var rows = await db.QueryAsync<ImportRowRecord>($"""
             {ImportRowRecord.Select}
@@ -44,7 +46,7 @@ internal sealed class ProcessImportChunkHandler(
             firstRow = rows.Count > 0 ? rows[0].RowNo : (long?)null, lastRow = rows.Count > 0 ? rows[^1].RowNo : (long?)null, finished,
         });
         foreach (var gift in chunk?.Gifts ?? []) audit.Covers("gift", gift.Id);
-        return finished;
+        return new ImportChunkResult(finished, chunk?.Gifts.Count ?? 0);
     }
 
     /// <summary>Checks every row first, then writes each table's rows with one statement executed per row.</summary>
@@ -89,7 +91,7 @@ internal sealed class ProcessImportChunkHandler(
             if (row.ExternalRef is not null)
             {
                 chunk.Payments.Add(new { source = row.Source, @ref = row.ExternalRef, giftId, importId = import.Id, rowNo = row.RowNo });
-                chunk.PaymentRefs.TryAdd((row.Source, row.ExternalRef), giftId);
+                chunk.PaymentRefs.TryAdd((row.Source, RowMatcher.ShortReference(row.ExternalRef)!), giftId);
             }
             if (row.DonorMatch is "assigned" or "created" or "anonymous" &&
                 PayerIdentity.Of(row.PayerId, row.PayerAccount, row.PayerAccountMasked, row.PayerName) is { } identity)

@@ -46,6 +46,17 @@ public sealed class MetricsTests(EngineApps apps) : IClassFixture<EngineApps>
         Assert.Equal(3, counters["aid.gifts.recorded"]);
         Assert.Equal(4, counters["aid.receipts.issued"]);
         Assert.Equal(0, counters["aid.disbursements.paid"]);
+
+        // An import counts each gift its chunks booked, once (committing it again books nothing more).
+        var file = Imports.ImportApiTests.Template(("2022-06-01", "指标捐赠人", "10.00", "现金", "", ""), ("2022-06-02", "指标捐赠人", "20.00", "现金", "", ""));
+        var import = (await Imports.ImportApiTests.Upload(admin, programme, file, "捐赠.csv").Expect(HttpStatusCode.Created)).Id();
+        await admin.PatchJson($"/api/v1/imports/{import}/rows/1", new { donorId = donor, applyToSamePayer = true }).Expect(HttpStatusCode.OK);
+        await admin.PostJson($"/api/v1/imports/{import}/commit", new { }).Expect(HttpStatusCode.Accepted);
+        await Imports.ImportApiTests.WaitFor(admin, import, i => i.Str("status") == "committed");
+        await admin.PostJson($"/api/v1/imports/{import}/commit", new { }).Expect(HttpStatusCode.Accepted);
+        while (counters["aid.gifts.recorded"] < 5 && DateTime.UtcNow < deadline)
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        Assert.Equal(5, counters["aid.gifts.recorded"]);
     }
 
     /// <summary>Adds up the Aid meter's counters of one app (the meters its own IMeterFactory made) while alive.</summary>
