@@ -101,6 +101,16 @@ public sealed class ImportPageTests(SlowImportKestrelApps apps, BrowserFixture b
         await Expect(page).ToHaveURLAsync(new Regex($"/console/{programme}/gifts$"));
         await Expect(page.Locator("main")).ToContainTextAsync(newcomer);
 
+        // The audit trail says what the import did, in words: a record per chunk (here one line each), none per gift.
+        await page.GotoAsync($"/console/{programme}");
+        await page.Locator("nav.subnav").GetByRole(AriaRole.Link, new() { Name = "审计记录" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "确认导入" })).ToContainTextAsync("待入账笔数：3");
+        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "修改导入行" }).First).ToContainTextAsync("操作：指定捐赠人");
+        var chunks = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "导入入账（一批）" });
+        await Expect(chunks.Filter(new() { HasText = "入账笔数：1" })).ToHaveCountAsync(3);
+        await Expect(chunks.Last).ToContainTextAsync("完成：是");
+        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "登记捐赠" })).ToHaveCountAsync(0);
+
         // A file Aid cannot read, a file too large: refused beside the file field, in Chinese; nothing stored.
         await page.GotoAsync($"/console/imports?programme={programme}");
         await Expect(page.GetByRole(AriaRole.Row)).ToHaveCountAsync(2); // the header and the one import

@@ -33,6 +33,12 @@ public static class AuditText
         "CreateReceiptRun" => PageText.T("开始批量开具收据", "Started a receipt run"),
         "ProcessReceiptRunChunk" => PageText.T("批量开具收据（一批）", "Receipt run: a chunk"),
         "RecordReceiptRunError" => PageText.T("批量开具收据出错", "Receipt run: an error"),
+        "PreviewImport" => PageText.T("上传导入文件（预览）", "Uploaded an import file (preview)"),
+        "UpdateImportRow" => PageText.T("修改导入行", "Changed an import line"),
+        "CommitImport" => PageText.T("确认导入", "Committed an import"),
+        "ProcessImportChunk" => PageText.T("导入入账（一批）", "Import: a chunk booked"),
+        "RecordImportError" => PageText.T("导入出错", "Import: an error"),
+        "SaveImportMapping" => PageText.T("保存导入列映射", "Saved an import column mapping"),
         "CreateUser" => PageText.T("添加用户", "Added a person"),
         "DisableUser" => PageText.T("停用用户", "Disabled a person"),
         "EnableUser" => PageText.T("启用用户", "Enabled a person"),
@@ -67,6 +73,8 @@ public static class AuditText
         "api_key" => PageText.T("API 密钥", "API key"),
         "goods_distribution" => PageText.T("物资发放", "Goods distribution"),
         "email" => PageText.T("电子邮件", "E-mail"),
+        "import" => PageText.T("导入", "Import"),
+        "import_mapping" => PageText.T("导入列映射", "Import column mapping"),
         _ => entity,
     };
 
@@ -115,6 +123,24 @@ public static class AuditText
         "emailed" => PageText.T("已发邮件", "e-mailed"),
         "emailReceipts" => PageText.T("邮件收据", "e-mail receipts"),
         "accountCreated" => PageText.T("新建账户", "account created"),
+        "booked" => PageText.T("入账笔数", "booked"),
+        "duplicates" => PageText.T("重复笔数", "duplicates"),
+        "firstRow" => PageText.T("起始行", "first row"),
+        "lastRow" => PageText.T("结束行", "last row"),
+        "previewed" => PageText.T("已预览", "previewed"),
+        "commit" => PageText.T("确认", "commit"),
+        "ready" => PageText.T("待入账笔数", "ready to book"),
+        "rows" => PageText.T("行数", "rows"),
+        "new" => PageText.T("新增笔数", "new"),
+        "errors" => PageText.T("错误笔数", "errors"),
+        "totalToBook" => PageText.T("待入账金额", "total to book"),
+        "format" => PageText.T("格式", "format"),
+        "encoding" => PageText.T("编码", "encoding"),
+        "fileSize" => PageText.T("文件大小（字节）", "file size (bytes)"),
+        "fileSha256" => PageText.T("文件 SHA-256", "file SHA-256"),
+        "row" => PageText.T("行", "row"),
+        "action" => PageText.T("操作", "action"),
+        "updated" => PageText.T("更新行数", "lines updated"),
         _ => key,
     };
 
@@ -147,7 +173,7 @@ public static class AuditText
         var text = value.GetString()!;
         return key switch
         {
-            "amount" or "total" or "value" or "annualStandard" or "target" when Aid.Application.Common.Money.TryParse(text, out var minor, out _)
+            "amount" or "total" or "value" or "annualStandard" or "target" or "totalToBook" when Aid.Application.Common.Money.TryParse(text, out var minor, out _)
                 => PageText.Money(minor, currency),
             "kind" => text switch
             {
@@ -160,6 +186,16 @@ public static class AuditText
             },
             "method" => Gifts.GiftText.Method(text),
             "status" => PageText.Status(text),
+            "action" => text switch // what was done to an import line
+            {
+                "assigned" => PageText.T("指定捐赠人", "donor assigned"),
+                "created" => PageText.T("新建捐赠人", "donor created"),
+                "anonymous" => PageText.T("记为匿名捐赠人", "anonymous donor"),
+                "exclude" => PageText.T("不导入", "excluded"),
+                "include" => PageText.T("恢复导入", "included again"),
+                "reverse" => PageText.T("冲销原捐赠", "gift reversed"),
+                _ => text,
+            },
             "mark" => text switch
             {
                 "original" => PageText.T("原件", "original"),
