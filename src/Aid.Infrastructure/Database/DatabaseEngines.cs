@@ -75,7 +75,6 @@ public static class DatabaseEngines
     public static string FolderOf(DatabaseProvider provider) => provider.ToString().ToLowerInvariant();
 }
 
-/// <summary>Releases a migration lock by running one statement on the same connection.</summary>
 /// <summary>A statement once per row through Dapper (which prepares it once and binds each row in turn): the engines' way, and SQLite's without its C API.</summary>
 internal static class DapperBatch
 {
@@ -84,6 +83,7 @@ internal static class DapperBatch
         rows.Count == 0 ? 0 : await connection.ExecuteAsync(new CommandDefinition(sql, rows.Count == 1 ? rows[0] : rows, transaction, cancellationToken: ct));
 }
 
+/// <summary>Releases a migration lock by running one statement on the same connection.</summary>
 internal sealed class StatementRelease(DbConnection connection, string? sql, object? parameters = null) : IAsyncDisposable
 {
     public async ValueTask DisposeAsync()
