@@ -27,8 +27,12 @@ internal sealed class PostgresEngine(DatabaseOptions options) : IDatabaseEngine,
     public ValueTask<IRowCursor> OpenCursorAsync(DbConnection connection, DbTransaction? transaction, string sql, CursorParameter? parameter,
         CancellationToken ct) => DataReaderCursor.OpenAsync(connection, transaction, sql, parameter, ct);
 
+    // Many rows in one round trip; one row as every other statement.
     public Task<int> ExecuteEachAsync<T>(DbConnection connection, DbTransaction? transaction, string sql, IReadOnlyList<T> rows, CancellationToken ct)
-        where T : notnull => DapperBatch.ExecuteEachAsync(connection, transaction, sql, rows, ct);
+        where T : notnull =>
+        rows.Count > 1
+            ? PostgresStatementBatch.ExecuteAsync((NpgsqlConnection)connection, (NpgsqlTransaction?)transaction, sql, rows, ct)
+            : DapperBatch.ExecuteEachAsync(connection, transaction, sql, rows, ct);
 
     public async ValueTask<DbTransaction> BeginReadSnapshotAsync(DbConnection connection, CancellationToken ct)
     {
