@@ -9,8 +9,8 @@ namespace Aid.Infrastructure.Database;
 
 /// <summary>
 /// One statement executed once for each row of parameters, all rows in one round trip (<see cref="NpgsqlBatch"/>): through Dapper
-/// each row was a round trip of its own, about 3,500 for an import chunk of 500 lines. Parameters are the rows' public properties
-/// named in the SQL (<c>@Id</c> is property <c>Id</c>), sent as Aid's Dapper type handlers send them (<see cref="DapperTypeHandlers"/>):
+/// each row was a round trip of its own, about 3,500 for an import chunk of 500 lines. Parameters are the rows' properties
+/// (<see cref="BatchRows"/>), sent as Aid's Dapper type handlers send them (<see cref="DapperTypeHandlers"/>):
 /// uuids and text as they are, dates as <c>date</c>, timestamps in UTC as <c>timestamptz</c>; a NULL keeps its column's type.
 /// </summary>
 internal static partial class PostgresStatementBatch
@@ -20,9 +20,7 @@ internal static partial class PostgresStatementBatch
     public static async Task<int> ExecuteAsync<T>(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, IReadOnlyList<T> rows,
         CancellationToken ct) where T : notnull
     {
-        var type = rows[0].GetType(); // the rows' own type: a list of object may hold anonymous rows
-        if (rows.FirstOrDefault(r => r.GetType() != type) is { } other)
-            throw new ArgumentException($"Every row of a batch is of one type: {type.Name}, then {other.GetType().Name}.", nameof(rows));
+        var type = BatchRows.TypeOf(rows);
         var properties = Parameters.GetOrAdd((type, sql), key => ParametersOf(key.Item1, key.Item2));
         await using var batch = new NpgsqlBatch(connection, transaction);
         foreach (var row in rows)
@@ -34,15 +32,8 @@ internal static partial class PostgresStatementBatch
         return await batch.ExecuteNonQueryAsync(ct);
     }
 
-    private static PropertyInfo[] ParametersOf(Type type, string sql)
-    {
-        var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0)
-            .ToDictionary(p => p.Name, StringComparer.Ordinal);
-        return ParameterName().Matches(sql).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal)
-            .Select(name => properties.GetValueOrDefault(name)
-                ?? throw new InvalidOperationException($"No value for @{name}: {type.Name} has no property {name} (names are matched exactly)."))
-            .ToArray();
-    }
+    private static PropertyInfo[] ParametersOf(Type type, string sql) =>
+        ParameterName().Matches(sql).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal).Select(name => BatchRows.Property(type, name)).ToArray();
 
     private static NpgsqlParameter Parameter(PropertyInfo property, object? value)
     {

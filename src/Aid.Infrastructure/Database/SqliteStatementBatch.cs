@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
@@ -11,19 +10,15 @@ namespace Aid.Infrastructure.Database;
 /// connection's handle and bound by position through SQLite's C API. Microsoft.Data.Sqlite, driven by Dapper, made new parameter
 /// objects for every row and looked up each parameter's position by name, under every prefix, on every execution; at an import
 /// chunk's 500 rows a statement, that binding was more than half of the chunk's statement time (perf over P7, issue 18).
-/// Parameters are the rows' public properties named as in the SQL (<c>@Id</c> is property <c>Id</c>), bound as
+/// Parameters are the rows' properties (<see cref="BatchRows"/>), bound as
 /// <see cref="SqliteNative.BindValue"/> binds them, the same bytes as Dapper with Aid's type handlers writes.
 /// </summary>
 internal static unsafe class SqliteStatementBatch
 {
-    private static readonly ConcurrentDictionary<Type, Dictionary<string, PropertyInfo>> Properties = new();
-
     /// <summary>Executes <paramref name="sql"/> (one statement) for each row (at least one, all of one type); answers the rows changed in all.</summary>
     public static int Execute<T>(SqliteConnection connection, string sql, IReadOnlyList<T> rows, CancellationToken ct) where T : notnull
     {
-        var type = rows[0].GetType(); // the rows' own type: a list of object may hold anonymous rows
-        if (rows.FirstOrDefault(r => r.GetType() != type) is { } other)
-            throw new ArgumentException($"Every row of a batch is of one type: {type.Name}, then {other.GetType().Name}.", nameof(rows));
+        var type = BatchRows.TypeOf(rows);
         var handle = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
         var added = false;
         nint statement = 0;
@@ -61,16 +56,13 @@ internal static unsafe class SqliteStatementBatch
     /// <summary>The property that gives each of the statement's parameters, by position (1 first; a name used twice is one parameter).</summary>
     private static PropertyInfo[] ParametersOf(nint statement, Type type)
     {
-        var properties = Properties.GetOrAdd(type, t => t.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.GetIndexParameters().Length == 0).ToDictionary(p => p.Name, StringComparer.Ordinal));
         var parameters = new PropertyInfo[sqlite3_bind_parameter_count(statement)];
         for (var i = 0; i < parameters.Length; i++)
         {
             var name = Marshal.PtrToStringUTF8((nint)sqlite3_bind_parameter_name(statement, i + 1));
             if (name is not { Length: > 1 } || name[0] != '@')
                 throw new ArgumentException($"Parameter {i + 1} of the batch is not named @name: {name ?? "?"}.");
-            parameters[i] = properties.GetValueOrDefault(name[1..])
-                ?? throw new InvalidOperationException($"No value for {name}: {type.Name} has no property {name[1..]} (names are matched exactly).");
+            parameters[i] = BatchRows.Property(type, name[1..]);
         }
         return parameters;
     }
