@@ -10,7 +10,10 @@ namespace Aid.Infrastructure.Database;
 internal sealed class PostgresEngine(DatabaseOptions options) : IDatabaseEngine, IDisposable
 {
     private const long MigrationLock = 7261001;
-    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(options.ConnectionString);
+    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(WithStatementsPrepared(options.ConnectionString));
+
+    /// <summary>Statements each pooled connection keeps prepared unless the connection string sets <c>Max Auto Prepare</c>.</summary>
+    public const int AutoPreparedStatements = 128;
 
     public string Name => "postgres";
     public ISqlDialect Dialect => PostgresDialect.Instance;
@@ -46,6 +49,19 @@ internal sealed class PostgresEngine(DatabaseOptions options) : IDatabaseEngine,
     {
         await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key)", new { key = MigrationLock }, cancellationToken: ct));
         return new StatementRelease(connection, "SELECT pg_advisory_unlock(@key)", new { key = MigrationLock });
+    }
+
+    /// <summary>
+    /// Npgsql sends every statement to be parsed and planned anew unless told to prepare it, and Aid sends the same few
+    /// dozen statements all day: with automatic preparation a connection prepares a statement on its fifth use and from then
+    /// on only binds and executes it. Parsing and planning had been 40 % of PostgreSQL's CPU per gift recorded (P6).
+    /// </summary>
+    internal static string WithStatementsPrepared(string connectionString)
+    {
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (given.Keys.Cast<string>().Any(key => key.Replace(" ", "").Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase)))
+            return connectionString;
+        return new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = AutoPreparedStatements }.ConnectionString;
     }
 
     public void Dispose() => _dataSource.Dispose();
