@@ -29,13 +29,13 @@ public static class Measures
         var folder = Temp.Folder("p1");
         var raw = await RawSqlite(Path.Combine(folder, "raw.db"), s.Duration);
         await using var aid = new HostedAid("sqlite", $"Data Source={Path.Combine(folder, "aid.db")}", folder);
-        var rate = await RecordGifts(aid, s);
+        var (rate, warmUp) = await RecordGifts(aid, s);
         var ratio = rate / raw;
         var writer = ((SqliteEngine)aid.Services.GetRequiredService<IDatabaseEngine>()).Writer;
         var (commits, commands) = writer.Committed;
         var (held, committing) = writer.Busy;
         return new Measurement("P1", $"gift recording over HTTP, {s.Clients} clients, SQLite (WAL, synchronous=FULL)", rate, "gifts/s", raw,
-            "raw insert tx/s (1 writer)", ratio, "≥ 0.5", ratio >= 0.5, $"group commit: {(double)commands / Math.Max(commits, 1):F1} commands per commit; writer held {held.TotalMilliseconds / Math.Max(commands, 1):F2} ms a gift, commit {committing.TotalMilliseconds / Math.Max(commits, 1):F2} ms");
+            "raw insert tx/s (1 writer)", ratio, "≥ 0.5", ratio >= 0.5, $"group commit: {(double)commands / Math.Max(commits, 1):F1} commands per commit; writer held {held.TotalMilliseconds / Math.Max(commands, 1):F2} ms a gift, commit {committing.TotalMilliseconds / Math.Max(commits, 1):F2} ms; {WarmedUp(warmUp)}");
     }
 
     /// <summary>P6: the same on PostgreSQL vs raw Npgsql single-row autocommit inserts at the same client count.</summary>
@@ -54,11 +54,12 @@ public static class Measures
         {
             var raw = await RawPostgres(new NpgsqlConnectionStringBuilder(s.Postgres) { Database = rawDb, MaxPoolSize = 50 }.ToString(), s.Clients, s.Duration);
             double rate;
+            TimeSpan warmUp;
             await using (var aid = new HostedAid("postgres", new NpgsqlConnectionStringBuilder(s.Postgres) { Database = aidDb, MaxPoolSize = 50 }.ToString(), folder))
-                rate = await RecordGifts(aid, s);
+                (rate, warmUp) = await RecordGifts(aid, s);
             var ratio = rate / raw;
             return new Measurement("P6", $"gift recording over HTTP, {s.Clients} clients, PostgreSQL", rate, "gifts/s", raw,
-                $"raw autocommit inserts/s ({s.Clients} clients)", ratio, "≥ 0.7", ratio >= 0.7, "");
+                $"raw autocommit inserts/s ({s.Clients} clients)", ratio, "≥ 0.7", ratio >= 0.7, WarmedUp(warmUp));
         }
         finally
         {
@@ -69,7 +70,9 @@ public static class Measures
         }
     }
 
-    private static async Task<double> RecordGifts(HostedAid aid, Settings s)
+    private static string WarmedUp(TimeSpan warmUp) => $"measured after {warmUp.TotalSeconds:F0} s of warm-up (until the JIT settled)";
+
+    private static async Task<(double Rate, TimeSpan WarmUp)> RecordGifts(HostedAid aid, Settings s)
     {
         var (programme, donor) = await aid.ProgrammeAndDonorAsync();
         using var client = aid.Client();
@@ -82,10 +85,27 @@ public static class Measures
             });
             return response.StatusCode == System.Net.HttpStatusCode.Created;
         }
-        await Load.Closed(s.Clients, TimeSpan.FromSeconds(1), Gift); // warm-up
+        var warmUp = await WarmUpAsync(s.Clients, Gift);
         var (rate, _, failed) = await Load.Closed(s.Clients, s.Duration, Gift);
         if (failed > 0) throw new InvalidOperationException($"{failed} gift requests failed");
-        return rate;
+        return (rate, warmUp);
+    }
+
+    /// <summary>
+    /// Load in one-second slices until the JIT has settled: tiered compilation recompiles thousands of the service's methods
+    /// (instrumented, then optimised) over its first 10–15 s under load, on a core the service would otherwise use. A giving
+    /// day is served at the steady state, so that is what is measured: until a slice compiles fewer than 50 methods, at most 30 s.
+    /// </summary>
+    private static async Task<TimeSpan> WarmUpAsync(int clients, Func<int, long, Task<bool>> request)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+            await Load.Closed(clients, TimeSpan.FromSeconds(1), request);
+            if (System.Runtime.JitInfo.GetCompiledMethodCount() - compiled < 50) break;
+        }
+        return clock.Elapsed;
     }
 
     private static async Task<double> RawSqlite(string file, TimeSpan duration)
