@@ -81,13 +81,43 @@ public sealed class HostedAid : IAsyncDisposable
     public async ValueTask DisposeAsync() => await _factory.DisposeAsync();
 }
 
+/// <summary>
+/// The run's scratch folders, all under one folder per run (aid-bench/run-…, about 4 GB for a full run, mostly P4's million
+/// gifts). Child processes inherit the run's folder through <see cref="RunVariable"/>; the run removes it at its end unless
+/// told to keep it.
+/// </summary>
 public static class Temp
 {
+    public const string RunVariable = "AID_BENCH_RUN";
+
+    public static string Run { get; } = Environment.GetEnvironmentVariable(RunVariable) is { Length: > 0 } inherited
+        ? inherited
+        : Path.Combine(Path.GetTempPath(), "aid-bench", $"run-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}");
+
     public static string Folder(string name)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "aid-bench", name + "-" + Guid.NewGuid().ToString("N")[..8]);
+        var folder = Path.Combine(Run, name + "-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(folder);
         return folder;
+    }
+
+    /// <summary>Makes this process's children use the run's folder.</summary>
+    public static void ShareWithChildren() => Environment.SetEnvironmentVariable(RunVariable, Run);
+
+    /// <summary>Removes the run's folder; says where it is instead when it is kept or cannot be removed.</summary>
+    public static string Finish(bool keep)
+    {
+        if (!Directory.Exists(Run)) return "no temporary files";
+        if (keep) return $"temporary files kept in {Run}";
+        try
+        {
+            Directory.Delete(Run, recursive: true);
+            return $"temporary files removed ({Run}; --keep keeps them)";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"temporary files left in {Run}: {e.Message}";
+        }
     }
 }
 
