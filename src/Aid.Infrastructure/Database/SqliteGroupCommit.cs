@@ -7,8 +7,8 @@ using SQLitePCL;
 namespace Aid.Infrastructure.Database;
 
 /// <summary>
-/// Group commit for SQLite's single writer. Commands take turns in one write transaction (BEGIN IMMEDIATE), each inside
-/// its own savepoint, so a refused command rolls back alone and the others stay. When a command ends its turn and another
+/// Group commit for SQLite's single writer. Commands take turns in one write transaction (BEGIN IMMEDIATE), each after the
+/// first inside its own savepoint, so a refused command rolls back alone and the others stay. When a command ends its turn and another
 /// is already waiting for one, the transaction stays open for it; otherwise the batch commits — one fsync for all of its
 /// commands — and only then does any of them return: a caller is answered after its writes are durable, never before.
 /// If SQLite rolls the whole transaction back (disk full, I/O error) or the commit fails, the other commands of the batch
@@ -16,8 +16,8 @@ namespace Aid.Infrastructure.Database;
 /// </summary>
 /// <remarks>
 /// The batch runs on the connection of the command that began it. That command stays in the batch until the batch ends
-/// (it waits for the commit), except when it is refused: then the batch commits at once, so the connection goes back to
-/// its session free. One command at a time holds the turn, as the single writer did before: a command never waits for a
+/// (it waits for the commit), except when it is refused: nobody else is in the batch yet, so the batch ends at once, rolled
+/// back, and the connection goes back to its session free. One command at a time holds the turn, as the single writer did before: a command never waits for a
 /// write of another scope while it holds it.
 /// </remarks>
 internal sealed class SqliteGroupCommit
@@ -61,7 +61,7 @@ internal sealed class SqliteGroupCommit
         {
             batch = _open ??= Batch.Begin(sessionConnection);
             var member = new Member(this, batch, ownsConnection: ReferenceEquals(batch.Connection, sessionConnection));
-            batch.Savepoint();
+            if (member.InSavepoint) batch.Savepoint();
             return member;
         }
         catch (Exception e)
@@ -115,6 +115,15 @@ internal sealed class SqliteGroupCommit
     {
         private bool _turnEnded;
 
+        /// <summary>
+        /// Every command but the batch's first runs in a savepoint. The first owns the connection: if it is refused, the batch
+        /// ends at once and its rollback undoes exactly that command's writes. A savepoint would cost it much for nothing: SQLite
+        /// copies each page the command changes into the savepoint's sub-journal, and at the end of every statement inside it
+        /// walks that in-memory journal from its start to cut off the statement's part (<c>memjrnlTruncate</c>), a tenth of
+        /// an import chunk's time, which writes a few thousand statements in one command.
+        /// </summary>
+        public bool InSavepoint => !ownsConnection;
+
         public DbConnection Connection => batch.Connection;
         public DbTransaction Transaction => batch.Transaction;
 
@@ -123,7 +132,7 @@ internal sealed class SqliteGroupCommit
             Task durable;
             try
             {
-                durable = batch.Enlist();
+                durable = batch.Enlist(releaseSavepoint: InSavepoint);
             }
             catch (Exception e)
             {
@@ -139,7 +148,7 @@ internal sealed class SqliteGroupCommit
         {
             if (!_turnEnded)
             {
-                batch.RollBackSavepoint();
+                if (InSavepoint) batch.RollBackSavepoint(); // else the batch, ending with this turn, rolls back
                 EndTurn(leaving: true);
             }
             return ValueTask.CompletedTask;
@@ -186,9 +195,9 @@ internal sealed class SqliteGroupCommit
         public void Savepoint() => Execute($"SAVEPOINT {SavepointName}");
 
         /// <summary>Keeps the command's writes in the batch; the returned task ends when the batch is committed or lost.</summary>
-        public Task Enlist()
+        public Task Enlist(bool releaseSavepoint)
         {
-            Execute($"RELEASE {SavepointName}");
+            if (releaseSavepoint) Execute($"RELEASE {SavepointName}");
             var durable = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _members.Add(durable);
             return durable.Task;

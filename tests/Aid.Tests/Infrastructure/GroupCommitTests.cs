@@ -133,6 +133,23 @@ public sealed class GroupCommitTests : IAsyncLifetime
         Assert.Equal(["b"], await CommittedValuesAsync());
     }
 
+    [Fact]
+    public async Task The_command_that_begins_a_batch_has_no_savepoint_and_a_refusal_still_undoes_only_its_writes()
+    {
+        var first = await BeginAsync("a");
+        // Without a savepoint of its own a large command is much faster (see SqliteGroupCommit.Member.InSavepoint).
+        var none = await Assert.ThrowsAsync<SqliteException>(() => first.Session.ExecuteAsync("ROLLBACK TO aid_command", null, Ct));
+        Assert.Contains("no such savepoint", none.Message);
+        await first.Session.ExecuteAsync("INSERT INTO t (v) VALUES ('a2')", null, Ct); // the failed statement ended nothing
+        await first.Scope.DisposeAsync();                                              // refused
+
+        Assert.Empty(await CommittedValuesAsync());
+        Assert.Equal((0L, 0L), _engine.Writer.Committed);
+        var next = await BeginAsync("b");
+        await next.Scope.CommitAsync(Ct);
+        Assert.Equal(["b"], await CommittedValuesAsync());
+    }
+
     private async Task<(DbSession Session, ITransactionScope Scope)> BeginAsync(string value)
     {
         var session = NewSession();
