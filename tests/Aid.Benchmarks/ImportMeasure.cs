@@ -175,7 +175,7 @@ public static class ImportMeasure
     /// </summary>
     private static async Task<double> RawInsertsPerSecond(string folder, int gifts)
     {
-        var engine = new SqliteEngine(DatabaseOptions.From("sqlite", $"Data Source={Path.Combine(folder, "raw.db")}"));
+        await using var engine = new SqliteEngine(DatabaseOptions.From("sqlite", $"Data Source={Path.Combine(folder, "raw.db")}"));
         await new MigrationRunner(engine, NullLogger<MigrationRunner>.Instance).MigrateAsync(CancellationToken.None);
         await using var connection = await engine.OpenAsync(CancellationToken.None);
         var now = DateTimeOffset.UtcNow.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);

@@ -24,7 +24,7 @@ public interface IDatabaseEngine
 
     /// <summary>
     /// Begins a command's write transaction. <paramref name="connection"/> is the session's own; the scope says which
-    /// connection the command's statements run on (SQLite: the connection of the batch the command joins).
+    /// connection the command's statements run on (SQLite: the writer's own, where the batch the command joins runs).
     /// </summary>
     ValueTask<IWriteScope> BeginWriteAsync(DbConnection connection, CancellationToken ct);
 

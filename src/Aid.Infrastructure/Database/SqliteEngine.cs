@@ -6,13 +6,17 @@ using Microsoft.Data.Sqlite;
 
 namespace Aid.Infrastructure.Database;
 
-/// <summary>The embedded default: one file, WAL, one writer at a time (BEGIN IMMEDIATE behind an in-process gate), group commit.</summary>
-internal sealed class SqliteEngine : IDatabaseEngine
+/// <summary>
+/// The embedded default: one file, WAL, one writer at a time (BEGIN IMMEDIATE behind an in-process gate, on a connection of
+/// its own), group commit. Disposing it closes the writer's connection.
+/// </summary>
+internal sealed class SqliteEngine : IDatabaseEngine, IAsyncDisposable, IDisposable
 {
     // One writer per database file in this process, committing commands in batches: waiting here is fair and cheap, where
     // SQLite's busy handler would sleep and retry. busy_timeout still covers writers in other processes (migrate, backup).
-    private readonly SqliteGroupCommit _writer = new();
+    private readonly SqliteGroupCommit _writer;
     private readonly string _connectionString;
+    private readonly string _writerConnectionString;
     private readonly string _pragmas;
 
     public SqliteEngine(DatabaseOptions options)
@@ -22,7 +26,9 @@ internal sealed class SqliteEngine : IDatabaseEngine
         if (builder.DataSource is { Length: > 0 } path && path != ":memory:" && Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder)
             Directory.CreateDirectory(folder);
         _connectionString = builder.ToString();
+        _writerConnectionString = new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString();
         _pragmas = $"PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; PRAGMA synchronous = {options.SqliteSynchronous};";
+        _writer = new SqliteGroupCommit(OpenWriterAsync);
     }
 
     internal SqliteGroupCommit Writer => _writer;
@@ -44,8 +50,35 @@ internal sealed class SqliteEngine : IDatabaseEngine
         return connection;
     }
 
-    public ValueTask<IWriteScope> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
-        _writer.BeginAsync((SqliteConnection)connection, ct);
+    // The batch runs on the writer's connection, not the session's (SqliteGroupCommit says why).
+    public ValueTask<IWriteScope> BeginWriteAsync(DbConnection connection, CancellationToken ct) => _writer.BeginAsync(ct);
+
+    public ValueTask DisposeAsync() => _writer.DisposeAsync();
+
+    public void Dispose() => _writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <summary>
+    /// The writer's connection keeps its temporary storage in memory: SQLite fixes at BEGIN where the savepoints' sub-journal
+    /// goes (a copy of each page a command changes, to roll that command back alone), and on disk it spilled to a temporary
+    /// file after 64 KiB, from then on a system call per page: 68 writes a gift in P1, 21 in memory, and the writer's turn
+    /// 1.1 → 0.9 ms. The sessions' connections, which do the reads, keep spilling large sorts to disk. Not pooled: closed, it
+    /// is gone, and no session gets it with that setting (or in whatever state a failed batch left it).
+    /// </summary>
+    private async ValueTask<SqliteConnection> OpenWriterAsync(CancellationToken ct)
+    {
+        var connection = new SqliteConnection(_writerConnectionString);
+        try
+        {
+            await connection.OpenAsync(ct);
+            await connection.ExecuteAsync(new CommandDefinition($"{_pragmas} PRAGMA temp_store = MEMORY;", cancellationToken: ct));
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
 
     // Deferred: BEGIN takes no lock; the first read fixes the snapshot, and writers go on committing into the WAL meanwhile.
     public ValueTask<DbTransaction> BeginReadSnapshotAsync(DbConnection connection, CancellationToken ct) =>

@@ -15,19 +15,24 @@ namespace Aid.Infrastructure.Database;
 /// fail with <see cref="WriteRolledBackException"/> and the transaction behaviour runs them again.
 /// </summary>
 /// <remarks>
-/// The batch runs on the connection of the command that began it. That command stays in the batch until the batch ends
-/// (it waits for the commit), except when it is refused: nobody else is in the batch yet, so the batch ends at once, rolled
-/// back, and the connection goes back to its session free. One command at a time holds the turn, as the single writer did before: a command never waits for a
-/// write of another scope while it holds it.
+/// Batches run on a connection of the writer's own, opened at the first write and kept: SQLite empties a connection's page
+/// cache whenever another connection has committed, so batches on the sessions' connections (as until 2026-12) read most
+/// pages they change from the file again (12 reads a gift in P1 against 2). The statements of a command go to that connection
+/// while it writes (<see cref="IWriteScope.Connection"/>); its session's connection is left alone. After a batch that
+/// failed as a whole (disk full, I/O error, a failed commit) the connection is closed and the next batch opens a new one.
+/// The first command of a batch stays in it until the batch ends (it waits for the commit), except when it is refused:
+/// nobody else is in the batch yet, so the batch ends at once, rolled back. One command at a time holds the turn, as the
+/// single writer did before: a command never waits for a write of another scope while it holds it.
 /// </remarks>
-internal sealed class SqliteGroupCommit
+internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<SqliteConnection>> openConnection) : IAsyncDisposable
 {
     /// <summary>At most this many commands share a commit: bounds the wait of the first and what one failed commit undoes.</summary>
     public const int MaxBatch = 32;
 
     private readonly SemaphoreSlim _turn = new(1, 1);
     private int _waiting;
-    private Batch? _open; // read and written only by the holder of the turn
+    private Batch? _open; // read and written only by the holder of the turn, as is the connection
+    private SqliteConnection? _connection;
     private long _commits, _committedCommands, _turnTaken, _heldTicks, _commitTicks;
 
     /// <summary>Commands waiting for their turn now (tests use it to line commands up behind one another).</summary>
@@ -40,7 +45,7 @@ internal sealed class SqliteGroupCommit
     internal (TimeSpan Held, TimeSpan Committing) Busy =>
         (Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _heldTicks)), Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _commitTicks)));
 
-    public async ValueTask<IWriteScope> BeginAsync(SqliteConnection sessionConnection, CancellationToken ct)
+    public async ValueTask<IWriteScope> BeginAsync(CancellationToken ct)
     {
         Interlocked.Increment(ref _waiting);
         try
@@ -59,17 +64,32 @@ internal sealed class SqliteGroupCommit
         Batch? batch = null;
         try
         {
-            batch = _open ??= Batch.Begin(sessionConnection);
-            var member = new Member(this, batch, ownsConnection: ReferenceEquals(batch.Connection, sessionConnection));
+            var first = _open is null;
+            batch = _open ??= Batch.Begin(_connection ??= await openConnection(ct));
+            var member = new Member(this, batch, first);
             if (member.InSavepoint) batch.Savepoint();
             return member;
         }
         catch (Exception e)
         {
             batch?.Break(e);
-            EndTurn(leavingConnectionOwner: true);
+            EndTurn(endBatch: true);
             throw;
         }
+    }
+
+    /// <summary>Closes the writer's connection once the commands that write now are done (they have a minute to end).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!await _turn.WaitAsync(TimeSpan.FromMinutes(1))) return;
+        if (_open is { } batch)
+        {
+            _open = null;
+            batch.Break(new ObjectDisposedException(nameof(SqliteGroupCommit)));
+            batch.Finish();
+        }
+        if (_connection is not null) await _connection.DisposeAsync();
+        _connection = null;
     }
 
     /// <summary>A waiter gave up: if nobody else waits and nobody holds the turn, the open batch must not wait for it.</summary>
@@ -77,16 +97,19 @@ internal sealed class SqliteGroupCommit
     {
         if (!_turn.Wait(0)) return;
         _turnTaken = Stopwatch.GetTimestamp();
-        EndTurn(leavingConnectionOwner: false);
+        EndTurn(endBatch: false);
     }
 
-    /// <summary>Called by the holder of the turn when its command is done (enlisted or rolled back).</summary>
-    private void EndTurn(bool leavingConnectionOwner)
+    /// <summary>
+    /// Called by the holder of the turn when its command is done (enlisted or rolled back); <paramref name="endBatch"/> when
+    /// the batch cannot go on (its first command was refused, or beginning a command failed).
+    /// </summary>
+    private void EndTurn(bool endBatch)
     {
         var leftOpen = false;
         try
         {
-            if (_open is { } batch && (batch.Broken is not null || batch.Members >= MaxBatch || leavingConnectionOwner || Volatile.Read(ref _waiting) == 0))
+            if (_open is { } batch && (batch.Broken is not null || batch.Members >= MaxBatch || endBatch || Volatile.Read(ref _waiting) == 0))
             {
                 _open = null;
                 var committing = Stopwatch.GetTimestamp();
@@ -97,6 +120,7 @@ internal sealed class SqliteGroupCommit
                     Interlocked.Increment(ref _commits);
                     Interlocked.Add(ref _committedCommands, kept);
                 }
+                if (batch.Broken is not null) CloseConnection(); // whatever state SQLite left it in, the next batch starts afresh
             }
             leftOpen = _open is not null;
         }
@@ -111,18 +135,31 @@ internal sealed class SqliteGroupCommit
             CommitIfNobodyWaits();
     }
 
-    private sealed class Member(SqliteGroupCommit owner, Batch batch, bool ownsConnection) : IWriteScope
+    private void CloseConnection()
+    {
+        try
+        {
+            _connection?.Dispose();
+        }
+        catch (Exception)
+        {
+            // closing a connection SQLite has failed on: nothing more to do with it
+        }
+        _connection = null;
+    }
+
+    private sealed class Member(SqliteGroupCommit owner, Batch batch, bool first) : IWriteScope
     {
         private bool _turnEnded;
 
         /// <summary>
-        /// Every command but the batch's first runs in a savepoint. The first owns the connection: if it is refused, the batch
-        /// ends at once and its rollback undoes exactly that command's writes. A savepoint would cost it much for nothing: SQLite
+        /// Every command but the batch's first runs in a savepoint. If the first is refused, the batch ends at once and its
+        /// rollback undoes exactly that command's writes. A savepoint would cost it much for nothing: SQLite
         /// copies each page the command changes into the savepoint's sub-journal, and at the end of every statement inside it
         /// walks that in-memory journal from its start to cut off the statement's part (<c>memjrnlTruncate</c>), a tenth of
         /// an import chunk's time, which writes a few thousand statements in one command.
         /// </summary>
-        public bool InSavepoint => !ownsConnection;
+        public bool InSavepoint => !first;
 
         public DbConnection Connection => batch.Connection;
         public DbTransaction Transaction => batch.Transaction;
@@ -157,7 +194,7 @@ internal sealed class SqliteGroupCommit
         private void EndTurn(bool leaving)
         {
             _turnEnded = true;
-            owner.EndTurn(leavingConnectionOwner: leaving && ownsConnection);
+            owner.EndTurn(endBatch: leaving && first);
         }
     }
 
@@ -171,26 +208,8 @@ internal sealed class SqliteGroupCommit
         public Exception? Broken { get; private set; }
         public int Members => _members.Count;
 
-        /// <summary>
-        /// BEGIN IMMEDIATE (deferred: false): the write lock is taken now, not at the first write. For the batch's length the
-        /// connection keeps its temporary storage in memory: SQLite fixes at BEGIN where the savepoints' sub-journal goes (a copy
-        /// of each page a command changes, to roll that command back alone), and on disk it spilled to a temporary file after
-        /// 64 KiB, from then on a system call per page: 68 writes a gift in P1, 21 in memory, and the writer's turn 1.1 → 0.9 ms.
-        /// Reads keep spilling their large sorts and temporary tables to disk (<see cref="Finish"/> sets it back).
-        /// </summary>
-        public static Batch Begin(SqliteConnection connection)
-        {
-            Execute(connection, null, "PRAGMA temp_store = MEMORY");
-            try
-            {
-                return new(connection, connection.BeginTransaction(deferred: false));
-            }
-            catch
-            {
-                RestoreTempStore(connection);
-                throw;
-            }
-        }
+        /// <summary>BEGIN IMMEDIATE (deferred: false): the write lock is taken now, not at the first write.</summary>
+        public static Batch Begin(SqliteConnection connection) => new(connection, connection.BeginTransaction(deferred: false));
 
         public void Savepoint() => Execute($"SAVEPOINT {SavepointName}");
 
@@ -252,7 +271,6 @@ internal sealed class SqliteGroupCommit
             {
                 // committed: what disposing says afterwards changes nothing that was kept
             }
-            RestoreTempStore(connection);
             foreach (var member in _members)
             {
                 if (Broken is null) member.SetResult();
@@ -261,27 +279,12 @@ internal sealed class SqliteGroupCommit
             return committed ? _members.Count : 0;
         }
 
-        private void Execute(string sql) => Execute(connection, transaction, sql);
-
-        private static void Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+        private void Execute(string sql)
         {
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = sql;
             command.ExecuteNonQuery();
-        }
-
-        // Outside any transaction, as SQLite requires. Refused only while a transaction is still open (its rollback failed): the
-        // connection then keeps its temporary storage in memory, which changes where a later read's temporary data goes, nothing else.
-        private static void RestoreTempStore(SqliteConnection connection)
-        {
-            try
-            {
-                Execute(connection, null, "PRAGMA temp_store = DEFAULT");
-            }
-            catch (SqliteException)
-            {
-            }
         }
     }
 }

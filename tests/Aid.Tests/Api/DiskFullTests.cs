@@ -11,8 +11,9 @@ using Npgsql;
 namespace Aid.Tests.Api;
 
 /// <summary>
-/// A full disk, for real on SQLite without filling this machine's disk: every connection the service opens is capped at the
-/// database's current size (<c>PRAGMA max_page_count</c>), so the first write that needs a new page fails with SQLITE_FULL.
+/// A full disk, for real on SQLite without filling this machine's disk: every connection the service opens, and every write,
+/// is capped at the database's current size (<c>PRAGMA max_page_count</c>), so the first write that needs a new page fails
+/// with SQLITE_FULL.
 /// </summary>
 public sealed class DiskFullTests(DiskFullTests.CappedApps apps) : IClassFixture<DiskFullTests.CappedApps>
 {
@@ -72,9 +73,10 @@ public sealed class DiskFullTests(DiskFullTests.CappedApps apps) : IClassFixture
             services.AddSingleton<IDatabaseEngine>(provider => new CappedEngine(DatabaseEngines.Create(provider.GetRequiredService<DatabaseOptions>()))));
     }
 
-    /// <summary>The real engine; while <see cref="Full"/>, each connection it opens cannot grow the file (a pooled connection keeps the
-    /// pragma, so it is set on every open, both ways).</summary>
-    public sealed class CappedEngine(IDatabaseEngine real) : IDatabaseEngine
+    /// <summary>The real engine; while <see cref="Full"/>, no write can grow the file: the cap is set on each connection it opens and,
+    /// on SQLite, where writes run on the writer's own connection, at the start of each write (a connection keeps the pragma, so it
+    /// is set every time, both ways).</summary>
+    public sealed class CappedEngine(IDatabaseEngine real) : IDatabaseEngine, IAsyncDisposable
     {
         public volatile bool Full;
         public string Name => real.Name;
@@ -85,13 +87,30 @@ public sealed class DiskFullTests(DiskFullTests.CappedApps apps) : IClassFixture
         public async ValueTask<DbConnection> OpenAsync(CancellationToken ct)
         {
             var connection = await real.OpenAsync(ct);
-            // Below the current size, SQLite sets the cap to the current size.
-            await connection.ExecuteAsync(Full ? "PRAGMA max_page_count = 1" : "PRAGMA max_page_count = 1073741823");
+            await CapAsync(connection, null);
             return connection;
         }
 
-        public ValueTask<IWriteScope> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
-            real.BeginWriteAsync(connection, ct);
+        public async ValueTask<IWriteScope> BeginWriteAsync(DbConnection connection, CancellationToken ct)
+        {
+            var write = await real.BeginWriteAsync(connection, ct);
+            try
+            {
+                await CapAsync(write.Connection, write.Transaction);
+                return write;
+            }
+            catch
+            {
+                await write.DisposeAsync();
+                throw;
+            }
+        }
+
+        public ValueTask DisposeAsync() => real is IAsyncDisposable disposable ? disposable.DisposeAsync() : ValueTask.CompletedTask;
+
+        // Below the current size, SQLite sets the cap to the current size.
+        private Task CapAsync(DbConnection connection, DbTransaction? transaction) =>
+            connection.ExecuteAsync(Full ? "PRAGMA max_page_count = 1" : "PRAGMA max_page_count = 1073741823", transaction: transaction);
         public ValueTask<DbTransaction> BeginReadSnapshotAsync(DbConnection connection, CancellationToken ct) => real.BeginReadSnapshotAsync(connection, ct);
         public ValueTask<IRowCursor> OpenCursorAsync(DbConnection connection, DbTransaction? transaction, string sql, CursorParameter? parameter, CancellationToken ct) =>
             real.OpenCursorAsync(connection, transaction, sql, parameter, ct);

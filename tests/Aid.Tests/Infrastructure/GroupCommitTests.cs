@@ -29,6 +29,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         foreach (var session in _sessions) await session.DisposeAsync();
+        await _engine.DisposeAsync();
         SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);
     }
@@ -60,16 +61,25 @@ public sealed class GroupCommitTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_batch_keeps_its_temporary_storage_in_memory_and_gives_the_connection_back_as_it_was()
+    public async Task Batches_run_on_the_writers_own_connection_with_temporary_storage_in_memory_and_leave_the_sessions_connections_alone()
     {
-        var only = await BeginAsync("x");
+        var first = await BeginAsync("x");
+        var writer = await first.Session.GetConnectionAsync(Ct);
         // 2 = MEMORY, where SQLite then keeps the savepoints' sub-journal (no temporary file, no system call per page).
-        Assert.Equal(2L, await only.Session.QuerySingleAsync<long>("PRAGMA temp_store", null, Ct));
-        await only.Scope.CommitAsync(Ct);
-        await only.Scope.DisposeAsync();
-        // 0 = DEFAULT again, outside the batch: a read's large sorts and temporary tables spill to disk as before.
-        Assert.Equal(0L, await only.Session.QuerySingleAsync<long>("PRAGMA temp_store", null, Ct));
-        Assert.Equal(["x"], await CommittedValuesAsync());
+        Assert.Equal(2L, await first.Session.QuerySingleAsync<long>("PRAGMA temp_store", null, Ct));
+        await first.Scope.CommitAsync(Ct);
+        await first.Scope.DisposeAsync();
+
+        // After the write the session reads on its own connection, as it was: a read's large sorts spill to disk (0 = DEFAULT).
+        Assert.NotSame(writer, await first.Session.GetConnectionAsync(Ct));
+        Assert.Equal(0L, await first.Session.QuerySingleAsync<long>("PRAGMA temp_store", null, Ct));
+
+        // The next batch, begun by another session, runs on the same connection: its page cache is still good (no other
+        // connection has written), where a session's connection would read every page it changes from the file again.
+        var next = await BeginAsync("y");
+        Assert.Same(writer, await next.Session.GetConnectionAsync(Ct));
+        await next.Scope.CommitAsync(Ct);
+        Assert.Equal(["x", "y"], await CommittedValuesAsync());
     }
 
     [Fact]
@@ -116,21 +126,19 @@ public sealed class GroupCommitTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_refused_command_that_began_the_batch_hands_its_connection_back_free()
+    public async Task A_refused_command_that_began_the_batch_ends_it_and_the_one_waiting_begins_the_next()
     {
         var first = await BeginAsync("a");
         var holdSecond = new TaskCompletionSource();
-        var secondConnection = new TaskCompletionSource<System.Data.Common.DbConnection>();
-        var second = await LineUp(Command("b", holdSecond.Task, secondConnection), waiting: 1);
-        var firstConnection = await first.Session.GetConnectionAsync(Ct);
-        await first.Scope.DisposeAsync();                              // refused: rolled back, and its session's connection is the batch's
+        var second = await LineUp(Command("b", holdSecond.Task), waiting: 1);
+        await first.Scope.DisposeAsync();                              // refused: its batch ends, rolled back
 
-        // The second command runs in a batch of its own, on its own connection: the first one's is free again.
-        Assert.NotSame(firstConnection, await secondConnection.Task);
+        await WaitUntil(() => _engine.Writer.Waiting == 0);            // the second has begun a batch of its own
         Assert.Equal(0L, await first.Session.QuerySingleAsync<long>("SELECT COUNT(*) FROM t", null, Ct));
         holdSecond.SetResult();
         await second;
         Assert.Equal(["b"], await CommittedValuesAsync());
+        Assert.Equal((1L, 1L), _engine.Writer.Committed);
     }
 
     [Fact]
@@ -159,14 +167,12 @@ public sealed class GroupCommitTests : IAsyncLifetime
     }
 
     /// <summary>A command as the transaction behaviour runs one: begin, write, (wait), commit; disposed either way.</summary>
-    private Func<Task> Command(string value, Task? holdBeforeCommit = null, TaskCompletionSource<System.Data.Common.DbConnection>? connection = null,
-        string? then = null) => async () =>
+    private Func<Task> Command(string value, Task? holdBeforeCommit = null, string? then = null) => async () =>
     {
         var session = NewSession();
         await using var scope = await session.BeginTransactionAsync(Ct);
         await session.ExecuteAsync("INSERT INTO t (v) VALUES (@value)", new { value }, Ct);
         if (then is not null) await session.ExecuteAsync("INSERT INTO t (v) VALUES (@then)", new { then }, Ct);
-        connection?.SetResult(await session.GetConnectionAsync(Ct));
         if (holdBeforeCommit is not null) await holdBeforeCommit;
         await scope.CommitAsync(Ct);
     };

@@ -28,11 +28,11 @@ public sealed class SqliteRowCursorTests : IAsyncLifetime
         await connection.ExecuteAsync("PRAGMA journal_mode = WAL; CREATE TABLE t (n INTEGER PRIMARY KEY, owner, a, b, c)");
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        await _engine.DisposeAsync();
         SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);
-        return ValueTask.CompletedTask;
     }
 
     [Fact]

@@ -27,11 +27,11 @@ public sealed class SqliteStatementBatchTests : IAsyncLifetime
         await connection.ExecuteAsync("PRAGMA journal_mode = WAL; CREATE TABLE t (tag, id, day, at, n, i, text, flag, none, UNIQUE (tag, n))");
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        await _engine.DisposeAsync();
         SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);
-        return ValueTask.CompletedTask;
     }
 
     private static object Row(string tag, long n) => new
