@@ -61,8 +61,13 @@ internal sealed class SqliteEngine : IDatabaseEngine, IAsyncDisposable, IDisposa
     /// The writer's connection keeps its temporary storage in memory: SQLite fixes at BEGIN where the savepoints' sub-journal
     /// goes (a copy of each page a command changes, to roll that command back alone), and on disk it spilled to a temporary
     /// file after 64 KiB, from then on a system call per page: 68 writes a gift in P1, 21 in memory, and the writer's turn
-    /// 1.1 → 0.9 ms. The sessions' connections, which do the reads, keep spilling large sorts to disk. Not pooled: closed, it
-    /// is gone, and no session gets it with that setting (or in whatever state a failed batch left it).
+    /// 1.1 → 0.9 ms. The sessions' connections, which do the reads, keep spilling large sorts to disk.
+    /// It also checkpoints less often: after a commit that leaves 4,000 pages in the WAL (16 MB) rather than SQLite's 1,000.
+    /// The committing connection checkpoints, inside the writer's turn, and each checkpoint writes every page the WAL holds
+    /// back into the file: an import chunk changes about a thousand pages (each random-order index insert lands on its own
+    /// leaf), so at 1,000 every chunk paid a checkpoint, where at 4,000 one checkpoint writes the leaves several chunks
+    /// changed once (P7 about 11 % faster; P1 unchanged; 10,000 was no better than 4,000).
+    /// Not pooled: closed, it is gone, and no session gets it with these settings (or in whatever state a failed batch left it).
     /// </summary>
     private async ValueTask<SqliteConnection> OpenWriterAsync(CancellationToken ct)
     {
@@ -70,7 +75,7 @@ internal sealed class SqliteEngine : IDatabaseEngine, IAsyncDisposable, IDisposa
         try
         {
             await connection.OpenAsync(ct);
-            await connection.ExecuteAsync(new CommandDefinition($"{_pragmas} PRAGMA temp_store = MEMORY;", cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition($"{_pragmas} PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 4000;", cancellationToken: ct));
             return connection;
         }
         catch

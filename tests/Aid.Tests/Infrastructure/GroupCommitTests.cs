@@ -67,12 +67,15 @@ public sealed class GroupCommitTests : IAsyncLifetime
         var writer = await first.Session.GetConnectionAsync(Ct);
         // 2 = MEMORY, where SQLite then keeps the savepoints' sub-journal (no temporary file, no system call per page).
         Assert.Equal(2L, await first.Session.QuerySingleAsync<long>("PRAGMA temp_store", null, Ct));
+        // And it checkpoints after 4,000 pages rather than 1,000 (SqliteEngine.OpenWriterAsync says why).
+        Assert.Equal(4000L, await first.Session.QuerySingleAsync<long>("PRAGMA wal_autocheckpoint", null, Ct));
         await first.Scope.CommitAsync(Ct);
         await first.Scope.DisposeAsync();
 
         // After the write the session reads on its own connection, as it was: a read's large sorts spill to disk (0 = DEFAULT).
         Assert.NotSame(writer, await first.Session.GetConnectionAsync(Ct));
         Assert.Equal(0L, await first.Session.QuerySingleAsync<long>("PRAGMA temp_store", null, Ct));
+        Assert.Equal(1000L, await first.Session.QuerySingleAsync<long>("PRAGMA wal_autocheckpoint", null, Ct));
 
         // The next batch, begun by another session, runs on the same connection: its page cache is still good (no other
         // connection has written), where a session's connection would read every page it changes from the file again.
