@@ -306,30 +306,20 @@ internal sealed class RowMatcher(IDbSession db, Programmes.ProgrammeRow programm
     public async Task<IReadOnlyList<MatchedRow>> MatchAsync(IReadOnlyList<ImportedRow> batch, CancellationToken ct)
     {
         var rows = batch.Select(Clean).ToList();
-        var refs = rows.Where(r => r.Row.Kind == ImportedRowKind.Payment && r.ExternalRef is not null).Select(r => r.ExternalRef!).Distinct().ToList();
-        var booked = await InListAsync<(string Source, string Ref, Guid GiftId)>(
-            "SELECT source, external_ref, gift_id FROM external_payments WHERE external_ref IN", refs, ct);
-        var byReference = await InListAsync<(string Ref, Guid GiftId, Guid ProgrammeId)>(
-            "SELECT reference, id, programme_id FROM gifts WHERE reference IN", refs, ct);
-        var bookedBy = booked.ToDictionary(b => (b.Source, b.Ref), b => b.GiftId);
-        var scopedRefs = rows.Where(r => r.Row.Kind == ImportedRowKind.Payment && r.ExternalRef is not null && r.Row.Source.Contains('@'))
-            .Select(r => r.ExternalRef!).ToHashSet();
-        // A channel's id (WeChat, Alipay, bank) is one payment wherever it was recorded; a typed cash or cheque reference is only
-        // unique within its programme.
-        var referenced = byReference.Where(g => !scopedRefs.Contains(g.Ref) || g.ProgrammeId == programme.Id)
-            .GroupBy(g => g.Ref).ToDictionary(g => g.Key, g => g.First().GiftId);
+        var recorded = await FindRecordedAsync(db, programme.Id,
+            rows.Where(r => r.Row.Kind == ImportedRowKind.Payment && r.ExternalRef is not null).Select(r => (r.Row.Source, r.ExternalRef!)).Distinct().ToList(), ct);
 
         var identities = rows.Select(r => PayerIdentity.Of(r.Row)).Where(i => i is not null).Select(i => i!.Value.Value).Distinct().ToList();
-        var known = await InListAsync<(string Kind, string Value, Guid DonorId)>(
+        var known = await InListAsync<(string Kind, string Value, Guid DonorId)>(db,
             "SELECT kind, value, donor_id FROM payer_identities WHERE value IN", identities, ct);
         var knownBy = known.ToDictionary(k => (k.Kind, k.Value), k => k.DonorId);
 
         var codes = rows.Select(r => r.Row.Donor?.OrganisationCode).OfType<string>().Distinct().ToList();
-        var byCode = await InListAsync<(string Code, Guid Id)>("SELECT organisation_code, id FROM donors WHERE organisation_code IN", codes, ct);
+        var byCode = await InListAsync<(string Code, Guid Id)>(db, "SELECT organisation_code, id FROM donors WHERE organisation_code IN", codes, ct);
         var emails = rows.Select(r => r.Row.Donor?.Email).OfType<string>().Distinct().ToList();
-        var byEmail = await InListAsync<(string Email, Guid Id)>("SELECT email, id FROM donors WHERE email IN", emails, ct);
+        var byEmail = await InListAsync<(string Email, Guid Id)>(db, "SELECT email, id FROM donors WHERE email IN", emails, ct);
         var names = rows.Select(r => r.Row.PayerName).OfType<string>().Distinct().ToList();
-        var byName = await InListAsync<(string Name, Guid Id)>("SELECT name, id FROM donors WHERE name IN", names, ct);
+        var byName = await InListAsync<(string Name, Guid Id)>(db, "SELECT name, id FROM donors WHERE name IN", names, ct);
         static Dictionary<string, Guid> Unique(IEnumerable<(string Key, Guid Id)> pairs) =>
             pairs.GroupBy(p => p.Key).Where(g => g.Count() == 1).ToDictionary(g => g.Key, g => g.Single().Id);
         var codeOf = Unique(byCode);
@@ -340,8 +330,7 @@ internal sealed class RowMatcher(IDbSession db, Programmes.ProgrammeRow programm
         {
             if (r.Outcome != ImportOutcomes.New) return r;
             var row = r.Row;
-            if (r.ExternalRef is { } reference &&
-                (bookedBy.TryGetValue((row.Source, reference), out var giftId) || referenced.TryGetValue(reference, out giftId)))
+            if (r.ExternalRef is { } reference && recorded.TryGetValue((row.Source, reference), out var giftId))
                 return r with { Outcome = ImportOutcomes.Duplicate, RecordedGiftId = giftId };
             if (PayerIdentity.Of(row) is { } identity && knownBy.TryGetValue(identity, out var donorId))
                 return r with { DonorId = donorId, DonorMatch = "identity" };
@@ -357,14 +346,19 @@ internal sealed class RowMatcher(IDbSession db, Programmes.ProgrammeRow programm
 
     /// <summary>
     /// <paramref name="sql"/> ending in "IN", completed with one parameter per value, @v0, @v1, … (the T-SQL-safe form of a
-    /// list; at most 500 values come from one batch).
+    /// list), then <paramref name="then"/>; run once per 500 values (SQL Server takes at most 2,100 parameters).
     /// </summary>
-    private async Task<IReadOnlyList<T>> InListAsync<T>(string sql, IReadOnlyList<string> values, CancellationToken ct)
+    private static async Task<IReadOnlyList<T>> InListAsync<T>(IDbSession db, string sql, IReadOnlyList<string> values, CancellationToken ct,
+        string then = "", object? with = null)
     {
-        if (values.Count == 0) return [];
-        var parameters = new Dapper.DynamicParameters();
-        for (var i = 0; i < values.Count; i++) parameters.Add($"v{i}", values[i]);
-        return await db.QueryAsync<T>($"{sql} ({string.Join(", ", values.Select((_, i) => $"@v{i}"))})", parameters, ct);
+        var results = new List<T>();
+        foreach (var slice in values.Chunk(500))
+        {
+            var parameters = new Dapper.DynamicParameters(with);
+            for (var i = 0; i < slice.Length; i++) parameters.Add($"v{i}", slice[i]);
+            results.AddRange(await db.QueryAsync<T>($"{sql} ({string.Join(", ", slice.Select((_, i) => $"@v{i}"))}){then}", parameters, ct));
+        }
+        return results;
     }
 
     /// <summary>A line's own checks: text cleaned, and a payment's date, currency and amount.</summary>
@@ -438,14 +432,40 @@ internal sealed class RowMatcher(IDbSession db, Programmes.ProgrammeRow programm
     public static async Task<RecordedGift?> FindRecordedAsync(IDbSession db, Guid programmeId, string source, string reference, CancellationToken ct)
     {
         reference = ShortReference(reference)!;
-        var booked = await db.QuerySingleOrDefaultAsync<Guid?>(
-            "SELECT gift_id FROM external_payments WHERE source = @source AND external_ref = @reference", new { source, reference }, ct);
-        var scoped = source.Contains('@');
-        booked ??= (await db.QueryAsync<Guid>(
-                $"SELECT id FROM gifts WHERE reference = @reference {(scoped ? "AND programme_id = @programmeId" : "")} ORDER BY id",
-                new { reference, programmeId }, ct))
-            .Cast<Guid?>().FirstOrDefault();
-        return booked is { } id ? new RecordedGift(id, 0) : null;
+        return (await FindRecordedAsync(db, programmeId, [(source, reference)], ct)).TryGetValue((source, reference), out var id)
+            ? new RecordedGift(id, 0) : null;
+    }
+
+    /// <summary>
+    /// The gifts already recorded for payments (references as <see cref="ShortReference"/> makes them), looked up together, a
+    /// statement per source and one for the references: the gift a file booked the payment as, else the oldest gift with its
+    /// reference. A channel's id (WeChat, Alipay, bank) is one payment wherever it was recorded; a typed cash or cheque
+    /// reference (a programme-scoped source, "cash@…") only within its programme. Payments with none are absent.
+    /// </summary>
+    public static async Task<Dictionary<(string Source, string Reference), Guid>> FindRecordedAsync(IDbSession db, Guid programmeId,
+        IReadOnlyCollection<(string Source, string Reference)> payments, CancellationToken ct)
+    {
+        var booked = new Dictionary<(string Source, string Reference), Guid>();
+        foreach (var source in payments.GroupBy(p => p.Source, StringComparer.Ordinal))
+            foreach (var (reference, giftId) in await InListAsync<(string Ref, Guid GiftId)>(db,
+                         "SELECT external_ref, gift_id FROM external_payments WHERE source = @source AND external_ref IN",
+                         source.Select(p => p.Reference).Distinct(StringComparer.Ordinal).ToList(), ct, with: new { source = source.Key }))
+                booked[(source.Key, reference)] = giftId;
+        var references = payments.Select(p => p.Reference).Distinct(StringComparer.Ordinal).ToList();
+        var gifts = await InListAsync<(string Ref, Guid GiftId, Guid ProgrammeId)>(db,
+            "SELECT reference, id, programme_id FROM gifts WHERE reference IN", references, ct, then: " ORDER BY id");
+        var oldest = new Dictionary<string, Guid>(StringComparer.Ordinal);
+        var oldestHere = new Dictionary<string, Guid>(StringComparer.Ordinal);
+        foreach (var gift in gifts)
+        {
+            oldest.TryAdd(gift.Ref, gift.GiftId);
+            if (gift.ProgrammeId == programmeId) oldestHere.TryAdd(gift.Ref, gift.GiftId);
+        }
+        var recorded = new Dictionary<(string Source, string Reference), Guid>();
+        foreach (var payment in payments)
+            if (booked.TryGetValue(payment, out var id) || (payment.Source.Contains('@') ? oldestHere : oldest).TryGetValue(payment.Reference, out id))
+                recorded[payment] = id;
+        return recorded;
     }
 }
 

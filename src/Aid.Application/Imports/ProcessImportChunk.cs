@@ -57,10 +57,14 @@ internal sealed class ProcessImportChunkHandler(
         var knownDonors = (await db.QueryAsync<Guid>($"SELECT id FROM donors WHERE {db.Dialect.InList("id", "ids")}",
             new { ids = db.Dialect.IdList(donorIds) }, ct)).ToHashSet();
         var (now, actor) = (clock.UtcNow(), scope.AuditActor);
-        var chunk = new ChunkBooking();
+        var chunk = new ChunkBooking
+        {
+            Recorded = await RowMatcher.FindRecordedAsync(db, programme.Id,
+                rows.Where(r => r.ExternalRef is not null).Select(r => (r.Source, RowMatcher.ShortReference(r.ExternalRef)!)).Distinct().ToList(), ct),
+        };
         foreach (var row in rows)
         {
-            if (row.ExternalRef is { } externalRef && await RecordedAsync(chunk, programme.Id, row.Source, externalRef, ct) is { } recorded)
+            if (row.ExternalRef is { } externalRef && Recorded(chunk, row.Source, externalRef) is { } recorded)
             {
                 chunk.Duplicates.Add(new { giftId = recorded, importId = import.Id, rowNo = row.RowNo });
                 continue;
@@ -117,20 +121,22 @@ internal sealed class ProcessImportChunkHandler(
     }
 
     /// <summary>
-    /// The gift a payment is already booked as: in this chunk (not yet written) or in the database, looked up as the preview
-    /// does (<see cref="RowMatcher.FindRecordedAsync"/>).
+    /// The gift a payment is already booked as: in this chunk (not yet written) or in the database (looked up for the whole
+    /// chunk before its first row: nothing is written until every row is checked).
     /// </summary>
-    private async Task<Guid?> RecordedAsync(ChunkBooking chunk, Guid programmeId, string source, string externalRef, CancellationToken ct)
+    private static Guid? Recorded(ChunkBooking chunk, string source, string externalRef)
     {
         var reference = RowMatcher.ShortReference(externalRef)!;
         if (chunk.PaymentRefs.TryGetValue((source, reference), out var booked)) return booked;
-        if (await RowMatcher.FindRecordedAsync(db, programmeId, source, reference, ct) is { } recorded) return recorded.GiftId;
+        if (chunk.Recorded.TryGetValue((source, reference), out booked)) return booked;
         return chunk.References.TryGetValue(reference, out booked) ? booked : null;
     }
 
     /// <summary>What a chunk books, held until every row is checked: nothing is written for a chunk that fails.</summary>
     private sealed class ChunkBooking
     {
+        /// <summary>The chunk's payments the database already has ((source, reference) → the gift), as before the chunk.</summary>
+        public required Dictionary<(string Source, string Reference), Guid> Recorded { get; init; }
         public List<GiftRow> Gifts { get; } = [];
         public List<object> Payments { get; } = [];
         public List<object> Identities { get; } = [];
