@@ -33,6 +33,7 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<Sqlite
     private int _waiting;
     private Batch? _open; // read and written only by the holder of the turn, as is the connection
     private SqliteConnection? _connection;
+    private bool _disposed;
     private long _commits, _committedCommands, _turnTaken, _heldTicks, _commitTicks;
 
     /// <summary>Commands waiting for their turn now (tests use it to line commands up behind one another).</summary>
@@ -64,6 +65,7 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<Sqlite
         Batch? batch = null;
         try
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             var first = _open is null;
             batch = _open ??= Batch.Begin(_connection ??= await openConnection(ct));
             var member = new Member(this, batch, first);
@@ -72,24 +74,36 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<Sqlite
         }
         catch (Exception e)
         {
-            batch?.Break(e);
+            if (batch is null) CloseConnection(); // BEGIN failed: the next batch starts on a new connection
+            else batch.Break(e);
             EndTurn(endBatch: true);
             throw;
         }
     }
 
-    /// <summary>Closes the writer's connection once the commands that write now are done (they have a minute to end).</summary>
+    /// <summary>
+    /// Closes the writer's connection once the commands that write now are done (they have a minute to end); a write begun
+    /// afterwards is refused.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        if (!await _turn.WaitAsync(TimeSpan.FromMinutes(1))) return;
-        if (_open is { } batch)
+        var turn = await _turn.WaitAsync(TimeSpan.FromMinutes(1));
+        _disposed = true;
+        if (!turn) return;
+        try
         {
-            _open = null;
-            batch.Break(new ObjectDisposedException(nameof(SqliteGroupCommit)));
-            batch.Finish();
+            if (_open is { } batch)
+            {
+                _open = null;
+                batch.Break(new ObjectDisposedException(nameof(SqliteGroupCommit)));
+                batch.Finish();
+            }
+            CloseConnection();
         }
-        if (_connection is not null) await _connection.DisposeAsync();
-        _connection = null;
+        finally
+        {
+            _turn.Release();
+        }
     }
 
     /// <summary>A waiter gave up: if nobody else waits and nobody holds the turn, the open batch must not wait for it.</summary>
@@ -216,7 +230,9 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<Sqlite
         /// <summary>Keeps the command's writes in the batch; the returned task ends when the batch is committed or lost.</summary>
         public Task Enlist(bool releaseSavepoint)
         {
-            if (releaseSavepoint) Execute($"RELEASE {SavepointName}");
+            if (releaseSavepoint) Execute($"RELEASE {SavepointName}"); // fails if SQLite rolled the transaction back meanwhile
+            else if (raw.sqlite3_get_autocommit(connection.Handle) != 0) // the same check for the first command, which has no savepoint
+                throw new InvalidOperationException("SQLite rolled back the write transaction after a failed statement.");
             var durable = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _members.Add(durable);
             return durable.Task;

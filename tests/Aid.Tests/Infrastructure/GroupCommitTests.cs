@@ -129,6 +129,22 @@ public sealed class GroupCommitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_first_command_whose_transaction_SQLite_threw_away_ends_the_batch_before_anyone_joins_it()
+    {
+        var first = await BeginAsync("a");
+        var connection = (SqliteConnection)await first.Session.GetConnectionAsync(Ct);
+        SQLitePCL.raw.sqlite3_exec(connection.Handle, "ROLLBACK");    // as SQLite does on some I/O errors; the command goes on
+        var second = await LineUp(Command("b"), waiting: 1);
+
+        // Joined to a batch with no transaction left, the second command's savepoint would begin and commit a transaction
+        // of its own while its caller is told the batch failed.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => first.Scope.CommitAsync(Ct));
+        await second;                                                  // in a batch of its own
+        Assert.Equal(["b"], await CommittedValuesAsync());
+        Assert.Equal((1L, 1L), _engine.Writer.Committed);
+    }
+
+    [Fact]
     public async Task A_refused_command_that_began_the_batch_ends_it_and_the_one_waiting_begins_the_next()
     {
         var first = await BeginAsync("a");
