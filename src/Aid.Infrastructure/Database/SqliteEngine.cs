@@ -64,9 +64,9 @@ internal sealed class SqliteEngine : IDatabaseEngine, IAsyncDisposable, IDisposa
     /// 1.1 → 0.9 ms. The sessions' connections, which do the reads, keep spilling large sorts to disk.
     /// It also checkpoints less often: after a commit that leaves 4,000 pages in the WAL (16 MB) rather than SQLite's 1,000.
     /// The committing connection checkpoints, inside the writer's turn, and each checkpoint writes every page the WAL holds
-    /// back into the file: an import chunk changes about a thousand pages (each random-order index insert lands on its own
-    /// leaf), so at 1,000 every chunk paid a checkpoint, where at 4,000 one checkpoint writes the leaves several chunks
-    /// changed once (P7 about 11 % faster; P1 unchanged; 10,000 was no better than 4,000).
+    /// back into the file: an import chunk of 500 lines changes about 1,300 pages (index leaves, mostly: a line whose date or
+    /// donor differs from the one before lands on another leaf), so at 1,000 every chunk paid a checkpoint, where at 4,000
+    /// one checkpoint writes the pages of several chunks once (P7 about 11 % faster; P1 unchanged; 10,000 was no better).
     /// Not pooled: closed, it is gone, and no session gets it with these settings (or in whatever state a failed batch left it).
     /// </summary>
     private async ValueTask<SqliteConnection> OpenWriterAsync(CancellationToken ct)
