@@ -152,14 +152,18 @@ internal sealed class ImportRecord
         return parts.SelectMany(p => p).ToArray();
     }
 
-    /// <summary>The view: counts by outcome and the sums, read in one statement.</summary>
+    /// <summary>
+    /// The view: counts by outcome and the sums, read in one statement. Grouped by outcome alone, the order of the index it
+    /// reads (<c>ix_import_rows_outcome</c>), so nothing is sorted: grouped by whether a line has a donor as well, SQLite sorted
+    /// every line, spilling to a temporary file, at each poll of a committing import (100k lines: 108 → 65 ms).
+    /// </summary>
     /// <param name="currency">The programme's currency when the caller has it (a list reads it once, not per import).</param>
     public async Task<ImportView> ToViewAsync(IDbSession db, CancellationToken ct, string? currency = null)
     {
-        var counts = await db.QueryAsync<(string Outcome, bool HasDonor, long Rows, long Amount)>("""
-            SELECT outcome, CASE WHEN donor_id IS NULL THEN 0 ELSE 1 END AS has_donor, COUNT(*), COALESCE(SUM(amount), 0)
+        var counts = await db.QueryAsync<(string Outcome, long Rows, long Amount, long WithDonor, long WithDonorAmount)>("""
+            SELECT outcome, COUNT(*), COALESCE(SUM(amount), 0), COUNT(donor_id), COALESCE(SUM(CASE WHEN donor_id IS NULL THEN 0 ELSE amount END), 0)
             FROM import_rows WHERE import_id = @id
-            GROUP BY outcome, CASE WHEN donor_id IS NULL THEN 0 ELSE 1 END
+            GROUP BY outcome
             """, new { id = Id }, ct);
         currency ??= await db.QuerySingleAsync<string>("SELECT currency FROM programmes WHERE id = @id", new { id = ProgrammeId }, ct);
         var rows = ImportOutcomes.Filters.ToDictionary(o => o, _ => 0L);
@@ -167,9 +171,13 @@ internal sealed class ImportRecord
         foreach (var c in counts)
         {
             rows[c.Outcome] += c.Rows;
-            if (c.Outcome == ImportOutcomes.New) fresh += c.Amount;
-            if (c.Outcome == ImportOutcomes.New && !c.HasDonor) rows[ImportOutcomes.NeedsDonor] += c.Rows;
-            if (c.Outcome == ImportOutcomes.New && c.HasDonor) { toBook += c.Amount; ready += c.Rows; }
+            if (c.Outcome == ImportOutcomes.New)
+            {
+                fresh += c.Amount;
+                rows[ImportOutcomes.NeedsDonor] += c.Rows - c.WithDonor;
+                toBook += c.WithDonorAmount;
+                ready += c.WithDonor;
+            }
             if (c.Outcome == ImportOutcomes.Booked) { booked += c.Amount; bookedRows += c.Rows; }
         }
         ready += bookedRows;

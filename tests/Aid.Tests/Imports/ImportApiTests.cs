@@ -63,10 +63,18 @@ public sealed class ImportApiTests(ImportApps apps) : IClassFixture<ImportApps>
         Assert.Equal(2, rows[0].GetProperty("line").GetInt32()); // the line in the file: the header is line 1
 
         await admin.PatchJson($"/api/v1/imports/{id}/rows/1", new { donorId = existing }).Expect(HttpStatusCode.OK);
+        var oneAssigned = await admin.Get($"/api/v1/imports/{id}").Expect(HttpStatusCode.OK);
+        Assert.Equal(2, Count(oneAssigned, "needs_donor"));
+        Assert.Equal("1200.51", oneAssigned.Str("totalNew"));
+        Assert.Equal("200.00", oneAssigned.Str("totalToBook"));          // only lines with a donor are booked
         var created = await admin.PatchJson($"/api/v1/imports/{id}/rows/2", new { newDonor = new { }, applyToSamePayer = true }).Expect(HttpStatusCode.OK);
         Assert.Equal(2, created.GetProperty("updated").GetInt32()); // both rows of 测试捐赠人乙
         Assert.Equal("测试捐赠人乙", created.GetProperty("row").GetProperty("donor").Str("name"));
         await admin.PatchJson($"/api/v1/imports/{id}/rows/4", new { donorId = existing }).Expect(HttpStatusCode.Conflict); // an error row
+        var allAssigned = await admin.Get($"/api/v1/imports/{id}").Expect(HttpStatusCode.OK);
+        Assert.Equal(0, Count(allAssigned, "needs_donor"));
+        Assert.Equal("1200.51", allAssigned.Str("totalToBook"));
+        Assert.Equal(3, allAssigned.GetProperty("progress").GetProperty("ready").GetInt64());
 
         var committing = await admin.PostJson($"/api/v1/imports/{id}/commit", new { }).Expect(HttpStatusCode.Accepted);
         Assert.Equal("committing", committing.Str("status"));
