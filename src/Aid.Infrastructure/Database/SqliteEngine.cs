@@ -40,15 +40,7 @@ internal sealed class SqliteEngine : IDatabaseEngine, IAsyncDisposable, IDisposa
     public string JournalDdl =>
         "CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
 
-    public async ValueTask<DbConnection> OpenAsync(CancellationToken ct)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = _pragmas;
-        await command.ExecuteNonQueryAsync(ct);
-        return connection;
-    }
+    public async ValueTask<DbConnection> OpenAsync(CancellationToken ct) => await OpenAsync(_connectionString, _pragmas, ct);
 
     // The batch runs on the writer's connection, not the session's (SqliteGroupCommit says why).
     public ValueTask<IWriteScope> BeginWriteAsync(DbConnection connection, CancellationToken ct) => _writer.BeginAsync(ct);
@@ -69,13 +61,18 @@ internal sealed class SqliteEngine : IDatabaseEngine, IAsyncDisposable, IDisposa
     /// one checkpoint writes the pages of several chunks once (P7 about 11 % faster; P1 unchanged; 10,000 was no better).
     /// Not pooled: closed, it is gone, and no session gets it with these settings (or in whatever state a failed batch left it).
     /// </summary>
-    private async ValueTask<SqliteConnection> OpenWriterAsync(CancellationToken ct)
+    private ValueTask<SqliteConnection> OpenWriterAsync(CancellationToken ct) =>
+        OpenAsync(_writerConnectionString, $"{_pragmas} PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 4000;", ct);
+
+    private static async ValueTask<SqliteConnection> OpenAsync(string connectionString, string pragmas, CancellationToken ct)
     {
-        var connection = new SqliteConnection(_writerConnectionString);
+        var connection = new SqliteConnection(connectionString);
         try
         {
             await connection.OpenAsync(ct);
-            await connection.ExecuteAsync(new CommandDefinition($"{_pragmas} PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 4000;", cancellationToken: ct));
+            await using var command = connection.CreateCommand();
+            command.CommandText = pragmas;
+            await command.ExecuteNonQueryAsync(ct);
             return connection;
         }
         catch
