@@ -120,7 +120,7 @@ public interface ISqlDialect
 
     bool IsUniqueViolation(Exception exception);
 
-    /// <summary>"column is one of the ids in @parameter"; pass the ids through <see cref="IdList"/>.</summary>
+    /// <summary>"column is one of the values in @parameter"; pass ids through <see cref="IdList"/>, texts through <see cref="TextList"/>.</summary>
     string InList(string column, string parameter);
 
     /// <summary>Aggregate text values of a group, joined by <paramref name="separator"/> (a literal).</summary>
@@ -128,6 +128,9 @@ public interface ISqlDialect
 
     /// <summary>The parameter value for <see cref="InList"/>: a JSON array on SQLite and SQL Server, one uuid[] on PostgreSQL.</summary>
     object IdList(IEnumerable<Guid> ids);
+
+    /// <summary>The parameter value for <see cref="InList"/> with texts: a JSON array on SQLite and SQL Server, one text[] on PostgreSQL.</summary>
+    object TextList(IEnumerable<string> values);
 
     /// <summary>The statement text as sent to the server. The identity for real dialects; a test's recording dialect hooks in here.</summary>
     string Render(string sql) => sql;

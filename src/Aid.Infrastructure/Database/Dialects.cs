@@ -31,6 +31,7 @@ internal sealed class SqliteDialect : ISqlDialect
     // One JSON-array parameter: no statement text that varies with the number of ids.
     public string InList(string column, string parameter) => $"{column} IN (SELECT value FROM json_each(@{parameter}))";
     public object IdList(IEnumerable<Guid> ids) => JsonSerializer.Serialize(ids.Select(id => id.ToString("D")));
+    public object TextList(IEnumerable<string> values) => JsonSerializer.Serialize(values);
     public string StringAgg(string expression, string separator) => $"group_concat({expression}, '{separator}')";
 }
 
@@ -58,6 +59,7 @@ internal sealed class PostgresDialect : ISqlDialect
     // Dapper sends a list to Npgsql as one array parameter (it does not expand it): compare with ANY.
     public string InList(string column, string parameter) => $"{column} = ANY(@{parameter})";
     public object IdList(IEnumerable<Guid> ids) => ids.ToArray();
+    public object TextList(IEnumerable<string> values) => values.ToArray();
     public string StringAgg(string expression, string separator) => $"string_agg({expression}, '{separator}')";
 }
 
@@ -110,5 +112,6 @@ internal sealed class SqlServerDialect : ISqlDialect
     public bool IsUniqueViolation(Exception exception) => exception is SqlException { Number: 2601 or 2627 };
     public string InList(string column, string parameter) => $"{column} IN (SELECT [value] FROM OPENJSON(@{parameter}))";
     public object IdList(IEnumerable<Guid> ids) => JsonSerializer.Serialize(ids.Select(id => id.ToString("D")));
+    public object TextList(IEnumerable<string> values) => JsonSerializer.Serialize(values);
     public string StringAgg(string expression, string separator) => $"STRING_AGG({expression}, N'{separator}')";
 }

@@ -32,10 +32,11 @@ public sealed class ImportApiTests(ImportApps apps) : IClassFixture<ImportApps>
     {
         var app = await apps.For(engine);
         var admin = app.Admin();
-        var (programme, existing) = await admin.ProgrammeAndDonor("测试捐赠人甲");
+        // 𠮷 (outside the BMP) goes to the name look-up as a JSON escape pair on SQLite and SQL Server: it must still match.
+        var (programme, existing) = await admin.ProgrammeAndDonor("测试捐赠人𠮷");
         var prefix = Guid.NewGuid().ToString("N")[..8];
         var file = Template(
-            ("2025-03-02", "测试捐赠人甲", "200.00", "微信支付", $"{prefix}-1", "助学捐款"),
+            ("2025-03-02", "测试捐赠人𠮷", "200.00", "微信支付", $"{prefix}-1", "助学捐款"),
             ("2025-03-05", "测试捐赠人乙", "1,000.50", "银行转账", $"{prefix}-2", ""),
             ("2025-03-09", "测试捐赠人乙", "0.01", "支付宝", $"{prefix}-3", ""),
             ("2025-13-09", "测试捐赠人丙", "100.00", "现金", $"{prefix}-4", ""),

@@ -49,6 +49,7 @@ public sealed class SqlServerShadowDialect(ISqlDialect real) : ISqlDialect
     public string AuditSealHorizon => Both("AuditSealHorizon", d => d.AuditSealHorizon);
     public bool IsUniqueViolation(Exception exception) => real.IsUniqueViolation(exception);
     public object IdList(IEnumerable<Guid> ids) => real.IdList(ids);
+    public object TextList(IEnumerable<string> values) => real.TextList(values);
 
     public string Render(string sql)
     {
