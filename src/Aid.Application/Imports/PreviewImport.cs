@@ -309,10 +309,13 @@ internal sealed class RowMatcher(IDbSession db, Programmes.ProgrammeRow programm
         var recorded = await FindRecordedAsync(db, programme.Id,
             rows.Where(r => r.Row.Kind == ImportedRowKind.Payment && r.ExternalRef is not null).Select(r => (r.Row.Source, r.ExternalRef!)).Distinct().ToList(), ct);
 
-        var identities = rows.Select(r => PayerIdentity.Of(r.Row)).Where(i => i is not null).Select(i => i!.Value.Value).Distinct().ToList();
-        var known = await InListAsync<(string Kind, string Value, Guid DonorId)>(db,
-            "SELECT kind, value, donor_id FROM payer_identities WHERE", "value", identities, ct);
-        var knownBy = known.ToDictionary(k => (k.Kind, k.Value), k => k.DonorId);
+        // A statement per kind, so each reads the key (kind, value) instead of every identity Aid remembers.
+        var knownBy = new Dictionary<(string Kind, string Value), Guid>();
+        foreach (var kind in rows.Select(r => PayerIdentity.Of(r.Row)).OfType<(string Kind, string Value)>().Distinct().GroupBy(i => i.Kind, StringComparer.Ordinal))
+            foreach (var (value, donorId) in await InListAsync<(string Value, Guid DonorId)>(db,
+                         "SELECT value, donor_id FROM payer_identities WHERE kind = @kind AND", "value", kind.Select(i => i.Value).ToList(), ct,
+                         with: new { kind = kind.Key }))
+                knownBy[(kind.Key, value)] = donorId;
 
         var codes = rows.Select(r => r.Row.Donor?.OrganisationCode).OfType<string>().Distinct().ToList();
         var byCode = await InListAsync<(string Code, Guid Id)>(db, "SELECT organisation_code, id FROM donors WHERE", "organisation_code", codes, ct);
