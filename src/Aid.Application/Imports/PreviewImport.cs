@@ -351,7 +351,7 @@ internal sealed class RowMatcher(IDbSession db, Programmes.ProgrammeRow programm
     /// <paramref name="sql"/> ending in WHERE (or AND), completed with "<paramref name="column"/> is one of <paramref name="values"/>"
     /// and then <paramref name="then"/>. The values go as one list parameter (<see cref="ISqlDialect.TextList"/>), not one parameter
     /// each: SQLite finds a named parameter by a linear search, when it parses the statement and again whenever a value is bound
-    /// by name, so @v0 … @v499 cost about a million string comparisons a statement (an import chunk ran two).
+    /// by name, so @v0 … @v499 cost about a million string comparisons a statement (six a preview batch, two a commit chunk).
     /// </summary>
     private static async Task<IReadOnlyList<T>> InListAsync<T>(IDbSession db, string sql, string column, IReadOnlyList<string> values,
         CancellationToken ct, string then = "", object? with = null)
