@@ -531,6 +531,7 @@ internal static class ChineseMessages
         new(@"^The date (\S+) is outside this programme \(it takes (\S+) to (\S+)\)\.$", "日期 $1 不在本项目期间内（可接受 $2 至 $3）。",
             "The date 1999-01-01 is outside this programme (it takes 2020-09-01 to 2025-08-31)."),
         new(@"^Column (.+?): control characters were removed\.$", "列“$1”：已移除控制字符。", "Column payer: control characters were removed."),
+        new(@"^Column (.+?): cut to its first (\d+) characters\.$", "列“$1”：只保留了前 $2 个字符。", "Column payer: cut to its first 400 characters."),
         new(@"^Status ""(.*)"": not a completed payment\.$", "状态“$1”：不是已完成的收款。", "Status \"已全额退款\": not a completed payment."),
         new(@"^The file has more than ([\d,]+) rows; split it into smaller files\.$", "文件超过 $1 行；请拆分为较小的文件。",
             "The file has more than 200,000 rows; split it into smaller files."),

@@ -23,6 +23,7 @@ public static class ImportMessages
         $"The date {date:yyyy-MM-dd} is outside this programme (it takes {earliest:yyyy-MM-dd} to {latest:yyyy-MM-dd}).";
     public const string NotPositive = "The amount must be greater than zero.";
     public static string Stripped(string column) => $"Column {column}: control characters were removed.";
+    public static string Shortened(string column, int length) => $"Column {column}: cut to its first {length} characters.";
 
     // Lines that are not gifts.
     public const string Outgoing = "Money paid out, not a gift.";

@@ -370,8 +370,8 @@ internal sealed class RowMatcher(IDbSession db, Programmes.ProgrammeRow programm
         {
             Source = IsProgrammeScoped(row.Source) ? $"{row.Source}@{programme.Id:N}" : row.Source,
             Currency = row.Currency.ToUpperInvariant(),
-            PayerName = Strip(row.PayerName, "payer", notes),
-            PayerAccount = Strip(row.PayerAccount, "account", notes),
+            PayerName = Cut(Strip(row.PayerName, "payer", notes), "payer", notes),
+            PayerAccount = Cut(Strip(row.PayerAccount, "account", notes), "account", notes),
             Memo = Strip(row.Memo, "memo", notes),
         };
         var reference = ShortReference(row.ExternalRef);
@@ -419,6 +419,21 @@ internal sealed class RowMatcher(IDbSession db, Programmes.ProgrammeRow programm
         notes.Add(ImportMessages.Stripped(column));
         var result = clean.ToString().Trim();
         return result.Length == 0 ? null : result;
+    }
+
+    /// <summary>
+    /// The most characters a payer's name or account keeps: what SQL Server's columns hold, and short enough that PostgreSQL
+    /// can always index the name (at most 1,600 bytes of UTF-8; an index entry may take about 2,700), as
+    /// <c>ix_import_rows_needs_donor</c> does. A real name or account is far shorter.
+    /// </summary>
+    internal const int MaxPayerText = 400;
+
+    /// <summary>The text cut to <see cref="MaxPayerText"/> characters (never inside a surrogate pair), with a note on the line.</summary>
+    private static string? Cut(string? text, string column, List<string> notes)
+    {
+        if (text is null || text.Length <= MaxPayerText) return text;
+        notes.Add(ImportMessages.Shortened(column, MaxPayerText));
+        return text[..(char.IsHighSurrogate(text[MaxPayerText - 1]) ? MaxPayerText - 1 : MaxPayerText)];
     }
 
     /// <summary>

@@ -109,19 +109,20 @@ internal sealed class UpdateImportRowHandler(IDbSession db, AccessScope scope, I
 
     private async Task<int> AssignAsync(Guid importId, ImportRowRecord row, Guid donorId, string match, bool samePayer, CancellationToken ct)
     {
-        if (!samePayer || row.PayerName is null && row.PayerAccount is null && row.PayerId is null)
-            return await db.ExecuteAsync("""
-                UPDATE import_rows SET donor_id = @donorId, donor_match = @match WHERE import_id = @importId AND row_no = @rowNo
-                """, new { donorId, match, importId, rowNo = row.RowNo }, ct);
-        // NULL-safe equality written out: the common subset of the three engines has no IS NOT DISTINCT FROM.
-        return await db.ExecuteAsync("""
+        var updated = await db.ExecuteAsync("""
+            UPDATE import_rows SET donor_id = @donorId, donor_match = @match WHERE import_id = @importId AND row_no = @rowNo
+            """, new { donorId, match, importId, rowNo = row.RowNo }, ct);
+        if (!samePayer || row.PayerName is null && row.PayerAccount is null && row.PayerId is null) return updated;
+        // The other lines of the same payer that still need a donor, through ix_import_rows_needs_donor (whose condition this
+        // repeats): a missing value is matched with IS NULL, written out per column, as "= NULL" matches nothing.
+        return updated + await db.ExecuteAsync($"""
             UPDATE import_rows SET donor_id = @donorId, donor_match = @match
-            WHERE import_id = @importId AND (row_no = @rowNo OR (outcome = 'new' AND donor_id IS NULL
-              AND ((payer_name = @name) OR (payer_name IS NULL AND @name IS NULL))
-              AND ((payer_account = @account) OR (payer_account IS NULL AND @account IS NULL))
-              AND ((payer_id = @payerId) OR (payer_id IS NULL AND @payerId IS NULL))))
-            """, new { donorId, match, importId, rowNo = row.RowNo, name = row.PayerName, account = row.PayerAccount, payerId = row.PayerId }, ct);
+            WHERE import_id = @importId AND outcome = 'new' AND donor_id IS NULL AND {SameAs("payer_name", row.PayerName)}
+              AND {SameAs("payer_account", row.PayerAccount)} AND {SameAs("payer_id", row.PayerId)}
+            """, new { donorId, match, importId, payer_name = row.PayerName, payer_account = row.PayerAccount, payer_id = row.PayerId }, ct);
     }
+
+    private static string SameAs(string column, string? value) => value is null ? $"{column} IS NULL" : $"{column} = @{column}";
 
     private async Task ReverseAsync(ImportRecord import, ImportRowRecord row, CancellationToken ct)
     {

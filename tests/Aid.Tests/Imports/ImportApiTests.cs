@@ -139,6 +139,36 @@ public sealed class ImportApiTests(ImportApps apps) : IClassFixture<ImportApps>
     }
 
     [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task The_same_donor_for_a_payer_reaches_only_that_payers_lines_still_without_one_and_an_overlong_name_is_cut(Engine engine)
+    {
+        var app = await apps.For(engine);
+        var admin = app.Admin();
+        var (programme, donor) = await admin.ProgrammeAndDonor("测试捐赠人庚");
+        var other = (await admin.CreateDonor("测试捐赠人辛")).Id();
+        // 1 + 10 × 60 UTF-16 units, 𠮷 taking two: the 400th unit is the first half of a 𠮷, which is not kept alone.
+        var longName = "甲" + string.Concat(Enumerable.Repeat("很长的付款人名称𠮷", 60));
+        var p = Guid.NewGuid().ToString("N")[..8];
+        var file = Template(("2025-03-01", "测试捐赠人庚", "10.00", "微信支付", $"{p}-1", ""), ("2025-03-02", "测试捐赠人庚", "20.00", "微信支付", $"{p}-2", ""),
+            ("2025-03-03", "测试捐赠人庚", "30.00", "微信支付", $"{p}-3", ""), ("2025-03-04", "测试捐赠人壬", "40.00", "微信支付", $"{p}-4", ""),
+            ("2025-03-05", longName, "50.00", "微信支付", $"{p}-5", ""), ("2025-03-06", longName, "60.00", "微信支付", $"{p}-6", ""));
+        var id = (await Upload(admin, programme, file, "同一付款人.csv").Expect(HttpStatusCode.Created)).Id();
+
+        await admin.PatchJson($"/api/v1/imports/{id}/rows/2", new { donorId = other }).Expect(HttpStatusCode.OK);
+        var same = await admin.PatchJson($"/api/v1/imports/{id}/rows/1", new { donorId = donor, applyToSamePayer = true }).Expect(HttpStatusCode.OK);
+        Assert.Equal(2, same.GetProperty("updated").GetInt32()); // lines 1 and 3: line 2 has its donor already, line 4 is another payer
+        var cut = await admin.PatchJson($"/api/v1/imports/{id}/rows/5", new { donorId = donor, applyToSamePayer = true }).Expect(HttpStatusCode.OK);
+        Assert.Equal(2, cut.GetProperty("updated").GetInt32());
+
+        var rows = (await admin.Get($"/api/v1/imports/{id}/rows").Expect(HttpStatusCode.OK)).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal([donor, other, donor, null, donor, donor],
+            rows.Select(r => r.GetProperty("donor").ValueKind == JsonValueKind.Null ? (Guid?)null : r.GetProperty("donor").Id()));
+        var name = rows[4].GetProperty("payer").Str("name");
+        Assert.Equal(longName[..399], name);
+        Assert.Equal("Column payer: cut to its first 400 characters.", rows[4].Str("message"));
+        Assert.Equal(1, Count(await admin.Get($"/api/v1/imports/{id}").Expect(HttpStatusCode.OK), "needs_donor"));
+    }
+
+    [Theory, ClassData(typeof(EngineMatrix))]
     public async Task A_commit_whose_process_stops_halfway_completes_after_a_restart_with_each_gift_once(Engine engine)
     {
         var app = await apps.For(engine);
