@@ -17,6 +17,14 @@ internal sealed record DigestedTable(string Kind, string Table, string From, str
     public string ForEntity => $"SELECT {Owner} AS owner_, {Columns} FROM {From} WHERE {Owner} = @id{(Where is null ? "" : " AND " + Where)}";
     public string All => $"SELECT {Owner} AS owner_, {Columns} FROM {From}{(Where is null ? "" : " WHERE " + Where)}";
 
+    /// <summary>
+    /// Every row of the table with no owner (NULL in its place) and no kind: the same content digests as <see cref="All"/> of
+    /// every kind together, plus rows that belong to no kind or no entity at all (a posting whose journal entry is gone).
+    /// </summary>
+    public string EveryRow => $"SELECT NULL AS owner_, {Columns} FROM {Table} {Alias}";
+
+    private string Alias => From.Split(' ')[1];
+
     /// <summary>The rows of the entities whose ids are in <c>@ids</c> (<see cref="ISqlDialect.IdList"/>).</summary>
     public string ForMany(ISqlDialect dialect) =>
         $"SELECT {Owner} AS owner_, {Columns} FROM {From} WHERE {dialect.InList(Owner, "ids")}{(Where is null ? "" : " AND " + Where)}";
@@ -68,6 +76,12 @@ public static class RowDigests
         new("sponsorship", "sponsorships", "sponsorships s", "s.id", 1,
             "s.id, s.programme_id, s.donor_id, s.student_id, s.from_year, s.to_year, s.annual_amount, s.created_at, s.created_by"),
     ];
+
+    /// <summary>
+    /// Each digested table once, for reading every row of it (<see cref="DigestedTable.EveryRow"/>): a journal entry's or a
+    /// posting's content digest does not depend on the kind that owns it.
+    /// </summary>
+    internal static readonly IReadOnlyList<DigestedTable> DistinctTables = Tables.DistinctBy(t => t.Table).ToList();
 
     /// <summary>The journal source types that belong to an entity kind; an entry with any other source type is accounted for by nobody.</summary>
     internal static readonly IReadOnlyList<string> LedgerKinds = ["gift", "disbursement", "goods_distribution"];

@@ -235,6 +235,24 @@ public sealed partial class AuditVerifier(IDbSession db, AuditSealer sealer, Aud
                     Table: row.Contains('/') ? row[..row.IndexOf('/')] : null, Row: row) { Entity = entity });
         await foreach (var entry in db.StreamAsync<Guid>(UnknownEntries, null, ct))
             report(new AuditProblem("row", $"Journal entry {entry:D} belongs to no kind of entity the audit trail knows.", Table: "journal_entries", Row: $"journal_entries/{entry:D}"));
+        // The kinds reach postings through their entries, so a posting without one is in none of their rows, yet it counts in
+        // every balance summed from postings alone.
+        await foreach (var posting in db.StreamAsync<OrphanPosting>(OrphanPostings, null, ct))
+        {
+            var row = $"postings/{posting.JournalEntryId:D}:{posting.Line}";
+            report(new AuditProblem("row", $"Row {row} belongs to no journal entry (added behind the service's back).", Table: "postings", Row: row));
+        }
+    }
+
+    private const string OrphanPostings = """
+        SELECT p.journal_entry_id AS JournalEntryId, p.line AS Line FROM postings p
+        WHERE NOT EXISTS (SELECT 1 FROM journal_entries je WHERE je.id = p.journal_entry_id)
+        """;
+
+    private sealed class OrphanPosting
+    {
+        public required Guid JournalEntryId { get; init; }
+        public required long Line { get; init; }
     }
 
     private static readonly string UnknownEntries =

@@ -166,6 +166,29 @@ public sealed class TamperTests(AuditedDatabases databases) : IClassFixture<Audi
     }
 
     [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Balanced_postings_inserted_without_a_journal_entry_are_named(Engine engine)
+    {
+        // They would raise the programme's cash in every balance summed from postings, while balancing both checks of the
+        // trial balance; no kind of entity reaches them through an entry.
+        await using var copy = await databases.CopyAsync(engine);
+        var orphan = Guid.CreateVersion7();
+        await using (var db = await copy.TamperAsync("postings"))
+        {
+            // Someone holding the database can also switch the foreign keys off.
+            await db.ExecuteAsync(engine == Engine.Postgres ? "SET session_replication_role = replica" : "PRAGMA foreign_keys = OFF");
+            Assert.Equal(2, await db.ExecuteAsync("""
+                INSERT INTO postings (journal_entry_id, line, programme_id, account, amount)
+                SELECT @orphan, line, programme_id, account, CASE WHEN amount > 0 THEN 1000000 ELSE -1000000 END FROM postings WHERE journal_entry_id = @entry
+                """, new { orphan, entry = await EntryOf(db, copy.Data.Gift300) }));
+        }
+
+        var verification = await copy.VerifyAsync();
+        AssertNamed(verification, "row", p => Row(p) == $"postings/{orphan:D}:1" && Detail(p).Contains("belongs to no journal entry"));
+        AssertNamed(verification, "row", p => Row(p) == $"postings/{orphan:D}:2" && Detail(p).Contains("belongs to no journal entry"));
+        Assert.DoesNotContain(Problems(verification), p => p.Str("kind") == "balance");
+    }
+
+    [Theory, ClassData(typeof(EngineMatrix))]
     public async Task A_receipt_total_changed_is_named_answers_invalid_and_is_not_printed(Engine engine)
     {
         await using var copy = await databases.CopyAsync(engine);
