@@ -181,7 +181,7 @@ public sealed partial class AuditVerifier
                     currentRows.Add(digest);
                 }
             }
-            await foreach (var _ in session.StreamAsync<Guid>(UnknownEntries, null, ct))
+            await foreach (var _ in session.StreamAsync<string>(UnknownEntries, null, ct))
                 return null;
 
             var pairBytes = new byte[32];

@@ -233,30 +233,31 @@ public sealed partial class AuditVerifier(IDbSession db, AuditSealer sealer, Aud
             foreach (var row in rows.Keys.Where(r => !seen.Contains(r)))
                 report(new AuditProblem("row", $"Row {row}, digested by audit record {sequence}, is gone (deleted behind the service's back).", sequence,
                     Table: row.Contains('/') ? row[..row.IndexOf('/')] : null, Row: row) { Entity = entity });
-        await foreach (var entry in db.StreamAsync<Guid>(UnknownEntries, null, ct))
-            report(new AuditProblem("row", $"Journal entry {entry:D} belongs to no kind of entity the audit trail knows.", Table: "journal_entries", Row: $"journal_entries/{entry:D}"));
+        await foreach (var entry in db.StreamAsync<string>(UnknownEntries, null, ct))
+            report(new AuditProblem("row", $"Journal entry {entry} belongs to no kind of entity the audit trail knows.", Table: "journal_entries", Row: $"journal_entries/{entry}"));
         // The kinds reach postings through their entries, so a posting without one is in none of their rows, yet it counts in
         // every balance summed from postings alone.
         await foreach (var posting in db.StreamAsync<OrphanPosting>(OrphanPostings, null, ct))
         {
-            var row = $"postings/{posting.JournalEntryId:D}:{posting.Line}";
+            var row = $"postings/{posting.JournalEntryId}:{posting.Line}";
             report(new AuditProblem("row", $"Row {row} belongs to no journal entry (added behind the service's back).", Table: "postings", Row: row));
         }
     }
 
+    /// <summary>As text: whoever inserted them need not have written a uuid and a number, and they must still be named.</summary>
     private const string OrphanPostings = """
-        SELECT p.journal_entry_id AS JournalEntryId, p.line AS Line FROM postings p
+        SELECT CAST(p.journal_entry_id AS VARCHAR(100)) AS JournalEntryId, CAST(p.line AS VARCHAR(100)) AS Line FROM postings p
         WHERE NOT EXISTS (SELECT 1 FROM journal_entries je WHERE je.id = p.journal_entry_id)
         """;
 
     private sealed class OrphanPosting
     {
-        public required Guid JournalEntryId { get; init; }
-        public required long Line { get; init; }
+        public string? JournalEntryId { get; init; }
+        public string? Line { get; init; }
     }
 
     private static readonly string UnknownEntries =
-        $"SELECT id FROM journal_entries WHERE source_type NOT IN ({string.Join(", ", RowDigests.LedgerKinds.Select(k => $"'{k}'"))})";
+        $"SELECT CAST(id AS VARCHAR(100)) FROM journal_entries WHERE source_type NOT IN ({string.Join(", ", RowDigests.LedgerKinds.Select(k => $"'{k}'"))})";
 
     /// <summary>Every digested row as it stands: its table, the entity it belongs to, its key and its digest.</summary>
     private async IAsyncEnumerable<(DigestedTable Table, string Entity, string Row, string Digest)> CurrentRowsAsync(
@@ -298,10 +299,13 @@ public sealed partial class AuditVerifier(IDbSession db, AuditSealer sealer, Aud
     /// <summary>The trial balance: every entry's postings, and every programme's, sum to zero.</summary>
     private static async Task BalanceAsync(IDbSession db, Action<AuditProblem> report, CancellationToken ct)
     {
-        foreach (var entry in await db.QueryAsync<Guid>("SELECT journal_entry_id FROM postings GROUP BY journal_entry_id HAVING SUM(amount) <> 0", null, ct))
-            report(new AuditProblem("balance", $"Journal entry {entry:D} does not balance: its postings do not sum to zero.", Table: "postings", Row: $"journal_entries/{entry:D}"));
-        foreach (var programme in await db.QueryAsync<Guid>("SELECT programme_id FROM postings GROUP BY programme_id HAVING SUM(amount) <> 0", null, ct))
-            report(new AuditProblem("balance", $"The trial balance of programme {programme:D} does not sum to zero."));
+        // As text, as every id read here: rows added behind the service's back need not hold uuids, and must still be named.
+        foreach (var entry in await db.QueryAsync<string>(
+            "SELECT CAST(journal_entry_id AS VARCHAR(100)) FROM postings GROUP BY journal_entry_id HAVING SUM(amount) <> 0", null, ct))
+            report(new AuditProblem("balance", $"Journal entry {entry} does not balance: its postings do not sum to zero.", Table: "postings", Row: $"journal_entries/{entry}"));
+        foreach (var programme in await db.QueryAsync<string>(
+            "SELECT CAST(programme_id AS VARCHAR(100)) FROM postings GROUP BY programme_id HAVING SUM(amount) <> 0", null, ct))
+            report(new AuditProblem("balance", $"The trial balance of programme {programme} does not sum to zero."));
     }
 
     private sealed class SealRow

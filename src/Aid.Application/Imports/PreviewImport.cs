@@ -422,8 +422,8 @@ internal sealed class RowMatcher(IDbSession db, Programmes.ProgrammeRow programm
     }
 
     /// <summary>
-    /// The most characters a payer's name or account keeps: what SQL Server's columns hold, and short enough that PostgreSQL
-    /// can always index the name (at most 1,600 bytes of UTF-8; an index entry may take about 2,700), as
+    /// The most characters (UTF-16 units) a payer's name or account keeps: what SQL Server's columns hold, and short enough
+    /// that PostgreSQL can always index the name (at most 1,200 bytes of UTF-8; an index entry may take about 2,700), as
     /// <c>ix_import_rows_needs_donor</c> does. A real name or account is far shorter.
     /// </summary>
     internal const int MaxPayerText = 400;

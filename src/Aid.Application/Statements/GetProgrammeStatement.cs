@@ -36,17 +36,34 @@ internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope sc
         // Never printed from rows the audit trail does not vouch for; the heads printed are signed at this moment.
         var verification = await verifier.EnsureIntactAsync(ct);
         var heads = await checkpoints.TakeAsync([Auditing.AuditChains.Of(programme.Id), Auditing.AuditChains.Organisation], "statement", ct);
-        var programmeHead = heads.FirstOrDefault(h => h.Chain == Auditing.AuditChains.Of(programme.Id));
-        var organisationHead = heads.FirstOrDefault(h => h.Chain == Auditing.AuditChains.Organisation);
         var from = new DateOnly(query.Year, 1, 1);
         var to = new DateOnly(query.Year, 12, 31);
         var p = new { programmeId = programme.Id, from, to, endAt = YearEnd(clock, query.Year), voidOpen = "(作废", replacedByArrow = "→" };
 
         // The figures are read on a second connection while the registers are read here: two cores instead of one (at 1M
         // gifts the fund movement reads 2M postings, the gifts register 1M gifts).
-        await using var second = scopes.CreateAsyncScope();
         var counted = new { prefix = settings.Prefix, year = query.Year, programmeId = programme.Id, p.to, p.endAt };
-        var figuresTask = Task.Run(() => FiguresAsync(second.ServiceProvider.GetRequiredService<IDbSession>(), p, counted, ct), ct);
+        var (figures, registers) = await ReadAsync(p, counted, ct);
+        try
+        {
+            return Compose(query, programme, figures, registers, verification, heads);
+        }
+        catch
+        {
+            foreach (var register in registers) register.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The figures on a second connection and the registers on this one, at once. Without a second connection (a busy pool),
+    /// or if reading there failed, the figures are read here afterwards. Nothing is left open when either fails.
+    /// </summary>
+    private async Task<(Figures Figures, IReadOnlyList<StatementRegister> Registers)> ReadAsync(object p, object counted, CancellationToken ct)
+    {
+        await using var second = scopes.CreateAsyncScope();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var figuresTask = Task.Run(() => FiguresAsync(second.ServiceProvider.GetRequiredService<IDbSession>(), p, counted, stop.Token), stop.Token);
         IReadOnlyList<StatementRegister> registers;
         try
         {
@@ -54,20 +71,33 @@ internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope sc
         }
         catch
         {
-            try { await figuresTask; } catch (Exception) { } // its own failure, if any, is not the one to report
+            await stop.CancelAsync();
+            try { await figuresTask; } catch (Exception) { } // cancelled, or failed: the registers' failure is the one to report
             throw;
         }
-        Figures figures;
         try
         {
-            figures = await figuresTask;
+            try
+            {
+                return (await figuresTask, registers);
+            }
+            catch (Exception) when (!ct.IsCancellationRequested)
+            {
+                return (await FiguresAsync(db, p, counted, ct), registers);
+            }
         }
         catch
         {
             foreach (var register in registers) register.Dispose();
             throw;
         }
+    }
 
+    private ProgrammeStatement Compose(GetProgrammeStatement query, ProgrammeRow programme, Figures figures, IReadOnlyList<StatementRegister> registers,
+        Auditing.AuditVerification verification, IReadOnlyList<Auditing.AuditCheckpoint> heads)
+    {
+        var programmeHead = heads.FirstOrDefault(h => h.Chain == Auditing.AuditChains.Of(programme.Id));
+        var organisationHead = heads.FirstOrDefault(h => h.Chain == Auditing.AuditChains.Organisation);
         var movements = figures.Movements;
         long During(string kind, string? donorKind = null) => movements.Where(m => m.Kind == kind && (donorKind is null || m.DonorKind == donorKind)).Sum(m => m.During);
         long Before(string kind, string? donorKind = null) => movements.Where(m => m.Kind == kind && (donorKind is null || m.DonorKind == donorKind)).Sum(m => m.Before);

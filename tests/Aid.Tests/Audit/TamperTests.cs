@@ -175,7 +175,12 @@ public sealed class TamperTests(AuditedDatabases databases) : IClassFixture<Audi
         await using (var db = await copy.TamperAsync("postings"))
         {
             // Someone holding the database can also switch the foreign keys off.
-            await db.ExecuteAsync(engine == Engine.Postgres ? "SET session_replication_role = replica" : "PRAGMA foreign_keys = OFF");
+            await db.ExecuteAsync(engine switch
+            {
+                Engine.Postgres => "SET session_replication_role = replica",
+                Engine.SqlServer => "ALTER TABLE postings NOCHECK CONSTRAINT ALL",
+                _ => "PRAGMA foreign_keys = OFF",
+            });
             Assert.Equal(2, await db.ExecuteAsync("""
                 INSERT INTO postings (journal_entry_id, line, programme_id, account, amount)
                 SELECT @orphan, line, programme_id, account, CASE WHEN amount > 0 THEN 1000000 ELSE -1000000 END FROM postings WHERE journal_entry_id = @entry
@@ -186,6 +191,20 @@ public sealed class TamperTests(AuditedDatabases databases) : IClassFixture<Audi
         AssertNamed(verification, "row", p => Row(p) == $"postings/{orphan:D}:1" && Detail(p).Contains("belongs to no journal entry"));
         AssertNamed(verification, "row", p => Row(p) == $"postings/{orphan:D}:2" && Detail(p).Contains("belongs to no journal entry"));
         Assert.DoesNotContain(Problems(verification), p => p.Str("kind") == "balance");
+        if (engine != Engine.Sqlite) return; // the other engines keep ids in typed columns
+
+        // SQLite takes any text as an id: it is named as written, not a failure of verification.
+        await using (var db = await copy.TamperAsync("postings"))
+        {
+            await db.ExecuteAsync("PRAGMA foreign_keys = OFF");
+            Assert.Equal(1, await db.ExecuteAsync("""
+                INSERT INTO postings (journal_entry_id, line, programme_id, account, amount)
+                SELECT 'forged-entry', 1, programme_id, account, 500 FROM postings WHERE journal_entry_id = @orphan AND line = 1
+                """, new { orphan }));
+        }
+        verification = await copy.VerifyAsync();
+        AssertNamed(verification, "row", p => Row(p) == "postings/forged-entry:1" && Detail(p).Contains("belongs to no journal entry"));
+        AssertNamed(verification, "balance", p => Row(p) == "journal_entries/forged-entry");
     }
 
     [Theory, ClassData(typeof(EngineMatrix))]
