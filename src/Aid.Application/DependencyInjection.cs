@@ -24,6 +24,7 @@ public static class DependencyInjection
         services.AddScoped<AuditCheckpoints>();
         services.AddScoped<AuditedRows>();
         services.AddScoped<AuditVerifier>();
+        services.AddSingleton<LastIntactVerification>();
         services.AddScoped<Ledger.Journal>();
         services.AddScoped<Pledges.PledgeCloser>();
         services.AddScoped<Receipts.ReceiptIssuer>();

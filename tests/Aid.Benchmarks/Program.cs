@@ -86,7 +86,7 @@ public static class BenchmarkProgram
         {
             var (small, large) = options.Quick ? (10_000, 100_000) : (100_000, 1_000_000);
             var folder = Temp.Folder("p4");
-            var timings = new List<(double Seconds, long Peak, double Generate, double Audit, double Seal, double? Verify)>();
+            var timings = new List<(double Seconds, long Peak, double Generate, double Audit, double Seal, double? Verify, double Again, bool Reused)>();
             foreach (var size in new[] { small, large })
             {
                 // One folder per database: the key file and the audit checkpoint file beside it belong to one database.
@@ -99,7 +99,8 @@ public static class BenchmarkProgram
                 var run = JsonDocument.Parse(await Child.Run("statement", "--file", file, "--programme", programme.ToString())).RootElement;
                 timings.Add((run.GetProperty("seconds").GetDouble(), run.GetProperty("peak").GetInt64(), generated.GetProperty("seconds").GetDouble(),
                     generated.GetProperty("audit").GetDouble(), generated.GetProperty("seal").GetDouble(),
-                    generated.GetProperty("verify").ValueKind == JsonValueKind.Number ? generated.GetProperty("verify").GetDouble() : null));
+                    generated.GetProperty("verify").ValueKind == JsonValueKind.Number ? generated.GetProperty("verify").GetDouble() : null,
+                    run.GetProperty("again").GetDouble(), run.GetProperty("againReused").GetBoolean()));
                 if (size == large) (largeDb, largeProgramme, busiestDonor) = (file, programme, generated.GetProperty("donor").GetGuid());
             }
             var ratio = timings[1].Seconds / timings[0].Seconds;
@@ -107,6 +108,8 @@ public static class BenchmarkProgram
             return new Measurement("P4", $"annual statement (PDF + CSV) at {large:N0} vs {small:N0} gifts", timings[1].Seconds, "s", timings[0].Seconds, "s",
                 ratio, "time ratio ≤ 11; 1M < 30 s and < 400 MB", ratio <= 11 && withinLimits,
                 $"peak {timings[1].Peak / 1048576} MB vs {timings[0].Peak / 1048576} MB; statement includes full audit verification; " +
+                $"the next statement on the same running service {timings[1].Again:F1} s and {timings[0].Again:F1} s " +
+                $"({(timings.All(t => t.Reused) ? "reusing that verification: nothing but Aid wrote in between" : "NOT reusing the verification")}); " +
                 $"generating took {timings[0].Generate:F1} s and {timings[1].Generate:F1} s, plus writing the audit records {timings[0].Audit:F1} s and " +
                 $"{timings[1].Audit:F1} s; starting the service and sealing them (before timing) {timings[0].Seal:F1} s and {timings[1].Seal:F1} s; " +
                 $"verify valid in {string.Join(" and ", timings.Where(t => t.Verify is not null).Select(t => $"{t.Verify:F1} s"))}");

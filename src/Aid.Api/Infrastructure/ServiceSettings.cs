@@ -62,11 +62,12 @@ internal sealed class SecuritySettings : Settings
 
 /// <summary>
 /// <c>Aid:Audit:*</c>: where checkpoints are appended outside the database (default <c>audit-checkpoints.jsonl</c> beside the key
-/// file), how often committed records are sealed and how often moved chain heads are checkpointed (docs/AUDIT-CHAIN.md).
+/// file), how often committed records are sealed, how often moved chain heads are checkpointed, and for how long a programme
+/// statement may reuse a full verification while only the service itself has written (docs/AUDIT-CHAIN.md).
 /// </summary>
 internal sealed class AuditTrailSettings : Settings
 {
-    public AuditSettings Audit { get; private set; } = new("data/audit-checkpoints.jsonl", TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+    public AuditSettings Audit { get; private set; } = new("data/audit-checkpoints.jsonl", TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(60));
 
     protected internal override void Read(IConfiguration configuration)
     {
@@ -76,7 +77,8 @@ internal sealed class AuditTrailSettings : Settings
         if (Directory.Exists(file)) Problem(key, "a file, not a folder", file);
         Audit = new AuditSettings(Path.GetFullPath(file),
             TimeSpan.FromMilliseconds(Int(configuration, "Aid:Audit:SealIntervalMs", 1000, 50, 600_000)),
-            TimeSpan.FromMinutes(Int(configuration, "Aid:Audit:CheckpointIntervalMinutes", 10, 1, 24 * 60)));
+            TimeSpan.FromMinutes(Int(configuration, "Aid:Audit:CheckpointIntervalMinutes", 10, 1, 24 * 60)),
+            TimeSpan.FromMinutes(Int(configuration, "Aid:Audit:ReuseVerificationMinutes", 60, 0, 24 * 60)));
     }
 }
 

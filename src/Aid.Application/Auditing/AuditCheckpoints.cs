@@ -6,8 +6,11 @@ using Aid.Application.Common;
 
 namespace Aid.Application.Auditing;
 
-/// <summary>Where checkpoints are appended outside the database, and how often the background work runs.</summary>
-public sealed record AuditSettings(string CheckpointFile, TimeSpan SealInterval, TimeSpan CheckpointInterval);
+/// <summary>
+/// Where checkpoints are appended outside the database, how often the background work runs, and how long a programme statement
+/// may rely on an earlier full verification while nobody else has written (<see cref="LastIntactVerification"/>; zero: never).
+/// </summary>
+public sealed record AuditSettings(string CheckpointFile, TimeSpan SealInterval, TimeSpan CheckpointInterval, TimeSpan ReuseVerificationFor);
 
 /// <summary>A signed chain head (docs/AUDIT-CHAIN.md, "Checkpoints"), as stored and as written to the checkpoint file.</summary>
 public sealed record AuditCheckpoint

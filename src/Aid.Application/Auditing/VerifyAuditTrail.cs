@@ -19,6 +19,15 @@ public sealed record AuditVerification(bool Valid, long Records, string HeadHash
 {
     /// <summary>The quick pass could not prove the trail intact, so every row was looked up (see <see cref="AuditVerifier"/>); not part of the answer.</summary>
     [System.Text.Json.Serialization.JsonIgnore] public bool CheckedInDetail { get; init; }
+
+    /// <summary>When this check began; not part of the answer.</summary>
+    [System.Text.Json.Serialization.JsonIgnore] public DateTimeOffset CheckedAt { get; init; }
+
+    /// <summary>
+    /// An earlier check, given again because nobody but this service has committed since (<see cref="LastIntactVerification"/>);
+    /// its counts and heads are those of <see cref="CheckedAt"/>. Not part of the answer.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore] public bool Reused { get; init; }
 }
 
 /// <param name="Kind">record, chain, checkpoint, row or balance.</param>
@@ -41,23 +50,35 @@ internal sealed class VerifyAuditTrailHandler(AuditVerifier verifier) : IQueryHa
 /// with the number of digested entities).
 /// </summary>
 public sealed partial class AuditVerifier(IDbSession db, AuditSealer sealer, AuditMac mac, AuditSigningKeys keys, AuditCheckpoints checkpoints, AuditedRows audited,
-    IServiceScopeFactory scopes)
+    IServiceScopeFactory scopes, LastIntactVerification lastIntact, TimeProvider time)
 {
     private const int MaxProblems = 50;
 
-    /// <summary>Refuses (409, "run audit verification") when anything fails: statements are never printed from rows the trail does not vouch for.</summary>
+    /// <summary>
+    /// Refuses (409, "run audit verification") when anything fails: statements are never printed from rows the trail does not vouch
+    /// for. The last intact verification is given again while only this service has committed since (<see cref="LastIntactVerification"/>).
+    /// </summary>
     public async Task<AuditVerification> EnsureIntactAsync(CancellationToken ct)
     {
-        var verification = await VerifyAsync(ct);
+        var mark = await db.ForeignCommitMarkAsync(ct);
+        var verification = (mark is null ? null : lastIntact.Reusable(mark)) ?? await VerifyAsync(mark, ct);
         if (!verification.Valid) throw AuditedRows.Mismatch(verification.Problem!.TrimEnd('.'));
         return verification;
     }
 
-    public async Task<AuditVerification> VerifyAsync(CancellationToken ct)
+    /// <summary>Always the whole check; an intact answer is remembered for the statements that follow.</summary>
+    public async Task<AuditVerification> VerifyAsync(CancellationToken ct) => await VerifyAsync(await db.ForeignCommitMarkAsync(ct), ct);
+
+    /// <param name="mark">The engine's foreign-commit mark, taken before anything of this check was read.</param>
+    private async Task<AuditVerification> VerifyAsync(string? mark, CancellationToken ct)
     {
+        var checkedAt = time.GetUtcNow();
         await sealer.SealCommittedAsync(TimeSpan.FromSeconds(5), ct);
         var sealedThrough = await sealer.SealedThroughAsync(ct);
-        return await QuickAsync(sealedThrough, ct) ?? await DetailedAsync(sealedThrough, ct) with { CheckedInDetail = true };
+        var verification = (await QuickAsync(sealedThrough, ct) ?? await DetailedAsync(sealedThrough, ct) with { CheckedInDetail = true })
+            with { CheckedAt = checkedAt };
+        if (mark is not null) lastIntact.Remember(mark, verification);
+        return verification;
     }
 
     private async Task<AuditVerification> DetailedAsync(long sealedThrough, CancellationToken ct)

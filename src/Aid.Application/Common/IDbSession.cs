@@ -34,6 +34,13 @@ public interface IDbSession
     ValueTask<IAsyncDisposable> BeginReadSnapshotAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// A mark that moves whenever someone other than this service's own commands commits to the database, or null where the engine
+    /// cannot tell (SQLite can: its single writer's <c>data_version</c>; PostgreSQL and SQL Server cannot). Equal marks taken at two
+    /// moments prove that every change in between went through this service's commands.
+    /// </summary>
+    ValueTask<string?> ForeignCommitMarkAsync(CancellationToken cancellationToken);
+
+    /// <summary>
     /// Executes one statement once for each row's parameters (the rows' properties, named exactly as in the SQL) in the session's
     /// transaction, prepared once (on SQLite bound through its C API): for many rows of one kind, such as an import chunk's.
     /// Answers the rows changed in all; nothing is sent for no rows.

@@ -50,6 +50,14 @@ public interface IDatabaseEngine
     /// <summary>Holds the migration lock on this connection until disposed, so only one instance migrates at a time.</summary>
     Task<IAsyncDisposable> LockMigrationsAsync(DbConnection connection, CancellationToken ct);
 
+    /// <summary>
+    /// A mark that moves whenever a connection other than this process's writer commits to the database (SQLite: the writer's
+    /// connection and its <c>PRAGMA data_version</c>), or null where the engine gives no such proof (PostgreSQL and SQL Server,
+    /// where many connections and instances write). Two equal marks prove that everything committed between them was
+    /// committed by this process's commands. Null is always safe: it only means "cannot tell".
+    /// </summary>
+    ValueTask<string?> ForeignCommitMarkAsync(CancellationToken ct) => ValueTask.FromResult<string?>(null);
+
     /// <summary>The batches a migration script is sent in (SQL Server: split at <c>GO</c> lines).</summary>
     IReadOnlyList<string> Batches(string script) => [script];
 

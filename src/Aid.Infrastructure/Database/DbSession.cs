@@ -35,6 +35,8 @@ internal sealed class DbSession(IDatabaseEngine engine) : IDbSession, IAsyncDisp
         return new SnapshotEnd(this);
     }
 
+    public ValueTask<string?> ForeignCommitMarkAsync(CancellationToken cancellationToken) => engine.ForeignCommitMarkAsync(cancellationToken);
+
     public async Task<int> ExecuteEachAsync<T>(string sql, IReadOnlyList<T> rows, CancellationToken cancellationToken) where T : notnull =>
         rows.Count == 0 ? 0 : await engine.ExecuteEachAsync(await GetConnectionAsync(cancellationToken), Transaction, Dialect.Render(sql), rows, cancellationToken);
 

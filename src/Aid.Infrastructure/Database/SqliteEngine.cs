@@ -45,6 +45,8 @@ internal sealed class SqliteEngine : IDatabaseEngine, IAsyncDisposable, IDisposa
     // The batch runs on the writer's connection, not the session's (SqliteGroupCommit says why).
     public ValueTask<IWriteScope> BeginWriteAsync(DbConnection connection, CancellationToken ct) => _writer.BeginAsync(ct);
 
+    public async ValueTask<string?> ForeignCommitMarkAsync(CancellationToken ct) => await _writer.ForeignCommitMarkAsync(ct);
+
     public ValueTask DisposeAsync() => _writer.DisposeAsync();
 
     public void Dispose() => _writer.DisposeAsync().AsTask().GetAwaiter().GetResult();

@@ -35,6 +35,7 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<Sqlite
     private SqliteConnection? _connection;
     private bool _disposed;
     private long _commits, _committedCommands, _turnTaken, _heldTicks, _commitTicks;
+    private long _connectionsOpened; // the writer's connections so far: a new connection starts data_version afresh
 
     /// <summary>Commands waiting for their turn now (tests use it to line commands up behind one another).</summary>
     internal int Waiting => Volatile.Read(ref _waiting);
@@ -67,7 +68,7 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<Sqlite
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var first = _open is null;
-            batch = _open ??= Batch.Begin(_connection ??= await openConnection(ct));
+            batch = _open ??= Batch.Begin(await ConnectionAsync(ct));
             var member = new Member(this, batch, first);
             if (member.InSavepoint) batch.Savepoint();
             return member;
@@ -79,6 +80,40 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<Sqlite
             EndTurn(endBatch: true);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The writer's connection (which one, counted) and its <c>PRAGMA data_version</c>, read in the writer's turn (inside the open
+    /// batch, if one waits for another command). SQLite moves data_version when another connection, of this process or of
+    /// another, has committed, and never for the connection's own commits: so while the mark stays the same, every commit
+    /// was one of this writer's batches.
+    /// </summary>
+    public async ValueTask<string> ForeignCommitMarkAsync(CancellationToken ct)
+    {
+        await _turn.WaitAsync(ct);
+        _turnTaken = Stopwatch.GetTimestamp();
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var connection = await ConnectionAsync(ct);
+            using var command = connection.CreateCommand();
+            command.Transaction = _open?.Transaction;
+            command.CommandText = "PRAGMA data_version";
+            var version = (long)command.ExecuteScalar()!;
+            return $"{_connectionsOpened}:{version}";
+        }
+        finally
+        {
+            EndTurn(endBatch: false);
+        }
+    }
+
+    private async ValueTask<SqliteConnection> ConnectionAsync(CancellationToken ct)
+    {
+        if (_connection is { } open) return open;
+        _connection = await openConnection(ct);
+        _connectionsOpened++;
+        return _connection;
     }
 
     /// <summary>

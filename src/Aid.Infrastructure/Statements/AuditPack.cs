@@ -64,7 +64,9 @@ public sealed class AuditPack(StatementPdf statementPdf, IReceiptRenderer receip
                 manifest.Append($"chain {c.Chain}: length {c.Length}; head {c.HeadHash}; last checkpoint at {c.CheckpointedPosition?.ToString() ?? "none"}\n");
             manifest
                 .Append($"audit-trail verification: {(verification.Valid ? "valid" : "BROKEN")}; records {verification.Records}; head {verification.HeadHash}")
-                .Append(verification.Valid ? "" : $"; {verification.Problem}").Append('\n')
+                .Append(verification.Valid ? "" : $"; {verification.Problem}")
+                .Append($"; checked at {verification.CheckedAt.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}")
+                .Append(verification.Reused ? " (reused: only Aid's own commands have written to the database since)" : "").Append('\n')
                 .Append($"generated at {statement.GeneratedAt.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'} by Aid\n");
             var entry = zip.CreateEntry("MANIFEST.txt", CompressionLevel.Fastest);
             await using var manifestStream = entry.Open();

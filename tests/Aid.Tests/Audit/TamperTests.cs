@@ -337,7 +337,40 @@ public sealed class TamperTests(AuditedDatabases databases) : IClassFixture<Audi
             && Detail(p).Contains("in the checkpoint file but not in the database"));
     }
 
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task A_statement_relies_on_the_last_full_verification_only_while_nobody_else_has_written(Engine engine)
+    {
+        await using var copy = await databases.CopyAsync(engine);
+        var admin = copy.Admin();
+        var gift = copy.Data.Gift300;
+        var pack = $"/api/v1/programmes/{copy.Data.Programme}/audit-pack/{AuditedDatabases.Year}.zip";
+        const string reused = "(reused: only Aid's own commands have written to the database since)";
+        var first = await ManifestAsync(admin, pack);
+        Assert.Contains("audit-trail verification: valid", first);
+        Assert.DoesNotContain(reused, first);
+
+        // The service's own commands in between: on SQLite the next statement relies on that verification (its writer's
+        // data_version proves nobody else committed); PostgreSQL gives no such proof, so it verifies again.
+        await admin.ProgrammeAndDonor("蒋晟晖");
+        Assert.Equal(engine == Engine.Sqlite, (await ManifestAsync(admin, pack)).Contains(reused));
+
+        await using var db = await copy.TamperAsync("gifts");
+        // Dropping the guards was a commit of another connection: verified again, and still intact (no row changed yet).
+        Assert.DoesNotContain(reused, await ManifestAsync(admin, pack));
+        Assert.Equal(engine == Engine.Sqlite, (await ManifestAsync(admin, pack)).Contains(reused));
+        // One UPDATE behind the service's back is enough for the next statement to verify again, find it and refuse.
+        Assert.Equal(1, await db.ExecuteAsync("UPDATE gifts SET amount = 3000000 WHERE id = @gift", new { gift }));
+        var refused = await admin.Get($"/api/v1/programmes/{copy.Data.Programme}/statements/{AuditedDatabases.Year}.pdf").Expect(HttpStatusCode.Conflict);
+        Assert.Contains($"gifts/{gift:D}", refused.Str("detail"));
+    }
+
     // --- helpers ---
+
+    private static async Task<string> ManifestAsync(HttpClient admin, string pack)
+    {
+        using var zip = new System.IO.Compression.ZipArchive(new MemoryStream(await admin.Bytes(pack, "application/zip")));
+        return await new StreamReader(zip.GetEntry("MANIFEST.txt")!.Open()).ReadToEndAsync(TestContext.Current.CancellationToken);
+    }
 
     private static async Task AssertReceiptTampered(AuditCopy copy)
     {

@@ -91,6 +91,7 @@ public sealed class SqlServerShadowEngine(IDatabaseEngine real) : IDatabaseEngin
     public Task<IAsyncDisposable> LockMigrationsAsync(DbConnection connection, CancellationToken ct) => real.LockMigrationsAsync(connection, ct);
     public IReadOnlyList<string> Batches(string script) => real.Batches(script);
     public Task CheckAsync(DbConnection connection, CancellationToken ct) => real.CheckAsync(connection, ct);
+    public ValueTask<string?> ForeignCommitMarkAsync(CancellationToken ct) => real.ForeignCommitMarkAsync(ct);
 }
 
 /// <summary>
