@@ -57,27 +57,33 @@ public sealed partial class AuditVerifier(IDbSession db, AuditSealer sealer, Aud
     /// <summary>
     /// Refuses (409, "run audit verification") when anything fails: statements are never printed from rows the trail does not vouch
     /// for. The last intact verification is given again while only this service has committed since (<see cref="LastIntactVerification"/>).
+    /// Answers the engine's foreign-commit mark too, taken before that verification began (null where the engine has none): while
+    /// <see cref="UnchangedSinceAsync"/> says it holds, the rows read now are still the ones it vouched for.
     /// </summary>
-    public async Task<AuditVerification> EnsureIntactAsync(CancellationToken ct)
+    public async Task<(AuditVerification Verification, string? Mark)> EnsureIntactAsync(CancellationToken ct)
     {
         var mark = await db.ForeignCommitMarkAsync(ct);
         var verification = (mark is null ? null : lastIntact.Reusable(mark)) ?? await VerifyAsync(mark, ct);
         if (!verification.Valid) throw AuditedRows.Mismatch(verification.Problem!.TrimEnd('.'));
-        return verification;
+        return (verification, mark);
     }
 
-    /// <summary>Always the whole check; an intact answer is remembered for the statements that follow.</summary>
+    /// <summary>True when the engine proves that nobody but this service has committed since <paramref name="mark"/>; false when
+    /// someone has, or when it cannot tell (no mark).</summary>
+    public async Task<bool> UnchangedSinceAsync(string? mark, CancellationToken ct) => mark is not null && await db.ForeignCommitMarkAsync(ct) == mark;
+
+    /// <summary>Always the whole check; its answer is remembered for the statements that follow (<see cref="LastIntactVerification"/>).</summary>
     public async Task<AuditVerification> VerifyAsync(CancellationToken ct) => await VerifyAsync(await db.ForeignCommitMarkAsync(ct), ct);
 
     /// <param name="mark">The engine's foreign-commit mark, taken before anything of this check was read.</param>
     private async Task<AuditVerification> VerifyAsync(string? mark, CancellationToken ct)
     {
-        var checkedAt = time.GetUtcNow();
+        var (began, checkedAt) = (lastIntact.Begin(), time.GetUtcNow());
         await sealer.SealCommittedAsync(TimeSpan.FromSeconds(5), ct);
         var sealedThrough = await sealer.SealedThroughAsync(ct);
         var verification = (await QuickAsync(sealedThrough, ct) ?? await DetailedAsync(sealedThrough, ct) with { CheckedInDetail = true })
             with { CheckedAt = checkedAt };
-        if (mark is not null) lastIntact.Remember(mark, verification);
+        lastIntact.Remember(mark, began, verification);
         return verification;
     }
 

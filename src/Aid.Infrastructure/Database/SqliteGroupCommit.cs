@@ -86,9 +86,9 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<Sqlite
     /// The writer's connection (which one, counted) and its <c>PRAGMA data_version</c>, read in the writer's turn (inside the open
     /// batch, if one waits for another command). SQLite moves data_version when another connection, of this process or of
     /// another, has committed, and never for the connection's own commits: so while the mark stays the same, every commit
-    /// was one of this writer's batches.
+    /// was one of this writer's batches. Null when it cannot be read (the caller then cannot tell, which is always safe).
     /// </summary>
-    public async ValueTask<string> ForeignCommitMarkAsync(CancellationToken ct)
+    public async ValueTask<string?> ForeignCommitMarkAsync(CancellationToken ct)
     {
         await _turn.WaitAsync(ct);
         _turnTaken = Stopwatch.GetTimestamp();
@@ -101,6 +101,13 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<Sqlite
             command.CommandText = "PRAGMA data_version";
             var version = (long)command.ExecuteScalar()!;
             return $"{_connectionsOpened}:{version}";
+        }
+        catch (Exception e) when (e is SqliteException or InvalidOperationException)
+        {
+            // Whatever failed on the writer's connection: the open batch cannot be trusted to commit, a closed one is reopened.
+            if (_open is { } batch) batch.Break(e);
+            else CloseConnection();
+            return null;
         }
         finally
         {

@@ -59,15 +59,17 @@ public sealed class AuditPack(StatementPdf statementPdf, IReceiptRenderer receip
                 await Add($"receipts/{receipt.Number}.pdf", receipts.Render(receipt.Content, receipt.Mark, receipt.Voided));
             if (imports is not null) await AddImportsAsync(imports(), Add, ct);
 
-            manifest.Append('\n');
-            foreach (var c in verification.Chains)
-                manifest.Append($"chain {c.Chain}: length {c.Length}; head {c.HeadHash}; last checkpoint at {c.CheckpointedPosition?.ToString() ?? "none"}\n");
+            // The verification the statement stands on, and the chains as that check found them (a reused check is older than
+            // the pack's seals and checkpoints, which are read now).
             manifest
+                .Append('\n')
                 .Append($"audit-trail verification: {(verification.Valid ? "valid" : "BROKEN")}; records {verification.Records}; head {verification.HeadHash}")
                 .Append(verification.Valid ? "" : $"; {verification.Problem}")
                 .Append($"; checked at {verification.CheckedAt.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}")
-                .Append(verification.Reused ? " (reused: only Aid's own commands have written to the database since)" : "").Append('\n')
-                .Append($"generated at {statement.GeneratedAt.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'} by Aid\n");
+                .Append(verification.Reused ? " (reused: only Aid's own commands have written to the database since)" : "").Append('\n');
+            foreach (var c in verification.Chains)
+                manifest.Append($"chain {c.Chain} as checked: length {c.Length}; head {c.HeadHash}; last checkpoint at {c.CheckpointedPosition?.ToString() ?? "none"}\n");
+            manifest.Append($"generated at {statement.GeneratedAt.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'} by Aid\n");
             var entry = zip.CreateEntry("MANIFEST.txt", CompressionLevel.Fastest);
             await using var manifestStream = entry.Open();
             await manifestStream.WriteAsync(Encoding.UTF8.GetBytes(manifest.ToString()), ct);
@@ -155,6 +157,8 @@ public sealed class AuditPack(StatementPdf statementPdf, IReceiptRenderer receip
            Links after a chain's latest checkpoint were added after the pack's statement was signed.
 
         What this check cannot see: whether the money rows still match the records' rowDigests, and the records' MACs (both need
-        the live database and the key file): GET /api/v1/audit/verify does those; its result is in MANIFEST.txt.
+        the live database and the key file): GET /api/v1/audit/verify does those. MANIFEST.txt gives the result of the full
+        verification the statement stands on and when it ran: a statement may reuse the last one while only Aid has written to
+        the database since (SQLite proves that; "reused" then says so).
         """;
 }

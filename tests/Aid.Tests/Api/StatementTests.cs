@@ -122,7 +122,9 @@ public sealed class StatementTests(EngineApps apps) : IClassFixture<EngineApps>
         Assert.Contains("已作废VOID", Pdf.Text(await EntryBytes(archive, $"receipts/{voided}.pdf")));
         Assert.Contains("副本COPY", Pdf.Text(await EntryBytes(archive, $"receipts/{reissued}.pdf")));
         var manifest = new StreamReader(archive.GetEntry("MANIFEST.txt")!.Open()).ReadToEnd();
-        var listed = manifest.Split('\n').Where(l => l.Length > 66 && l[64] == ' ').ToDictionary(l => l[66..], l => l[..64]);
+        // The file lines are sha256sum's: 64 hex digits, two spaces, the path.
+        var listed = manifest.Split('\n').Where(l => l.Length > 66 && l[64..66] == "  " && l[..64].All(char.IsAsciiHexDigitLower))
+            .ToDictionary(l => l[66..], l => l[..64]);
         Assert.Contains(listed.Keys, k => k.StartsWith("receipts/") && k.EndsWith(".pdf"));
         Assert.Contains(listed.Keys, k => k.EndsWith(".xlsx"));
         Assert.Contains(listed.Keys, k => k.EndsWith(".pdf") && k.StartsWith("statement-"));

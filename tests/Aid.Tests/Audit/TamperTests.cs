@@ -364,6 +364,23 @@ public sealed class TamperTests(AuditedDatabases databases) : IClassFixture<Audi
         Assert.Contains($"gifts/{gift:D}", refused.Str("detail"));
     }
 
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task After_a_verification_finds_a_problem_no_statement_relies_on_an_earlier_one(Engine engine)
+    {
+        await using var copy = await databases.CopyAsync(engine);
+        var admin = copy.Admin();
+        var statement = $"/api/v1/programmes/{copy.Data.Programme}/statements/{AuditedDatabases.Year}.pdf";
+        await admin.Bytes(statement); // verified, and remembered
+        // A forged line in the checkpoint file, outside the database: no commit, so SQLite's mark does not move.
+        var line = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllLines(copy.App.CheckpointFile).Last(l => l.Length > 0))!.AsObject();
+        line["hash"] = new string('0', 64);
+        await File.AppendAllLinesAsync(copy.App.CheckpointFile, [line.ToJsonString()], TestContext.Current.CancellationToken);
+        Assert.False((await copy.VerifyAsync()).GetProperty("valid").GetBoolean());
+
+        var refused = await admin.Get(statement).Expect(HttpStatusCode.Conflict);
+        Assert.Contains("run audit verification", refused.Str("detail"));
+    }
+
     // --- helpers ---
 
     private static async Task<string> ManifestAsync(HttpClient admin, string pack)
