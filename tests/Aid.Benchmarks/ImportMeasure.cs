@@ -8,6 +8,7 @@ using System.Text;
 using System.Text.Json;
 using Aid.Infrastructure.Database;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Aid.Benchmarks;
@@ -41,7 +42,8 @@ public static class ImportMeasure
             raw, "raw batched gift+entry+postings inserts/s", ratio, $"≥ 0.5; peak {large / 1000}k vs {small / 1000}k ≤ 1.5×", ratio >= 0.5 && memory <= 1.5,
             $"preview (upload → 201) {b.GetProperty("preview").GetDouble():F1} s at {large / 1000}k, {a.GetProperty("preview").GetDouble():F1} s at {small / 1000}k; " +
             $"peak {peakLarge / 1048576:F0} MB vs {peakSmall / 1048576:F0} MB ({memory:F2}×); commit {b.GetProperty("commit").GetDouble():F1} s " +
-            $"({a.GetProperty("rate").GetDouble():F0} rows/s at {small / 1000}k), CPU {b.GetProperty("cpu").GetDouble():F2} cores during it; " +
+            $"({a.GetProperty("rate").GetDouble():F0} rows/s at {small / 1000}k), CPU {b.GetProperty("cpu").GetDouble():F2} cores during it, " +
+            $"the writer held {b.GetProperty("writerHeld").GetDouble():F1} s of it ({b.GetProperty("writerCommitting").GetDouble():F1} s committing); " +
             $"chunks of 500: first {b.GetProperty("firstChunks").GetDouble():F2} s, last {b.GetProperty("lastChunks").GetDouble():F2} s each; " +
             $"{b.GetProperty("patches").GetInt32()} PATCH in {b.GetProperty("patch").GetDouble():F1} s");
     }
@@ -92,6 +94,8 @@ public static class ImportMeasure
 
         var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
+        var writer = ((SqliteEngine)aid.Services.GetRequiredService<IDatabaseEngine>()).Writer;
+        var (heldBefore, committingBefore) = writer.Busy;
         clock.Restart();
         await Expect(await client.PostAsJsonAsync($"/api/v1/imports/{id}/commit", new { }), HttpStatusCode.Accepted);
         JsonElement state;
@@ -104,6 +108,7 @@ public static class ImportMeasure
             if (status == "failed") throw new InvalidOperationException(state.GetRawText());
         }
         var commit = clock.Elapsed.TotalSeconds;
+        var (heldAfter, committingAfter) = writer.Busy;
         process.Refresh();
         var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds / commit;
         var booked = state.GetProperty("rows").GetProperty("booked").GetInt64();
@@ -116,6 +121,7 @@ public static class ImportMeasure
             rows, preview, patch, patches = Payers, commit, rate = rows / commit, cpu,
             firstChunks = chunks.Take(tenth).DefaultIfEmpty().Average(), lastChunks = chunks.TakeLast(tenth).DefaultIfEmpty().Average(),
             chunks = chunks.Count, peak = process.PeakWorkingSet64,
+            writerHeld = (heldAfter - heldBefore).TotalSeconds, writerCommitting = (committingAfter - committingBefore).TotalSeconds,
         });
     }
 

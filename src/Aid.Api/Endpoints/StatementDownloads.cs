@@ -35,7 +35,8 @@ internal static class StatementDownloads
         if (chain is null || imports is null) return null;
         var trail = new StatementRegister("audit-trail", "审计记录 Audit trail", GetAuditTrailExport.Columns, [],
             () => sender.CreateStream(new GetAuditTrailExport(id, year), ct));
-        // The statement was made right after a full verification: the pack reports that one rather than verifying twice.
+        // The statement stands on a full verification (made for it, or reused while only Aid has written since): the pack
+        // reports that one rather than verifying twice.
         return await TempFile.WriteAsync(s => pack.WriteAsync(statement, trail, sender.CreateStream(new GetProgrammeReceiptContents(id, year), ct),
             sender.CreateStream(new GetAuditPackRecords(id, year), ct), sender.CreateStream(new GetAuditPackSeals(id), ct), chain,
             statement.Verification, s, ct, imports));
