@@ -78,12 +78,12 @@ public sealed partial class AuditVerifier(IDbSession db, AuditSealer sealer, Aud
     /// <param name="mark">The engine's foreign-commit mark, taken before anything of this check was read.</param>
     private async Task<AuditVerification> VerifyAsync(string? mark, CancellationToken ct)
     {
-        var (began, checkedAt) = (lastIntact.Begin(), time.GetUtcNow());
+        var (start, checkedAt) = (lastIntact.Begin(), time.GetUtcNow());
         await sealer.SealCommittedAsync(TimeSpan.FromSeconds(5), ct);
         var sealedThrough = await sealer.SealedThroughAsync(ct);
         var verification = (await QuickAsync(sealedThrough, ct) ?? await DetailedAsync(sealedThrough, ct) with { CheckedInDetail = true })
             with { CheckedAt = checkedAt };
-        lastIntact.Remember(mark, began, verification);
+        lastIntact.Remember(mark, start, verification);
         return verification;
     }
 

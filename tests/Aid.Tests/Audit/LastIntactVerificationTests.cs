@@ -43,15 +43,19 @@ public sealed class LastIntactVerificationTests
     public void A_verification_that_finds_a_problem_ends_reuse_and_an_older_one_never_replaces_a_newer_one()
     {
         var (last, clock) = Make(Hour);
-        var olderBegan = last.Begin();
-        clock.Advance(TimeSpan.FromSeconds(1));
-        last.Remember("1:7", last.Begin(), Verification(valid: false)); // began later, found a problem
-        last.Remember("1:7", olderBegan, Verification(valid: true)); // began earlier, ended later
+        var older = last.Begin();
+        var newer = last.Begin(); // at the same clock tick: the order in which they began still decides
+        last.Remember("1:7", newer, Verification(valid: false)); // began later, found a problem
+        last.Remember("1:7", older, Verification(valid: true)); // began earlier, ended later
         Assert.Null(last.Reusable("1:7"));
 
         last.Remember("1:9", last.Begin(), Verification(valid: true));
         Assert.NotNull(last.Reusable("1:9"));
-        last.Remember(null, last.Begin(), Verification(valid: true)); // an engine without a mark: nothing to reuse
+        var withoutMark = last.Begin(); // an engine without a mark (or none readable): nothing to reuse after it
+        var earlier = last.Begin() with { Order = withoutMark.Order - 1 };
+        last.Remember(null, withoutMark, Verification(valid: true));
+        Assert.Null(last.Reusable("1:9"));
+        last.Remember("1:9", earlier, Verification(valid: true)); // and one begun before it does not come back
         Assert.Null(last.Reusable("1:9"));
     }
 

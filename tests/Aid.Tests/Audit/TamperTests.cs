@@ -371,6 +371,8 @@ public sealed class TamperTests(AuditedDatabases databases) : IClassFixture<Audi
         var admin = copy.Admin();
         var statement = $"/api/v1/programmes/{copy.Data.Programme}/statements/{AuditedDatabases.Year}.pdf";
         await admin.Bytes(statement); // verified, and remembered
+        var pack = $"/api/v1/programmes/{copy.Data.Programme}/audit-pack/{AuditedDatabases.Year}.zip";
+        Assert.Equal(engine == Engine.Sqlite, (await ManifestAsync(admin, pack)).Contains("(reused:")); // on SQLite, reused from here on
         // A forged line in the checkpoint file, outside the database: no commit, so SQLite's mark does not move.
         var line = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllLines(copy.App.CheckpointFile).Last(l => l.Length > 0))!.AsObject();
         line["hash"] = new string('0', 64);
