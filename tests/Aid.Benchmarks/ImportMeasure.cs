@@ -45,7 +45,7 @@ public static class ImportMeasure
             $"({a.GetProperty("rate").GetDouble():F0} rows/s at {small / 1000}k), CPU {b.GetProperty("cpu").GetDouble():F2} cores during it, " +
             $"the writer held {b.GetProperty("writerHeld").GetDouble():F1} s of it ({b.GetProperty("writerCommitting").GetDouble():F1} s committing); " +
             $"chunks of 500: first {b.GetProperty("firstChunks").GetDouble():F2} s, last {b.GetProperty("lastChunks").GetDouble():F2} s each; " +
-            $"{b.GetProperty("patches").GetInt32()} PATCH in {b.GetProperty("patch").GetDouble():F1} s");
+            $"{b.GetProperty("patches").GetInt32()} PATCH in {b.GetProperty("patch").GetDouble():F1} s; progress (GET) {b.GetProperty("poll").GetDouble():F0} ms (median)");
     }
 
     /// <summary>
@@ -99,10 +99,13 @@ public static class ImportMeasure
         clock.Restart();
         await Expect(await client.PostAsJsonAsync($"/api/v1/imports/{id}/commit", new { }), HttpStatusCode.Accepted);
         JsonElement state;
+        var polls = new List<double>();
         while (true)
         {
             await Task.Delay(rows <= 10_000 ? 200 : 500);
+            var polled = Stopwatch.GetTimestamp();
             state = await Expect(await client.GetAsync($"/api/v1/imports/{id}"), HttpStatusCode.OK);
+            polls.Add(Stopwatch.GetElapsedTime(polled).TotalMilliseconds);
             var status = state.GetProperty("status").GetString();
             if (status == "committed") break;
             if (status == "failed") throw new InvalidOperationException(state.GetRawText());
@@ -121,6 +124,7 @@ public static class ImportMeasure
             rows, preview, patch, patches = Payers, commit, rate = rows / commit, cpu,
             firstChunks = chunks.Take(tenth).DefaultIfEmpty().Average(), lastChunks = chunks.TakeLast(tenth).DefaultIfEmpty().Average(),
             chunks = chunks.Count, peak = process.PeakWorkingSet64,
+            poll = polls.Order().ElementAt(polls.Count / 2), // the progress (GET /imports/{id}) while the commit runs: median ms
             writerHeld = (heldAfter - heldBefore).TotalSeconds, writerCommitting = (committingAfter - committingBefore).TotalSeconds,
         });
     }

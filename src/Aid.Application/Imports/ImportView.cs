@@ -155,7 +155,8 @@ internal sealed class ImportRecord
     /// <summary>
     /// The view: counts by outcome and the sums, read in one statement. Grouped by outcome alone, the order of the index it
     /// reads (<c>ix_import_rows_outcome</c>), so nothing is sorted: grouped by whether a line has a donor as well, SQLite sorted
-    /// every line, spilling to a temporary file, at each poll of a committing import (100k lines: 108 → 65 ms).
+    /// every line, spilling to a temporary file, at each poll of a committing import (100k lines: 108 → 65 ms). Since migration
+    /// 0017 that index also holds donor_id and amount, so the statement reads the index alone (100k lines, sqlite3: 113 → 17 ms).
     /// </summary>
     /// <param name="currency">The programme's currency when the caller has it (a list reads it once, not per import).</param>
     public async Task<ImportView> ToViewAsync(IDbSession db, CancellationToken ct, string? currency = null)
