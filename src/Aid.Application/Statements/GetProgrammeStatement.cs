@@ -52,14 +52,14 @@ internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope sc
                 // one file move the mark all the time).
                 if (attempt == 1 && mark is not null && !await verifier.UnchangedSinceAsync(mark, ct))
                 {
-                    foreach (var register in registers) register.Dispose();
+                    StatementRegister.DisposeAll(registers);
                     continue;
                 }
                 return Compose(query, programme, figures, registers, verification, heads);
             }
             catch
             {
-                foreach (var register in registers) register.Dispose();
+                StatementRegister.DisposeAll(registers);
                 throw;
             }
         }
@@ -98,7 +98,7 @@ internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope sc
         }
         catch
         {
-            foreach (var register in registers) register.Dispose();
+            StatementRegister.DisposeAll(registers);
             throw;
         }
     }
@@ -221,7 +221,7 @@ internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope sc
         }
         catch
         {
-            foreach (var register in registers) register.Dispose();
+            StatementRegister.DisposeAll(registers);
             throw;
         }
     }

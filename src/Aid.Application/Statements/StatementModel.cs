@@ -69,6 +69,12 @@ public sealed class StatementRegister : IDisposable
 
     /// <summary>Deletes the temporary copy of a register read once.</summary>
     public void Dispose() => _spill?.Dispose();
+
+    /// <summary>Deletes the temporary copies of <paramref name="registers"/>.</summary>
+    public static void DisposeAll(IEnumerable<StatementRegister> registers)
+    {
+        foreach (var register in registers) register.Dispose();
+    }
 }
 
 /// <summary>
@@ -171,8 +177,5 @@ public sealed record ProgrammeStatement : IDisposable
 
     public string FileStem => $"statement-{Programme.Code}-{Year}";
 
-    public void Dispose()
-    {
-        foreach (var register in Registers) register.Dispose();
-    }
+    public void Dispose() => StatementRegister.DisposeAll(Registers);
 }
