@@ -20,6 +20,8 @@ public static class BenchmarkProgram
     public static async Task<int> Main(string[] args)
     {
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+        // Baselines open SQLite directly, before any engine: both run in the mode the service runs SQLite in.
+        _ = Aid.Infrastructure.Database.SqliteThreading.MultiThread;
         var options = Args.Parse(args);
 
         if (options.Child is { } child)

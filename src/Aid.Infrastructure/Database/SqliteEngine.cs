@@ -21,6 +21,7 @@ internal sealed class SqliteEngine : IDatabaseEngine, IAsyncDisposable, IDisposa
 
     public SqliteEngine(DatabaseOptions options)
     {
+        _ = SqliteThreading.MultiThread; // before any connection of this engine
         Options = options;
         var builder = new SqliteConnectionStringBuilder(options.ConnectionString) { Pooling = true };
         if (builder.DataSource is { Length: > 0 } path && path != ":memory:" && Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder)

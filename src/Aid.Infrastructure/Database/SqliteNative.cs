@@ -125,10 +125,12 @@ internal static unsafe partial class SqliteNative
     [LibraryImport(Library), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])] internal static partial int sqlite3_finalize(nint statement);
     [LibraryImport(Library), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])] internal static partial byte* sqlite3_errmsg(nint db);
     [LibraryImport(Library), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])] internal static partial int sqlite3_extended_errcode(nint db);
+    /// <summary>The connection's mutex: none (0) unless SQLite runs serialized (<see cref="SqliteThreading"/>).</summary>
+    [LibraryImport(Library), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])] internal static partial nint sqlite3_db_mutex(nint db);
 
-    // Column reads do no I/O and call nothing back; each takes the connection's mutex, which no other thread holds while this
-    // cursor reads (a connection is used by one thread at a time), and text is read only from text values (no conversion).
-    // So they can skip the GC transition.
+    // Column reads do no I/O, call nothing back and wait for nothing (no connection mutex in multi-thread mode, and where
+    // SQLite runs serialized none that another thread holds: a connection is used by one thread at a time), and text is read
+    // only from text values (no conversion). So they can skip the GC transition.
     [LibraryImport(Library), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl), typeof(CallConvSuppressGCTransition)])] internal static partial int sqlite3_column_count(nint statement);
     [LibraryImport(Library), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl), typeof(CallConvSuppressGCTransition)])] internal static partial int sqlite3_column_type(nint statement, int column);
     [LibraryImport(Library), UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl), typeof(CallConvSuppressGCTransition)])] internal static partial long sqlite3_column_int64(nint statement, int column);

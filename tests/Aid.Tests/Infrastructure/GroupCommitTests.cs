@@ -86,6 +86,22 @@ public sealed class GroupCommitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SQLite_runs_in_multi_thread_mode_so_no_connection_takes_a_mutex_for_each_call()
+    {
+        var first = await BeginAsync("x");
+        var writer = (SqliteConnection)await first.Session.GetConnectionAsync(Ct);
+        var writerMutex = SqliteNative.sqlite3_db_mutex(writer.Handle!.DangerousGetHandle());
+        await first.Scope.CommitAsync(Ct);
+        await first.Scope.DisposeAsync();
+        var reader = (SqliteConnection)await first.Session.GetConnectionAsync(Ct);
+        Assert.NotSame(writer, reader);
+
+        Assert.True(SqliteThreading.MultiThread, "SQLite refused multi-thread mode: a connection was opened before the first engine");
+        Assert.Equal(0, writerMutex);
+        Assert.Equal(0, SqliteNative.sqlite3_db_mutex(reader.Handle!.DangerousGetHandle()));
+    }
+
+    [Fact]
     public async Task A_command_alone_commits_at_once()
     {
         var only = await BeginAsync("x");
