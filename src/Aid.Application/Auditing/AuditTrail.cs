@@ -196,6 +196,28 @@ public sealed class AuditMac(IKeyRing keys)
             ? null : "its MAC does not match (the record was changed or made without the key file)";
     }
 
+    /// <summary>
+    /// <see cref="Check"/> on UTF-8 bytes, for verification's quick pass (<see cref="QuickRecordCheck"/>): true only when
+    /// <see cref="Check"/> would find nothing wrong with that hash and MAC.
+    /// </summary>
+    internal bool Matches(ReadOnlySpan<byte> hashAscii, ReadOnlySpan<byte> mac)
+    {
+        var colon = mac.IndexOf((byte)':');
+        if (colon <= 0 || colon > 64 || !Ascii.IsValid(mac)) return false;
+        Span<char> keyId = stackalloc char[colon];
+        Ascii.ToUtf16(mac[..colon], keyId, out _);
+        var key = _derived.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(keyId, out var known) ? known : KeyOf(new string(keyId));
+        if (key is null) return false;
+        var hmacs = _hmacs.Value!;
+        if (!hmacs.TryGetValue(key, out var hmac)) hmacs[key] = hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
+        hmac.AppendData(hashAscii);
+        Span<byte> computed = stackalloc byte[32];
+        hmac.GetHashAndReset(computed);
+        Span<byte> hex = stackalloc byte[64];
+        QuickRecordCheck.HexLower(computed, hex);
+        return CryptographicOperations.FixedTimeEquals(hex, mac[(colon + 1)..]);
+    }
+
     private byte[]? KeyOf(string keyId)
     {
         if (_derived.TryGetValue(keyId, out var key)) return key;

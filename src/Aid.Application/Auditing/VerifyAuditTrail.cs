@@ -156,6 +156,13 @@ public sealed partial class AuditVerifier(IDbSession db, AuditSealer sealer, Aud
         public long Count { get; private set; }
         public long Unsealed { get; private set; }
 
+        /// <summary>Counts a record that <see cref="QuickRecordCheck"/> found intact (its hash, MAC and seal hold).</summary>
+        public void CountIntact(bool unsealed)
+        {
+            Count++;
+            if (unsealed) Unsealed++;
+        }
+
         /// <summary>Checks the record; true when its hash and MAC hold, so it may vouch for rows.</summary>
         public bool Trusted(AuditRecordRow record)
         {
