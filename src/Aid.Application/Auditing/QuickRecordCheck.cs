@@ -14,7 +14,7 @@ namespace Aid.Application.Auditing;
 /// in its canonical spelling) is <see cref="Outcome.Unusual"/> and checked the usual way; anything that does not hold is
 /// <see cref="Outcome.Doubt"/>, and the detailed pass names it.
 /// </summary>
-internal sealed class QuickRecordCheck(AuditMac mac, long sealedThrough)
+internal sealed class QuickRecordCheck(AuditMac mac, long sealedThrough) : IDisposable
 {
     public enum Outcome { Trusted, Unsealed, Doubt, Unusual }
 
@@ -23,6 +23,8 @@ internal sealed class QuickRecordCheck(AuditMac mac, long sealedThrough)
 
     private readonly ArrayBufferWriter<byte> _netstrings = new(1024);
     private readonly IncrementalHash _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+    public void Dispose() => _sha.Dispose();
 
     /// <summary>
     /// <see cref="Outcome.Trusted"/> (hash, MAC and seal hold), <see cref="Outcome.Unsealed"/> (the same, not sealed yet and

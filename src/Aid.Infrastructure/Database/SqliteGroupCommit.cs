@@ -217,8 +217,13 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, ValueTask<Sqlite
         /// </summary>
         public bool InSavepoint => !first;
 
-        public DbConnection Connection => batch.Connection;
-        public DbTransaction Transaction => batch.Transaction;
+        // Once the turn has ended the connection is the next command's, on another thread: SQLite runs in multi-thread mode
+        // (SqliteThreading), where using one connection on two threads at once is undefined behaviour, not just a mix-up.
+        public DbConnection Connection => _turnEnded ? throw TurnEnded() : batch.Connection;
+        public DbTransaction Transaction => _turnEnded ? throw TurnEnded() : batch.Transaction;
+
+        private static InvalidOperationException TurnEnded() =>
+            new("This command's turn at the writer has ended (committed or given up): its connection now belongs to the next command.");
 
         public async Task CommitAsync(CancellationToken ct)
         {

@@ -9,8 +9,10 @@ namespace Aid.Infrastructure.Database;
 /// mutex. Aid never uses a connection (or a statement of it) on two threads at once: Microsoft.Data.Sqlite's connections are
 /// not thread-safe anyway, each session owns its own, and the group commit's writer runs one batch at a time. So the mutex
 /// only ever costs: audit verification reads every money row and record column by column, and at a million gifts
-/// <c>pthread_mutex_lock</c> and <c>unlock</c> were 8.6 % of all CPU samples of the P4 statement (perf, issue 18).
-/// <c>sqlite3_interrupt</c>, which a cancelled command calls from another thread, takes no mutex in either mode.
+/// <c>pthread_mutex_lock</c> and <c>unlock</c> were 8.6 % of all CPU samples of the P4 statement (perf, issue 18). Nothing
+/// reaches a connection from another thread: Microsoft.Data.Sqlite never calls <c>sqlite3_interrupt</c> (cancelling a
+/// command does nothing), and a write scope's connection cannot be had once its turn at the writer has ended
+/// (<see cref="SqliteGroupCommit"/>).
 /// </summary>
 internal static class SqliteThreading
 {

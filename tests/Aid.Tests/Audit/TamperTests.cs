@@ -4,6 +4,7 @@ using System.Text;
 using Aid.Application.Auditing;
 using Aid.Tests.Support;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Aid.Tests.Audit;
 
@@ -292,6 +293,40 @@ public sealed class TamperTests(AuditedDatabases databases) : IClassFixture<Audi
         Assert.DoesNotContain(Problems(verification), p => Detail(p).Contains("does not match its hash") || Detail(p).Contains("does not link"));
         AssertNamed(verification, "record", p => Record(p) == sequence && Detail(p).Contains("MAC does not match"));
         AssertNamed(verification, "chain", p => Chain(p) == chain && Position(p) == copy.Data.CheckpointedPosition && Detail(p).Contains("signed checkpoint"));
+    }
+
+    [Fact]
+    public async Task On_SQLite_the_quick_pass_checks_every_record_the_service_wrote_from_its_bytes_and_doubts_one_changed_since()
+    {
+        await using var copy = await databases.CopyAsync(Engine.Sqlite);
+        Assert.All(await QuickOutcomesAsync(copy), o => Assert.Equal(QuickRecordCheck.Outcome.Trusted, o.Outcome));
+
+        long sequence;
+        await using (var db = await copy.TamperAsync("audit_log"))
+        {
+            sequence = await db.QuerySingleAsync<long>("SELECT sequence FROM audit_log WHERE entity_id = @id", new { id = copy.Data.Gift300.ToString() });
+            Assert.Equal(1, await db.ExecuteAsync("UPDATE audit_log SET summary = summary || ' ' WHERE sequence = @sequence", new { sequence }));
+        }
+        var outcomes = await QuickOutcomesAsync(copy);
+        Assert.Equal(QuickRecordCheck.Outcome.Doubt, Assert.Single(outcomes, o => o.Outcome != QuickRecordCheck.Outcome.Trusted).Outcome);
+        Assert.Equal(sequence, outcomes.Single(o => o.Outcome == QuickRecordCheck.Outcome.Doubt).Sequence);
+    }
+
+    /// <summary>What <see cref="QuickRecordCheck"/> makes of each record (the service seals them all first).</summary>
+    private static async Task<List<(long Sequence, QuickRecordCheck.Outcome Outcome)>> QuickOutcomesAsync(AuditCopy copy)
+    {
+        await using var scope = copy.App.Factory.Services.CreateAsyncScope();
+        var sealer = scope.ServiceProvider.GetRequiredService<AuditSealer>();
+        await sealer.SealCommittedAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+        using var check = new QuickRecordCheck(scope.ServiceProvider.GetRequiredService<AuditMac>(),
+            await sealer.SealedThroughAsync(TestContext.Current.CancellationToken));
+        var db = scope.ServiceProvider.GetRequiredService<Aid.Application.Common.IDbSession>();
+        var outcomes = new List<(long, QuickRecordCheck.Outcome)>();
+        await using var records = await db.OpenCursorAsync($"SELECT {AuditRecordRow.Columns} FROM {AuditRecordRow.From} ORDER BY a.sequence",
+            TestContext.Current.CancellationToken);
+        while (await records.ReadAsync(TestContext.Current.CancellationToken)) outcomes.Add((records.GetInt64(0), check.Check(records)));
+        Assert.NotEmpty(outcomes);
+        return outcomes;
     }
 
     [Theory, ClassData(typeof(EngineMatrix))]

@@ -44,6 +44,9 @@ public sealed class SqliteRowCursorTests : IAsyncLifetime
             "张三 捐赠 ¥1,000.00 整", "emoji 😀 and 𠀀 (four bytes)", "quotes \" ' \\ / <script>&+`", "\u0001\u001f\t\n\r controls",
             "\u2028\u2029 separators", "", new string('捐', 5000), "01a24122-976E-74C8-88F0-59639941C8EB",
             0L, -1L, long.MaxValue, long.MinValue, 1.5, -0.0, 1e300, 0.1, new byte[] { 0, 1, 2, 255 }, Array.Empty<byte>(), null,
+            "gift-2026_01.05:ok/@#", "2026-12-05T11:50:47.591568Z",
+            // Each printable ASCII character alone: most are written as they are (RowDigests' plain path), some escaped.
+            .. Enumerable.Range(0x20, 0x7F - 0x20).Select(c => (object?)$"{(char)c}"),
         ];
         await using (var connection = await _engine.OpenAsync(Ct))
         {
