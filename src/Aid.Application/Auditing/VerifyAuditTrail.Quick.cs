@@ -182,6 +182,7 @@ public sealed partial class AuditVerifier
         {
             var digest = new byte[16];
             var balance = new TrialBalanceRuns();
+            if (!await RunsTellEntriesApartAsync(session, ct)) balance.Unreadable();
             // Each table read once, whole: no join from postings to their entries for each kind (2M postings at 1M gifts),
             // and a posting whose entry is gone is counted here, where the kinds' joins would have left it out.
             foreach (var table in RowDigests.DistinctTables)
@@ -231,7 +232,15 @@ public sealed partial class AuditVerifier
         return at >= 0 ? 1 + at : throw new InvalidOperationException($"The digested postings have no column {name}.");
     }
 
-    private static void AddPosting(TrialBalanceRuns balance, IRowCursor posting)
+    /// <summary>
+    /// Only where the cursor's text is the bytes SQLite compares: a SQLite file stored as UTF-8. In one stored as UTF-16 the
+    /// cursor reads SQLite's conversion, which can make two different stored ids (a broken one among them) read the same, where
+    /// GROUP BY keeps them apart. The other engines' cursors give no bytes to compare at all.
+    /// </summary>
+    private static async Task<bool> RunsTellEntriesApartAsync(IDbSession session, CancellationToken ct) =>
+        session.Dialect.Name == "sqlite" && await session.QuerySingleAsync<string>("PRAGMA encoding", null, ct) == "UTF-8";
+
+    internal static void AddPosting(TrialBalanceRuns balance, IRowCursor posting)
     {
         if (posting.Kind(PostingEntry) == ColumnKind.Text && posting.Kind(PostingProgramme) == ColumnKind.Text
             && posting.Kind(PostingAmount) == ColumnKind.Integer)

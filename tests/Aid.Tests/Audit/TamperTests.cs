@@ -312,6 +312,40 @@ public sealed class TamperTests(AuditedDatabases databases) : IClassFixture<Audi
         Assert.Equal(sequence, outcomes.Single(o => o.Outcome == QuickRecordCheck.Outcome.Doubt).Sequence);
     }
 
+    [Fact]
+    public async Task On_SQLite_the_postings_the_service_wrote_prove_the_trial_balance_run_by_run()
+    {
+        await using var copy = await databases.CopyAsync(Engine.Sqlite);
+        Assert.True(await BalanceProvedAsync(copy), "the postings of one entry were not consecutive: every verification runs the grouped queries");
+
+        await using (var db = await copy.TamperAsync("postings"))
+        {
+            // An entry's postings apart: the balance still holds, but run by run it cannot be told, so the queries decide.
+            var entry = await EntryOf(db, copy.Data.Gift300);
+            await db.ExecuteAsync("""
+                CREATE TEMP TABLE moved AS SELECT * FROM postings WHERE journal_entry_id = @entry AND line = 1;
+                DELETE FROM postings WHERE journal_entry_id = @entry AND line = 1;
+                INSERT INTO postings SELECT * FROM moved;
+                """, new { entry });
+            Assert.Equal(2L, await db.QuerySingleAsync<long>("SELECT COUNT(*) FROM postings WHERE journal_entry_id = @entry", new { entry }));
+        }
+        Assert.False(await BalanceProvedAsync(copy));
+        var verification = await copy.VerifyInProcessAsync();
+        Assert.True(verification.Valid, verification.Problem);
+        Assert.False(verification.CheckedInDetail); // the quick pass proved the trail, the grouped queries the balance
+    }
+
+    private static async Task<bool> BalanceProvedAsync(AuditCopy copy)
+    {
+        await using var scope = copy.App.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Aid.Application.Common.IDbSession>();
+        var balance = new TrialBalanceRuns();
+        await using var postings = await db.OpenCursorAsync(
+            Aid.Application.Auditing.RowDigests.DistinctTables.Single(t => t.Table == "postings").EveryRow, TestContext.Current.CancellationToken);
+        while (await postings.ReadAsync(TestContext.Current.CancellationToken)) AuditVerifier.AddPosting(balance, postings);
+        return balance.Proved;
+    }
+
     /// <summary>What <see cref="QuickRecordCheck"/> makes of each record (the service seals them all first).</summary>
     private static async Task<List<(long Sequence, QuickRecordCheck.Outcome Outcome)>> QuickOutcomesAsync(AuditCopy copy)
     {
