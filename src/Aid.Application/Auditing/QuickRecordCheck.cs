@@ -18,8 +18,10 @@ internal sealed class QuickRecordCheck(AuditMac mac, long sealedThrough) : IDisp
 {
     public enum Outcome { Trusted, Unsealed, Doubt, Unusual }
 
-    private const int Sequence = 0, OccurredAt = 1, Actor = 2, Action = 3, Entity = 4, EntityId = 5, ProgrammeId = 6, Summary = 7,
-        PreviousHash = 8, Hash = 9, RowDigests = 10, CommitOrder = 11, Mac = 12, Position = 13, SealedHash = 15;
+    // The columns of AuditRecordRow.Columns, by position.
+    internal const int Sequence = 0, RowDigests = 10;
+    private const int OccurredAt = 1, Actor = 2, Action = 3, Entity = 4, EntityId = 5, ProgrammeId = 6, Summary = 7, PreviousHash = 8,
+        Hash = 9, CommitOrder = 11, Mac = 12, Position = 13, SealedHash = 15;
 
     private readonly ArrayBufferWriter<byte> _netstrings = new(1024);
     private readonly IncrementalHash _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);

@@ -140,8 +140,9 @@ public sealed partial class AuditVerifier
                             return null;
                         case var whole and (QuickRecordCheck.Outcome.Trusted or QuickRecordCheck.Outcome.Unsealed):
                             checks.CountIntact(unsealed: whole == QuickRecordCheck.Outcome.Unsealed);
-                            if (records.Kind(10) != ColumnKind.Null
-                                && !AddDigests(records.GetUtf8(10), records.GetInt64(0), superseded, recordedRows, recordedPairs)) return null;
+                            if (records.Kind(QuickRecordCheck.RowDigests) != ColumnKind.Null
+                                && !AddDigests(records.GetUtf8(QuickRecordCheck.RowDigests), records.GetInt64(QuickRecordCheck.Sequence), superseded,
+                                    recordedRows, recordedPairs)) return null;
                             continue;
                     }
                     var record = AuditRecordRow.Read(records);
