@@ -134,20 +134,35 @@ public static class AuditHash
         // Verification hashes every record and seal: one buffer per thread instead of one per hash.
         var bytes = t_netstrings ??= new ArrayBufferWriter<byte>(1024);
         bytes.ResetWrittenCount();
-        Span<byte> length = stackalloc byte[12];
         foreach (var field in fields)
         {
-            if (field is null) { bytes.Write("~,"u8); continue; }
-            var size = Encoding.UTF8.GetByteCount(field);
-            size.TryFormat(length, out var digits, provider: CultureInfo.InvariantCulture);
-            bytes.Write(length[..digits]);
-            bytes.Write(":"u8);
+            if (field is null) { bytes.Write(AbsentField); continue; }
+            WriteLength(bytes, Encoding.UTF8.GetByteCount(field));
             Encoding.UTF8.GetBytes(field, bytes);
             bytes.Write(","u8);
         }
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(bytes.WrittenSpan, hash);
         return Convert.ToHexStringLower(hash);
+    }
+
+    /// <summary>A field of <see cref="Netstrings"/> already in UTF-8 (<c>length:bytes,</c>), for hashes built from stored bytes.</summary>
+    internal static void WriteField(ArrayBufferWriter<byte> bytes, ReadOnlySpan<byte> utf8)
+    {
+        WriteLength(bytes, utf8.Length);
+        bytes.Write(utf8);
+        bytes.Write(","u8);
+    }
+
+    /// <summary>An absent field of <see cref="Netstrings"/>.</summary>
+    internal static ReadOnlySpan<byte> AbsentField => "~,"u8;
+
+    private static void WriteLength(ArrayBufferWriter<byte> bytes, int size)
+    {
+        Span<byte> length = stackalloc byte[12];
+        size.TryFormat(length, out var digits, provider: CultureInfo.InvariantCulture);
+        bytes.Write(length[..digits]);
+        bytes.Write(":"u8);
     }
 
     [ThreadStatic] private static ArrayBufferWriter<byte>? t_netstrings;
@@ -214,7 +229,7 @@ public sealed class AuditMac(IKeyRing keys)
         Span<byte> computed = stackalloc byte[32];
         hmac.GetHashAndReset(computed);
         Span<byte> hex = stackalloc byte[64];
-        QuickRecordCheck.HexLower(computed, hex);
+        Convert.TryToHexStringLower(computed, hex, out _);
         return CryptographicOperations.FixedTimeEquals(hex, mac[(colon + 1)..]);
     }
 

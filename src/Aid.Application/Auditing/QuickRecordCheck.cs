@@ -57,7 +57,7 @@ internal sealed class QuickRecordCheck(AuditMac mac, long sealedThrough) : IDisp
         _sha.AppendData(_netstrings.WrittenSpan);
         _sha.GetHashAndReset(hash);
         Span<byte> hex = stackalloc byte[64];
-        HexLower(hash, hex);
+        Convert.TryToHexStringLower(hash, hex, out _);
         if (!Text(row, Hash, out var stored)) return Outcome.Unusual;
         if (!stored.SequenceEqual(hex)) return Outcome.Doubt;
         if (row.Kind(Mac) != ColumnKind.Text || !mac.Matches(hex, row.GetUtf8(Mac))) return Outcome.Doubt;
@@ -69,8 +69,9 @@ internal sealed class QuickRecordCheck(AuditMac mac, long sealedThrough) : IDisp
 
     private static bool Text(IRowCursor row, int column, out ReadOnlySpan<byte> text)
     {
-        text = row.Kind(column) == ColumnKind.Text ? row.GetUtf8(column) : default;
-        return row.Kind(column) == ColumnKind.Text && System.Text.Unicode.Utf8.IsValid(text);
+        var isText = row.Kind(column) == ColumnKind.Text;
+        text = isText ? row.GetUtf8(column) : default;
+        return isText && System.Text.Unicode.Utf8.IsValid(text);
     }
 
     private bool Required(IRowCursor row, int column)
@@ -86,18 +87,9 @@ internal sealed class QuickRecordCheck(AuditMac mac, long sealedThrough) : IDisp
         return Required(row, column);
     }
 
-    // As AuditHash.Netstrings: "length:bytes," and "~," for an absent value.
-    private void Field(ReadOnlySpan<byte> value)
-    {
-        Span<byte> digits = stackalloc byte[12];
-        Utf8Formatter.TryFormat(value.Length, digits, out var length);
-        _netstrings.Write(digits[..length]);
-        _netstrings.Write(":"u8);
-        _netstrings.Write(value);
-        _netstrings.Write(","u8);
-    }
+    private void Field(ReadOnlySpan<byte> value) => AuditHash.WriteField(_netstrings, value);
 
-    private void Absent() => _netstrings.Write("~,"u8);
+    private void Absent() => _netstrings.Write(AuditHash.AbsentField);
 
     /// <summary>
     /// <c>yyyy-MM-ddTHH:mm:ss.ffffffZ</c> of a real instant: the text <see cref="AuditHash.Instant"/> makes of the value the string
@@ -125,14 +117,5 @@ internal sealed class QuickRecordCheck(AuditMac mac, long sealedThrough) : IDisp
             if (!ok) return false;
         }
         return true;
-    }
-
-    internal static void HexLower(ReadOnlySpan<byte> bytes, Span<byte> hex)
-    {
-        for (var i = 0; i < bytes.Length; i++)
-        {
-            hex[2 * i] = (byte)"0123456789abcdef"[bytes[i] >> 4];
-            hex[2 * i + 1] = (byte)"0123456789abcdef"[bytes[i] & 0xF];
-        }
     }
 }
