@@ -15,6 +15,7 @@ public static class DependencyInjection
     public static IServiceCollection AddAidInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
         DapperTypeHandlers.Register();
+        OpenSslSha256.Install(); // the audit trail's hashes without .NET's per-call overhead, where the platform's OpenSSL agrees
         // Read and validated at start-up (ValidateOnStart): a bad value stops the service with one line naming the setting.
         services.AddSettings<DatabaseSettings>(configuration);
         services.AddSettings<CryptoSettings>(configuration);

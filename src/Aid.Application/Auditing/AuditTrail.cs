@@ -142,7 +142,7 @@ public static class AuditHash
             bytes.Write(","u8);
         }
         Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(bytes.WrittenSpan, hash);
+        Sha256Engine.Current.Hash(bytes.WrittenSpan, hash);
         return Convert.ToHexStringLower(hash);
     }
 
@@ -223,11 +223,8 @@ public sealed class AuditMac(IKeyRing keys)
         Ascii.ToUtf16(mac[..colon], keyId, out _);
         var key = _derived.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(keyId, out var known) ? known : KeyOf(new string(keyId));
         if (key is null) return false;
-        var hmacs = _hmacs.Value!;
-        if (!hmacs.TryGetValue(key, out var hmac)) hmacs[key] = hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
-        hmac.AppendData(hashAscii);
         Span<byte> computed = stackalloc byte[32];
-        hmac.GetHashAndReset(computed);
+        HmacFor(key).Compute(hashAscii, computed);
         Span<byte> hex = stackalloc byte[64];
         Convert.TryToHexStringLower(computed, hex, out _);
         return CryptographicOperations.FixedTimeEquals(hex, mac[(colon + 1)..]);
@@ -242,16 +239,19 @@ public sealed class AuditMac(IKeyRing keys)
     }
 
     // Keyed once per thread and key: HMACSHA256.HashData would hash the key's pads again for every record verification reads.
-    private readonly ThreadLocal<Dictionary<byte[], IncrementalHash>> _hmacs = new(() => new(ReferenceEqualityComparer.Instance));
+    private readonly ThreadLocal<Dictionary<byte[], Sha256Engine.KeyedHmac>> _hmacs = new(() => new(ReferenceEqualityComparer.Instance));
+
+    private Sha256Engine.KeyedHmac HmacFor(byte[] key)
+    {
+        var hmacs = _hmacs.Value!;
+        if (!hmacs.TryGetValue(key, out var hmac)) hmacs[key] = hmac = Sha256Engine.Current.Hmac(key);
+        return hmac;
+    }
 
     private string Compute(byte[] key, string hash)
     {
-        var hmacs = _hmacs.Value!;
-        if (!hmacs.TryGetValue(key, out var hmac)) hmacs[key] = hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
-        var ascii = Encoding.ASCII.GetBytes(hash); // before AppendData: nothing may throw between it and GetHashAndReset
-        hmac.AppendData(ascii);
         Span<byte> mac = stackalloc byte[32];
-        hmac.GetHashAndReset(mac);
+        HmacFor(key).Compute(Encoding.ASCII.GetBytes(hash), mac);
         return Convert.ToHexStringLower(mac);
     }
 }

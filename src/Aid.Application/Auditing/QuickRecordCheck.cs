@@ -14,7 +14,7 @@ namespace Aid.Application.Auditing;
 /// in its canonical spelling) is <see cref="Outcome.Unusual"/> and checked the usual way; anything that does not hold is
 /// <see cref="Outcome.Doubt"/>, and the detailed pass names it.
 /// </summary>
-internal sealed class QuickRecordCheck(AuditMac mac, long sealedThrough) : IDisposable
+internal sealed class QuickRecordCheck(AuditMac mac, long sealedThrough)
 {
     public enum Outcome { Trusted, Unsealed, Doubt, Unusual }
 
@@ -24,9 +24,6 @@ internal sealed class QuickRecordCheck(AuditMac mac, long sealedThrough) : IDisp
         Hash = 9, CommitOrder = 11, Mac = 12, Position = 13, SealedHash = 15;
 
     private readonly ArrayBufferWriter<byte> _netstrings = new(1024);
-    private readonly IncrementalHash _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-
-    public void Dispose() => _sha.Dispose();
 
     /// <summary>
     /// <see cref="Outcome.Trusted"/> (hash, MAC and seal hold), <see cref="Outcome.Unsealed"/> (the same, not sealed yet and
@@ -54,8 +51,7 @@ internal sealed class QuickRecordCheck(AuditMac mac, long sealedThrough) : IDisp
         if (!Required(row, Summary) || !Optional(row, RowDigests)) return Outcome.Unusual;
 
         Span<byte> hash = stackalloc byte[32];
-        _sha.AppendData(_netstrings.WrittenSpan);
-        _sha.GetHashAndReset(hash);
+        Sha256Engine.Current.Hash(_netstrings.WrittenSpan, hash);
         Span<byte> hex = stackalloc byte[64];
         Convert.TryToHexStringLower(hash, hex, out _);
         if (!Text(row, Hash, out var stored)) return Outcome.Unusual;

@@ -236,14 +236,11 @@ public static class RowDigests
     {
         writer.WriteEndArray();
         writer.Flush();
-        var sha = t_sha ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(t_buffer!.WrittenSpan);
         Span<byte> hash = stackalloc byte[32];
-        sha.GetHashAndReset(hash);
+        Sha256Engine.Current.Hash(t_buffer!.WrittenSpan, hash);
         hash[..16].CopyTo(digest16);
     }
 
-    [ThreadStatic] private static IncrementalHash? t_sha;
     [ThreadStatic] private static System.Buffers.ArrayBufferWriter<byte>? t_buffer;
     [ThreadStatic] private static Utf8JsonWriter? t_writer;
 

@@ -129,7 +129,7 @@ public sealed partial class AuditVerifier
         try
         {
             var checks = new RecordChecks(mac, sealedThrough, Doubt);
-            using var quick = new QuickRecordCheck(mac, sealedThrough);
+            var quick = new QuickRecordCheck(mac, sealedThrough);
             var json = new ArrayBufferWriter<byte>(4096);
             await using (var records = await db.OpenCursorAsync(RecordChecks.AllRecords, ct))
                 while (await records.ReadAsync(ct))

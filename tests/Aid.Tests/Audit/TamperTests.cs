@@ -352,7 +352,7 @@ public sealed class TamperTests(AuditedDatabases databases) : IClassFixture<Audi
         await using var scope = copy.App.Factory.Services.CreateAsyncScope();
         var sealer = scope.ServiceProvider.GetRequiredService<AuditSealer>();
         await sealer.SealCommittedAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
-        using var check = new QuickRecordCheck(scope.ServiceProvider.GetRequiredService<AuditMac>(),
+        var check = new QuickRecordCheck(scope.ServiceProvider.GetRequiredService<AuditMac>(),
             await sealer.SealedThroughAsync(TestContext.Current.CancellationToken));
         var db = scope.ServiceProvider.GetRequiredService<Aid.Application.Common.IDbSession>();
         var outcomes = new List<(long, QuickRecordCheck.Outcome)>();
