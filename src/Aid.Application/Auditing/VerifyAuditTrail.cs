@@ -202,6 +202,45 @@ public sealed partial class AuditVerifier(IDbSession db, AuditSealer sealer, Aud
     /// <param name="sequences">Every record's sequence, to find seals of deleted records; null when the caller finds them otherwise.</param>
     private async Task<(List<AuditChainSummary> Chains, long Stored, long FromFile)> ChainsAndCheckpointsAsync(HashSet<long>? sequences, Action<AuditProblem> report, CancellationToken ct)
     {
+        var checkpoints = await CheckpointsAsync(report, ct);
+        var chains = new List<AuditChainSummary>();
+        string? chain = null;
+        long position = 0;
+        var previous = AuditHash.Genesis;
+        await using (var seals = await db.OpenCursorAsync(SealsInOrder, ct))
+            while (await seals.ReadAsync(ct))
+            {
+                var s = SealRow.Read(seals);
+                if (s.Chain != chain)
+                {
+                    if (chain is not null) checkpoints.Close(chains, chain, position, previous, report);
+                    chain = s.Chain;
+                    position = 0;
+                    previous = AuditHash.Genesis;
+                }
+                if (s.Position != position + 1)
+                    report(new AuditProblem("chain", $"Chain {chain}: position {s.Position} follows {position} (links are missing).", s.RecordSequence, chain, s.Position));
+                else if (s.PreviousHash != previous)
+                    report(new AuditProblem("chain", $"Chain {chain} at position {s.Position}: it does not link to the position before it.", s.RecordSequence, chain, s.Position));
+                else if (AuditHash.Seal(s.Chain, s.Position, s.RecordSequence, s.RecordHash, s.PreviousHash) != s.Hash)
+                    report(new AuditProblem("chain", $"Chain {chain} at position {s.Position}: its hash does not match its content.", s.RecordSequence, chain, s.Position));
+                if (sequences is not null && !sequences.Contains(s.RecordSequence))
+                    report(new AuditProblem("record", $"Record {s.RecordSequence}, sealed into chain {chain} at position {s.Position}, is missing (deleted).", s.RecordSequence, chain, s.Position));
+                if (checkpoints.Wanted.TryGetValue((s.Chain, s.Position), out var hashes) && hashes.Any(h => h != s.Hash))
+                    report(new AuditProblem("chain", $"Chain {chain} at position {s.Position} differs from its signed checkpoint (the chain was rewritten).", s.RecordSequence, chain, s.Position));
+                position = s.Position;
+                previous = s.Hash;
+            }
+        if (chain is not null) checkpoints.Close(chains, chain, position, previous, report);
+        checkpoints.ReportGone(chains, report);
+        return (chains, checkpoints.Stored, checkpoints.FromFile);
+    }
+
+    private const string SealsInOrder = "SELECT chain, position, record_sequence, record_hash, previous_hash, hash FROM audit_seals ORDER BY chain, position";
+
+    /// <summary>The signed checkpoints in the database and in the checkpoint file, each checked on its own.</summary>
+    private async Task<SignedCheckpoints> CheckpointsAsync(Action<AuditProblem> report, CancellationToken ct)
+    {
         var stored = await checkpoints.StoredAsync(ct);
         var (inFile, unreadable) = await checkpoints.FromFileAsync(ct);
         foreach (var line in unreadable)
@@ -213,42 +252,33 @@ public sealed partial class AuditVerifier(IDbSession db, AuditSealer sealer, Aud
         foreach (var c in all)
             if (keys.Check(c) is { } signatureProblem)
                 report(new AuditProblem("checkpoint", $"The checkpoint of chain {c.Chain} at position {c.Position}: {signatureProblem}.", null, c.Chain, c.Position));
-        var wanted = all.GroupBy(c => (c.Chain, c.Position)).ToDictionary(g => g.Key, g => g.Select(c => c.Hash).Distinct().ToList());
+        return new SignedCheckpoints(all, stored.Count, inFile.Count);
+    }
 
-        var chains = new List<AuditChainSummary>();
-        string? chain = null;
-        long position = 0;
-        var previous = AuditHash.Genesis;
-        void Close()
+    /// <summary>Every checkpoint (database and file), and the hashes they signed for each (chain, position).</summary>
+    private sealed class SignedCheckpoints(List<AuditCheckpoint> all, long stored, long fromFile)
+    {
+        public long Stored => stored;
+        public long FromFile => fromFile;
+
+        public Dictionary<(string Chain, long Position), List<string>> Wanted { get; } =
+            all.GroupBy(c => (c.Chain, c.Position)).ToDictionary(g => g.Key, g => g.Select(c => c.Hash).Distinct().ToList());
+
+        /// <summary>Adds a chain read to its end (its length and head) and reports checkpoints signed beyond that end.</summary>
+        public void Close(List<AuditChainSummary> chains, string chain, long position, string head, Action<AuditProblem> report)
         {
-            if (chain is null) return;
             var last = all.Where(c => c.Chain == chain).MaxBy(c => c.Position);
-            chains.Add(new AuditChainSummary(chain, position, previous, last?.Position, last?.CreatedAt));
+            chains.Add(new AuditChainSummary(chain, position, head, last?.Position, last?.CreatedAt));
             foreach (var c in all.Where(c => c.Chain == chain && c.Position > position).DistinctBy(c => c.Position))
                 report(new AuditProblem("chain", $"Chain {chain} ends at position {position}, but a checkpoint signed position {c.Position}: records were cut off.", null, chain, c.Position));
         }
-        await using (var seals = await db.OpenCursorAsync("SELECT chain, position, record_sequence, record_hash, previous_hash, hash FROM audit_seals ORDER BY chain, position", ct))
-            while (await seals.ReadAsync(ct))
-            {
-                var s = SealRow.Read(seals);
-                if (s.Chain != chain) { Close(); chain = s.Chain; position = 0; previous = AuditHash.Genesis; }
-                if (s.Position != position + 1)
-                    report(new AuditProblem("chain", $"Chain {chain}: position {s.Position} follows {position} (links are missing).", s.RecordSequence, chain, s.Position));
-                else if (s.PreviousHash != previous)
-                    report(new AuditProblem("chain", $"Chain {chain} at position {s.Position}: it does not link to the position before it.", s.RecordSequence, chain, s.Position));
-                else if (AuditHash.Seal(s.Chain, s.Position, s.RecordSequence, s.RecordHash, s.PreviousHash) != s.Hash)
-                    report(new AuditProblem("chain", $"Chain {chain} at position {s.Position}: its hash does not match its content.", s.RecordSequence, chain, s.Position));
-                if (sequences is not null && !sequences.Contains(s.RecordSequence))
-                    report(new AuditProblem("record", $"Record {s.RecordSequence}, sealed into chain {chain} at position {s.Position}, is missing (deleted).", s.RecordSequence, chain, s.Position));
-                if (wanted.TryGetValue((s.Chain, s.Position), out var hashes) && hashes.Any(h => h != s.Hash))
-                    report(new AuditProblem("chain", $"Chain {chain} at position {s.Position} differs from its signed checkpoint (the chain was rewritten).", s.RecordSequence, chain, s.Position));
-                position = s.Position;
-                previous = s.Hash;
-            }
-        Close();
-        foreach (var c in all.Where(c => chains.All(x => x.Chain != c.Chain)).DistinctBy(c => c.Chain))
-            report(new AuditProblem("chain", $"Chain {c.Chain} is gone, but a checkpoint signed it at position {c.Position}.", null, c.Chain, c.Position));
-        return (chains, stored.Count, inFile.Count);
+
+        /// <summary>Reports chains that a checkpoint signed and that are not among those read.</summary>
+        public void ReportGone(List<AuditChainSummary> chains, Action<AuditProblem> report)
+        {
+            foreach (var c in all.Where(c => chains.All(x => x.Chain != c.Chain)).DistinctBy(c => c.Chain))
+                report(new AuditProblem("chain", $"Chain {c.Chain} is gone, but a checkpoint signed it at position {c.Position}.", null, c.Chain, c.Position));
+        }
     }
 
     /// <summary>Every digested row against the newest record that digested its entity.</summary>

@@ -151,6 +151,27 @@ public sealed class TamperTests(AuditedDatabases databases) : IClassFixture<Audi
     }
 
     [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task A_record_deleted_with_nothing_else_to_show_for_it_is_named_by_its_seal(Engine engine)
+    {
+        await using var copy = await databases.CopyAsync(engine);
+        long sequence;
+        await using (var db = await copy.TamperAsync("audit_log"))
+        {
+            // A sealed record that vouches for no rows and is in no entity's index: only its seal still tells it was there.
+            sequence = await db.ExecuteScalarAsync<long>("""
+                SELECT MIN(a.sequence) FROM audit_log a JOIN audit_seals s ON s.record_sequence = a.sequence
+                WHERE a.row_digests IS NULL AND NOT EXISTS (SELECT 1 FROM audit_entities e WHERE e.record_sequence = a.sequence)
+                """);
+            Assert.True(sequence > 0);
+            Assert.Equal(1, await db.ExecuteAsync("DELETE FROM audit_log WHERE sequence = @sequence", new { sequence }));
+        }
+
+        var verification = await copy.VerifyAsync();
+        AssertNamed(verification, "record", p => Record(p) == sequence && Detail(p).Contains("is missing (deleted)"));
+        Assert.True((await copy.VerifyInProcessAsync()).CheckedInDetail); // the quick pass counted one seal more than sealed records
+    }
+
+    [Theory, ClassData(typeof(EngineMatrix))]
     public async Task A_gift_inserted_directly_is_named(Engine engine)
     {
         await using var copy = await databases.CopyAsync(engine);
