@@ -93,7 +93,7 @@ public sealed partial class AuditVerifier(IDbSession db, AuditSealer sealer, Aud
         void Report(AuditProblem p) { if (problems.Count < MaxProblems) problems.Add(p); }
 
         var (records, unsealed, sequences, expected) = await RecordsAsync(sealedThrough, Report, ct);
-        var (chains, stored, fileCount) = await ChainsAndCheckpointsAsync(sequences, Report, ct);
+        var (chains, stored, fileCount, _) = await ChainsAndCheckpointsAsync(sequences, Report, ct);
         var rowProblems = new List<AuditProblem>();
         await RowsAsync(expected, rowProblems.Add, ct);
         // Rows and records are read by separate statements: a command that committed in between looks like a mismatch. Each
@@ -200,12 +200,12 @@ public sealed partial class AuditVerifier(IDbSession db, AuditSealer sealer, Aud
 
     /// <summary>Every chain from position 1, and every checkpoint (database and file) against it.</summary>
     /// <param name="sequences">Every record's sequence, to find seals of deleted records; null when the caller finds them otherwise.</param>
-    private async Task<(List<AuditChainSummary> Chains, long Stored, long FromFile)> ChainsAndCheckpointsAsync(HashSet<long>? sequences, Action<AuditProblem> report, CancellationToken ct)
+    private async Task<(List<AuditChainSummary> Chains, long Stored, long FromFile, long Seals)> ChainsAndCheckpointsAsync(HashSet<long>? sequences, Action<AuditProblem> report, CancellationToken ct)
     {
         var checkpoints = await CheckpointsAsync(report, ct);
         var chains = new List<AuditChainSummary>();
         string? chain = null;
-        long position = 0;
+        long position = 0, count = 0;
         var previous = AuditHash.Genesis;
         await using (var seals = await db.OpenCursorAsync(SealsInOrder, ct))
             while (await seals.ReadAsync(ct))
@@ -230,10 +230,11 @@ public sealed partial class AuditVerifier(IDbSession db, AuditSealer sealer, Aud
                     report(new AuditProblem("chain", $"Chain {chain} at position {s.Position} differs from its signed checkpoint (the chain was rewritten).", s.RecordSequence, chain, s.Position));
                 position = s.Position;
                 previous = s.Hash;
+                count++;
             }
         if (chain is not null) checkpoints.Close(chains, chain, position, previous, report);
         checkpoints.ReportGone(chains, report);
-        return (chains, checkpoints.Stored, checkpoints.FromFile);
+        return (chains, checkpoints.Stored, checkpoints.FromFile, count);
     }
 
     private const string SealsInOrder = "SELECT chain, position, record_sequence, record_hash, previous_hash, hash FROM audit_seals ORDER BY chain, position";
