@@ -109,16 +109,20 @@ public sealed class AuditCheckpoints(IDbSession db, BusinessClock clock, AuditSi
         await using var transaction = await db.BeginTransactionAsync(ct);
         if (db.Dialect.TransactionLock("aid-audit-sealer") is { } sealerLock)
             await db.ExecuteAsync(sealerLock, null, ct);
-        var heads = await db.QueryAsync<ChainHead>("""
-            SELECT s.chain AS Chain, s.position AS Position, s.hash AS Hash,
-                   (SELECT MAX(c.position) FROM audit_checkpoints c WHERE c.chain = s.chain) AS Checkpointed
-            FROM audit_seals s
-            WHERE s.position = (SELECT MAX(x.position) FROM audit_seals x WHERE x.chain = s.chain)
-            """, null, ct);
         var now = clock.UtcNow();
         var taken = new List<AuditCheckpoint>();
-        foreach (var head in heads.Where(h => chains is null ? h.Checkpointed is null || h.Checkpointed < h.Position : chains.Contains(h.Chain)))
+        // Each chain's head found through the seals' key, one chain at a time: a query for every chain's head at once read every
+        // seal (0.4 s at a million gifts, for each statement and each scheduled checkpoint).
+        foreach (var chain in chains ?? await db.QueryAsync<string>("SELECT DISTINCT chain FROM audit_seals", null, ct))
         {
+            var head = await db.QuerySingleOrDefaultAsync<ChainHead>("""
+                SELECT s.chain AS Chain, s.position AS Position, s.hash AS Hash,
+                       (SELECT MAX(c.position) FROM audit_checkpoints c WHERE c.chain = s.chain) AS Checkpointed
+                FROM audit_seals s
+                WHERE s.chain = @chain AND s.position = (SELECT MAX(x.position) FROM audit_seals x WHERE x.chain = @chain)
+                """, new { chain }, ct);
+            if (head is null || (chains is null && head.Checkpointed >= head.Position)) continue; // no seal yet, or nothing new to sign
+
             var message = AuditCheckpoint.SignedText(head.Chain, head.Position, head.Hash, now);
             var checkpoint = new AuditCheckpoint
             {
