@@ -230,11 +230,9 @@ public sealed partial class AuditVerifier
     }
 
     /// <summary>
-    /// The chains as <see cref="ChainsAndCheckpointsAsync"/> checks them, and how many seals there are. On SQLite straight from
-    /// the cursor's UTF-8 bytes (at a million gifts, a million seals were decoded into four strings each and encoded again to
-    /// hash them); a seal not as the sealer writes it (text, 64 hex digits of hash) is a doubt there, and the detailed pass reads
-    /// it the usual way and names what is wrong. The other engines' cursors give no stored bytes: they take the usual way at once.
-    /// Null at the first doubt.
+    /// The chains as <see cref="ChainsAndCheckpointsAsync"/> checks them, and how many seals there are: on SQLite seal by seal
+    /// from their bytes (<see cref="QuickSealCheck"/>); the other engines' cursors give no stored bytes, so they take the usual
+    /// way. Null at the first doubt.
     /// </summary>
     private async Task<(List<AuditChainSummary> Chains, long Stored, long FromFile, long Seals)?> QuickChainsAsync(CancellationToken ct)
     {
@@ -246,59 +244,11 @@ public sealed partial class AuditVerifier
         }
         var checkpoints = await CheckpointsAsync(_ => doubt = true, ct);
         if (doubt) return null;
-        var chains = new List<AuditChainSummary>();
-        string? chain = null;
-        var chainUtf8 = Array.Empty<byte>();
-        long position = 0, count = 0;
-        var (previous, hex, hash, digits) = (new byte[64], new byte[64], new byte[32], new byte[20]);
-        var netstrings = new ArrayBufferWriter<byte>(512);
-        await using (var seals = await db.OpenCursorAsync(SealsInOrder, ct))
+        var check = new QuickSealCheck(checkpoints);
+        await using (var seals = await db.OpenCursorAsync(QuickSealCheck.Seals, ct))
             while (await seals.ReadAsync(ct))
-            {
-                if (seals.Kind(0) != ColumnKind.Text || seals.Kind(1) != ColumnKind.Integer || seals.Kind(2) != ColumnKind.Integer
-                    || seals.Kind(3) != ColumnKind.Text || seals.Kind(4) != ColumnKind.Text || seals.Kind(5) != ColumnKind.Text) return null;
-                var chainBytes = seals.GetUtf8(0);
-                if (!chainBytes.SequenceEqual(chainUtf8))
-                {
-                    if (!System.Text.Unicode.Utf8.IsValid(chainBytes)) return null;
-                    if (chain is not null) checkpoints.Close(chains, chain, position, Encoding.ASCII.GetString(previous), _ => doubt = true);
-                    (chain, chainUtf8, position) = (Encoding.UTF8.GetString(chainBytes), chainBytes.ToArray(), 0);
-                    Encoding.ASCII.GetBytes(AuditHash.Genesis, previous);
-                }
-                var (at, recordSequence) = (seals.GetInt64(1), seals.GetInt64(2));
-                var recordHash = seals.GetUtf8(3);
-                var previousHash = seals.GetUtf8(4);
-                var stored = seals.GetUtf8(5);
-                if (at != position + 1 || !previousHash.SequenceEqual(previous) || !IsLowerHex64(recordHash) || stored.Length != 64) return null;
-
-                netstrings.ResetWrittenCount();
-                AuditHash.WriteField(netstrings, "aid-seal-v1"u8);
-                AuditHash.WriteField(netstrings, chainBytes);
-                Utf8Formatter.TryFormat(at, digits, out var length);
-                AuditHash.WriteField(netstrings, digits.AsSpan(0, length));
-                Utf8Formatter.TryFormat(recordSequence, digits, out length);
-                AuditHash.WriteField(netstrings, digits.AsSpan(0, length));
-                AuditHash.WriteField(netstrings, recordHash);
-                AuditHash.WriteField(netstrings, previousHash);
-                Sha256Engine.Current.Hash(netstrings.WrittenSpan, hash);
-                Convert.TryToHexStringLower(hash, hex, out _);
-                if (!stored.SequenceEqual(hex)) return null;
-                if (checkpoints.Wanted.TryGetValue((chain!, at), out var signed) && signed.Any(h => !Ascii.Equals(hex, h))) return null;
-                hex.CopyTo(previous);
-                position = at;
-                count++;
-            }
-        if (chain is not null) checkpoints.Close(chains, chain, position, Encoding.ASCII.GetString(previous), _ => doubt = true);
-        checkpoints.ReportGone(chains, _ => doubt = true);
-        return doubt ? null : (chains, checkpoints.Stored, checkpoints.FromFile, count);
-    }
-
-    private static bool IsLowerHex64(ReadOnlySpan<byte> text)
-    {
-        if (text.Length != 64) return false;
-        foreach (var c in text)
-            if (!(char.IsAsciiDigit((char)c) || c is >= (byte)'a' and <= (byte)'f')) return false;
-        return true;
+                if (!check.Check(seals)) return null;
+        return check.Chains() is { } chains ? (chains, checkpoints.Stored, checkpoints.FromFile, check.Count) : null;
     }
 
     // Where the postings' EveryRow has them (after the owner, as DigestedTable.Columns lists them).

@@ -257,7 +257,7 @@ public sealed partial class AuditVerifier(IDbSession db, AuditSealer sealer, Aud
     }
 
     /// <summary>Every checkpoint (database and file), and the hashes they signed for each (chain, position).</summary>
-    private sealed class SignedCheckpoints(List<AuditCheckpoint> all, long stored, long fromFile)
+    internal sealed class SignedCheckpoints(List<AuditCheckpoint> all, long stored, long fromFile)
     {
         public long Stored => stored;
         public long FromFile => fromFile;
