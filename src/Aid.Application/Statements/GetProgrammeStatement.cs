@@ -285,6 +285,7 @@ internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope sc
         """;
 
     // The goods register is the in-kind part of the gifts register (its receipts column is simply not printed).
+    // The kind as a literal, so the engines read the partial index of in-kind gifts (ix_gifts_goods, migration 0018).
     private string GoodsSql => GiftsSql(db.Dialect).Replace("WHERE g.programme_id = @programmeId", "WHERE g.programme_id = @programmeId AND g.kind = 'in_kind'");
 
     private static string DisbursementsSql(ISqlDialect dialect) => $"""
