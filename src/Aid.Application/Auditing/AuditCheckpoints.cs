@@ -111,9 +111,10 @@ public sealed class AuditCheckpoints(IDbSession db, BusinessClock clock, AuditSi
             await db.ExecuteAsync(sealerLock, null, ct);
         var now = clock.UtcNow();
         var taken = new List<AuditCheckpoint>();
-        // Each chain's head found through the seals' key, one chain at a time: a query for every chain's head at once read every
-        // seal (0.4 s at a million gifts, for each statement and each scheduled checkpoint).
-        foreach (var chain in chains ?? await db.QueryAsync<string>("SELECT DISTINCT chain FROM audit_seals", null, ct))
+        // Each chain's head found through the seals' key, one chain at a time: one query for every chain's head at once read every
+        // seal and looked up its chain's last position (0.4 s at a million gifts, for each statement). The schedule's list of
+        // chains still reads the key's entries, not the seals.
+        foreach (var chain in chains?.Distinct() ?? await db.QueryAsync<string>("SELECT DISTINCT chain FROM audit_seals", null, ct))
         {
             var head = await db.QuerySingleOrDefaultAsync<ChainHead>("""
                 SELECT s.chain AS Chain, s.position AS Position, s.hash AS Hash,

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.Security.Cryptography;
 using Aid.Application.Common;
 
 namespace Aid.Application.Auditing;

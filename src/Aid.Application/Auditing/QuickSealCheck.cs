@@ -10,8 +10,9 @@ namespace Aid.Application.Auditing;
 /// the sealer appended them (<see cref="Seals"/>): every chain's positions follow one another from 1, each seal links to the
 /// one before it in its chain, hashes its own content, and agrees with the checkpoints that signed its position — the checks
 /// of <c>AuditVerifier.ChainsAndCheckpointsAsync</c>, without reading the seals through their key (a look-up in the table for
-/// every seal) or decoding four strings of each. It only proves: a seal not as the sealer writes it (text, 64 hex digits of
-/// hash), or one out of its chain's order, is a doubt, and the detailed pass names what is wrong.
+/// every seal) or decoding four strings of each. It only proves: for a seal not as the sealer writes it (text, 64 hex digits of
+/// hash), or one out of its chain's order (a table rebuilt or vacuumed can number its rows anew), it gives up and the chains
+/// are checked the usual way, which names anything wrong.
 /// </summary>
 internal sealed class QuickSealCheck(AuditVerifier.SignedCheckpoints checkpoints)
 {
@@ -64,8 +65,8 @@ internal sealed class QuickSealCheck(AuditVerifier.SignedCheckpoints checkpoints
     }
 
     /// <summary>
-    /// The chains read, by name as SQLite orders text (the order the detailed pass reads them in, which the head hash depends
-    /// on), each checked against the checkpoints signed beyond its end; null at a doubt, or a signed chain that is gone.
+    /// The chains read, by the bytes of their names (the order the detailed pass reads them in from a UTF-8 file, and lists them
+    /// in), each checked against the checkpoints signed beyond its end; null at a doubt, or a signed chain that is gone.
     /// </summary>
     public List<AuditChainSummary>? Chains()
     {

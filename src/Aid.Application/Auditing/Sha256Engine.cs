@@ -20,7 +20,7 @@ public abstract class Sha256Engine
     /// framework on a set of values (empty input, one block, block boundaries, a long input, short and long keys); otherwise
     /// keeps the current one. Both give identical results, so a switch while others hash changes nothing they compute.
     /// </summary>
-    public static bool Use(Sha256Engine engine)
+    internal static bool Use(Sha256Engine engine)
     {
         if (!AgreesWithFramework(engine)) return false;
         Current = engine;
@@ -42,6 +42,18 @@ public abstract class Sha256Engine
     }
 
     internal static bool AgreesWithFramework(Sha256Engine engine)
+    {
+        try
+        {
+            return SameResults(engine);
+        }
+        catch (Exception) // an implementation that fails on known values is not used; the framework's stays
+        {
+            return false;
+        }
+    }
+
+    private static bool SameResults(Sha256Engine engine)
     {
         var input = new byte[3000];
         for (var i = 0; i < input.Length; i++) input[i] = (byte)(i * 131 + 7);
@@ -75,6 +87,8 @@ public abstract class Sha256Engine
 
         public override void Hash(ReadOnlySpan<byte> data, Span<byte> hash)
         {
+            // Before AppendData: a throw in between would leave the data in this thread's hash for its next caller.
+            if (hash.Length < 32) throw new ArgumentException("A SHA-256 hash is 32 bytes.", nameof(hash));
             var sha = t_sha ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             sha.AppendData(data);
             sha.GetHashAndReset(hash);
@@ -88,6 +102,7 @@ public abstract class Sha256Engine
 
             public override void Compute(ReadOnlySpan<byte> data, Span<byte> mac)
             {
+                if (mac.Length < 32) throw new ArgumentException("An HMAC-SHA256 is 32 bytes.", nameof(mac)); // before AppendData, as above
                 _hmac.AppendData(data);
                 _hmac.GetHashAndReset(mac);
             }

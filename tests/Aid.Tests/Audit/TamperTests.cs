@@ -172,6 +172,29 @@ public sealed class TamperTests(AuditedDatabases databases) : IClassFixture<Audi
     }
 
     [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task A_chain_whose_first_seal_was_stored_again_last_is_still_proved_by_the_quick_pass(Engine engine)
+    {
+        await using var copy = await databases.CopyAsync(engine);
+        var chain = copy.Data.ProgrammeChain;
+        await using (var db = await copy.TamperAsync("audit_seals"))
+        {
+            // The same seal, deleted and inserted again: on SQLite it now comes last in the table, out of its chain's order.
+            var first = await db.QuerySingleAsync<(string Chain, long Position, long RecordSequence, string RecordHash, string PreviousHash, string Hash, object SealedAt)>(
+                "SELECT chain, position, record_sequence, record_hash, previous_hash, hash, sealed_at FROM audit_seals WHERE chain = @chain AND position = 1", new { chain });
+            Assert.Equal(1, await db.ExecuteAsync("DELETE FROM audit_seals WHERE chain = @chain AND position = 1", new { chain }));
+            Assert.Equal(1, await db.ExecuteAsync("""
+                INSERT INTO audit_seals (chain, position, record_sequence, record_hash, previous_hash, hash, sealed_at)
+                VALUES (@Chain, @Position, @RecordSequence, @RecordHash, @PreviousHash, @Hash, @SealedAt)
+                """, new { first.Chain, first.Position, first.RecordSequence, first.RecordHash, first.PreviousHash, first.Hash, first.SealedAt }));
+        }
+
+        var verification = await copy.VerifyInProcessAsync();
+        Assert.True(verification.Valid, verification.Problem);
+        Assert.False(verification.CheckedInDetail, $"{engine} checked in detail"); // the chains were read the usual way instead
+        Assert.Equal(copy.Data.ProgrammeChainLength, verification.Chains.Single(c => c.Chain == chain).Length);
+    }
+
+    [Theory, ClassData(typeof(EngineMatrix))]
     public async Task A_gift_inserted_directly_is_named(Engine engine)
     {
         await using var copy = await databases.CopyAsync(engine);
