@@ -165,8 +165,9 @@ public sealed partial class AuditVerifier
 
             if (await QuickChainsAsync(ct) is not var (chains, stored, fileCount, seals)) return null;
             // More seals than sealed records: a seal whose record is gone, or (where each statement reads its own snapshot, SQL
-            // Server) a record sealed since the records were read. The question itself tells them apart.
-            if (seals != sealedRecords && await db.QuerySingleAsync<long>(SealsOfMissingRecords, null, ct) != 0) return null;
+            // Server) a record sealed since the records were read. The question itself tells them apart. Fewer: a seal gone.
+            if (seals < sealedRecords || seals > sealedRecords && await db.QuerySingleAsync<long>(SealsOfMissingRecords, null, ct) != 0)
+                return null;
             intact = true;
             return (new AuditVerification(true, checks.Count, HeadHash(chains), null, null, [], chains, checks.Unsealed, stored + fileCount),
                 recordedRows, recordedPairs);
