@@ -154,6 +154,14 @@ public static class AuditHash
         bytes.Write(","u8);
     }
 
+    /// <summary>A whole number as a field of <see cref="Netstrings"/>: its invariant decimal digits, as the string path writes it.</summary>
+    internal static void WriteField(ArrayBufferWriter<byte> bytes, long number)
+    {
+        Span<byte> digits = stackalloc byte[20];
+        number.TryFormat(digits, out var length, provider: CultureInfo.InvariantCulture);
+        WriteField(bytes, digits[..length]);
+    }
+
     /// <summary>An absent field of <see cref="Netstrings"/>.</summary>
     internal static ReadOnlySpan<byte> AbsentField => "~,"u8;
 

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Text;
 using Aid.Application.Common;
 
 namespace Aid.Application.Auditing;
@@ -36,9 +35,7 @@ internal sealed class QuickRecordCheck(AuditMac mac, long sealedThrough)
 
         _netstrings.ResetWrittenCount();
         Field("aid-audit-v2"u8);
-        Span<byte> digits = stackalloc byte[20];
-        Utf8Formatter.TryFormat(row.GetInt64(Sequence), digits, out var length);
-        Field(digits[..length]);
+        AuditHash.WriteField(_netstrings, row.GetInt64(Sequence));
         Field(occurredAt);
         if (!Required(row, Actor) || !Required(row, Action) || !Optional(row, Entity) || !Optional(row, EntityId)) return Outcome.Unusual;
         switch (row.Kind(ProgrammeId))

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Text;
 using System.Text;
 using Aid.Application.Common;
 
@@ -50,8 +49,8 @@ internal sealed class QuickSealCheck(AuditVerifier.SignedCheckpoints checkpoints
         _netstrings.ResetWrittenCount();
         AuditHash.WriteField(_netstrings, "aid-seal-v1"u8);
         AuditHash.WriteField(_netstrings, chain.Utf8);
-        Number(position);
-        Number(seal.GetInt64(RecordSequence));
+        AuditHash.WriteField(_netstrings, position);
+        AuditHash.WriteField(_netstrings, seal.GetInt64(RecordSequence));
         AuditHash.WriteField(_netstrings, recordHash);
         AuditHash.WriteField(_netstrings, chain.Head);
         Sha256Engine.Current.Hash(_netstrings.WrittenSpan, _hash);
@@ -76,13 +75,6 @@ internal sealed class QuickSealCheck(AuditVerifier.SignedCheckpoints checkpoints
             checkpoints.Close(chains, chain.Name, chain.Position, Encoding.ASCII.GetString(chain.Head), _ => doubt = true);
         checkpoints.ReportGone(chains, _ => doubt = true);
         return doubt ? null : chains;
-    }
-
-    private void Number(long value)
-    {
-        Span<byte> digits = stackalloc byte[20];
-        Utf8Formatter.TryFormat(value, digits, out var length);
-        AuditHash.WriteField(_netstrings, digits[..length]);
     }
 
     private static bool IsLowerHex64(ReadOnlySpan<byte> text)
