@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Aid.Application.Common;
 using Microsoft.Extensions.DependencyInjection;
+using Chains = (System.Collections.Generic.List<Aid.Application.Auditing.AuditChainSummary> Chains, long Stored, long FromFile, long Seals);
 
 namespace Aid.Application.Auditing;
 
@@ -39,28 +40,33 @@ public sealed partial class AuditVerifier
         var key = MultisetDigest.NewKey();
         await using var snapshot = await db.BeginReadSnapshotAsync(ct);
         var records = await db.QuerySingleAsync<RecordsMark>(RecordsMark.Sql, null, ct);
-        // The rows are read on a second connection at the same time (the machine's other core). Both snapshots hold the same
-        // records when their marks agree, because every command that commits writes one; if one committed in between, or no
-        // second connection can be had, the rows are read on this connection afterwards.
-        await using var second = scopes.CreateAsyncScope();
-        IDbSession? rowsDb = null;
-        IAsyncDisposable? rowsSnapshot = null;
-        try
-        {
-            var candidate = second.ServiceProvider.GetRequiredService<IDbSession>();
-            rowsSnapshot = await candidate.BeginReadSnapshotAsync(ct);
-            if (records.SameAs(await candidate.QuerySingleAsync<RecordsMark>(RecordsMark.Sql, null, ct))) rowsDb = candidate;
-        }
-        catch (Exception) when (!ct.IsCancellationRequested) { } // a busy pool: read the rows here instead
-        await using var endRowsSnapshot = rowsSnapshot;
+        // The rows are read on a second connection at the same time (the machine's other core), and on SQLite the seals on a
+        // third (alone after the records they took a core for a second and more at a million gifts, with the other one idle).
+        // Each snapshot holds what this one holds when its marks agree: every command that commits writes a record, and the
+        // sealer appends seals only. Where they do not agree (one committed in between), or no connection can be had, that part
+        // is read on this connection afterwards.
+        SealsMark? seals = db.Dialect.Name == "sqlite" ? await db.QuerySingleAsync<SealsMark>(SealsMark.Sql, null, ct) : null;
+        await using var rowsScope = scopes.CreateAsyncScope();
+        await using var sealsScope = scopes.CreateAsyncScope();
+        await using var rowsSnapshot = await MatchingSnapshotAsync(rowsScope, records, null, ct);
+        await using var sealsSnapshot = seals is null ? null : await MatchingSnapshotAsync(sealsScope, records, seals, ct);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var rows = rowsDb is null ? null : Task.Run(() => RowsAndIndexAsync(rowsDb, key, stop.Token), stop.Token);
+        var rows = rowsSnapshot is null ? null : Task.Run(() => RowsAndIndexAsync(rowsSnapshot.Session, key, stop.Token), stop.Token);
+        Task<Chains?>? chains = null;
         (AuditVerification Verification, MultisetDigest Rows, MultisetDigest Pairs)? recorded = null;
         (MultisetDigest Rows, MultisetDigest Pairs)? current = null;
         try
         {
-            recorded = await RecordsAndChainsAsync(sealedThrough, key, ct);
+            if (sealsSnapshot is not null)
+            {
+                // The checkpoints are read here, in this connection's snapshot, before its cursor over the records is open.
+                var doubt = false;
+                var signed = await CheckpointsAsync(_ => doubt = true, ct);
+                if (doubt) return null;
+                chains = Task.Run(() => SealsFromBytesAsync(sealsSnapshot.Session, signed, stop.Token), stop.Token);
+            }
+            recorded = await RecordsAndChainsAsync(sealedThrough, key, chains, ct);
             if (recorded is null) return null;
             if (rows is null) current = await RowsAndIndexAsync(db, key, ct);
             else
@@ -74,23 +80,54 @@ public sealed partial class AuditVerifier
             // Where the engine gives no snapshot (SQL Server's READ COMMITTED SNAPSHOT is per statement) the streams read at
             // different moments: no record may have been added while they ran.
             if (!records.SameAs(await db.QuerySingleAsync<RecordsMark>(RecordsMark.Sql, null, ct))) return null;
-            if (rowsDb is not null && !records.SameAs(await rowsDb.QuerySingleAsync<RecordsMark>(RecordsMark.Sql, null, ct))) return null;
+            if (rowsSnapshot is not null && !records.SameAs(await rowsSnapshot.Session.QuerySingleAsync<RecordsMark>(RecordsMark.Sql, null, ct))) return null;
             return recorded.Value.Verification;
         }
         finally
         {
+            // Not awaited above (a doubt or an error): stop them, and let them end before their connections are given back.
+            if (rows is not null || chains is { IsCompleted: false }) await stop.CancelAsync();
             if (rows is not null)
             {
-                // Not awaited above (a doubt or an error): stop it, and let it end before its connection is given back.
-                await stop.CancelAsync();
                 try { current = await rows; }
                 catch (Exception) { } // cancelled, or failed: nothing of it is used
+            }
+            if (chains is not null)
+            {
+                try { await chains; }
+                catch (Exception) { } // awaited by the records side unless that ended early; nothing of it is used then
             }
             recorded?.Rows.Dispose();
             recorded?.Pairs.Dispose();
             current?.Rows.Dispose();
             current?.Pairs.Dispose();
         }
+    }
+
+    /// <summary>
+    /// A read snapshot on the connection of <paramref name="scope"/> that holds the same records (and, if given, the same seals)
+    /// as this connection's; null when it does not, or when no connection can be had (a busy pool).
+    /// </summary>
+    private static async Task<MatchingSnapshot?> MatchingSnapshotAsync(AsyncServiceScope scope, RecordsMark records, SealsMark? seals, CancellationToken ct)
+    {
+        IAsyncDisposable? snapshot = null;
+        try
+        {
+            var session = scope.ServiceProvider.GetRequiredService<IDbSession>();
+            snapshot = await session.BeginReadSnapshotAsync(ct);
+            if (records.SameAs(await session.QuerySingleAsync<RecordsMark>(RecordsMark.Sql, null, ct))
+                && (seals is null || seals.SameAs(await session.QuerySingleAsync<SealsMark>(SealsMark.Sql, null, ct))))
+                return new MatchingSnapshot(session, snapshot);
+        }
+        catch (Exception) when (!ct.IsCancellationRequested) { } // a busy pool: read that part here instead
+        if (snapshot is not null) await snapshot.DisposeAsync();
+        return null;
+    }
+
+    private sealed class MatchingSnapshot(IDbSession session, IAsyncDisposable snapshot) : IAsyncDisposable
+    {
+        public IDbSession Session => session;
+        public ValueTask DisposeAsync() => snapshot.DisposeAsync();
     }
 
     /// <summary>How many records there are and the last one: equal marks mean the same records (the log only grows).</summary>
@@ -104,11 +141,24 @@ public sealed partial class AuditVerifier
         public bool SameAs(RecordsMark other) => Count == other.Count && Last == other.Last;
     }
 
+    /// <summary>How many seals there are and the last record sealed: equal marks mean the same seals (they are only appended).</summary>
+    private sealed class SealsMark
+    {
+        public const string Sql = "SELECT CAST(COUNT(*) AS BIGINT) AS Count, COALESCE(MAX(record_sequence), 0) AS Last FROM audit_seals";
+
+        public required long Count { get; init; }
+        public required long Last { get; init; }
+
+        public bool SameAs(SealsMark other) => Count == other.Count && Last == other.Last;
+    }
+
     /// <summary>
     /// Records (each on its own, and the digests they vouch for), chains and checkpoints: the answer for an intact trail, the
     /// content digests of each entity's newest record, and the (entity, record) pairs. Null at the first doubt.
     /// </summary>
-    private async Task<(AuditVerification Verification, MultisetDigest Rows, MultisetDigest Pairs)?> RecordsAndChainsAsync(long sealedThrough, byte[] key, CancellationToken ct)
+    /// <param name="chainsFromBytes">The seals being checked on a third connection in the same snapshot; null to check them here.</param>
+    private async Task<(AuditVerification Verification, MultisetDigest Rows, MultisetDigest Pairs)?> RecordsAndChainsAsync(long sealedThrough, byte[] key,
+        Task<Chains?>? chainsFromBytes, CancellationToken ct)
     {
         var doubt = false;
         void Doubt(AuditProblem _) => doubt = true;
@@ -163,7 +213,7 @@ public sealed partial class AuditVerifier
                     if (!AddDigests(json.WrittenSpan, record.Sequence, superseded, recordedRows, recordedPairs)) return null;
                 }
 
-            if (await QuickChainsAsync(ct) is not var (chains, stored, fileCount, seals)) return null;
+            if (await QuickChainsAsync(chainsFromBytes, ct) is not var (chains, stored, fileCount, seals)) return null;
             // More seals than sealed records: a seal whose record is gone, or (where each statement reads its own snapshot, SQL
             // Server) a record sealed since the records were read. The question itself tells them apart. Fewer: a seal gone.
             if (seals < sealedRecords || seals > sealedRecords && await db.QuerySingleAsync<long>(SealsOfMissingRecords, null, ct) != 0)
@@ -238,27 +288,39 @@ public sealed partial class AuditVerifier
 
     /// <summary>
     /// The chains as <see cref="ChainsAndCheckpointsAsync"/> checks them, and how many seals there are: on SQLite seal by seal
-    /// from their bytes where it can (<see cref="QuickSealCheck"/>); otherwise (another engine, a seal it cannot read that way,
-    /// seals not in the order they were appended) the usual way. Null at the first doubt.
+    /// from their bytes where it can (<see cref="QuickSealCheck"/>, here or by <paramref name="fromBytes"/> on a third connection);
+    /// otherwise (another engine, a seal it cannot read that way, seals not in the order they were appended) the usual way. Null
+    /// at the first doubt.
     /// </summary>
-    private async Task<(List<AuditChainSummary> Chains, long Stored, long FromFile, long Seals)?> QuickChainsAsync(CancellationToken ct)
+    private async Task<Chains?> QuickChainsAsync(Task<Chains?>? fromBytes, CancellationToken ct)
     {
-        if (db.Dialect.Name == "sqlite" && await SealsFromBytesAsync(ct) is { } quick) return quick;
-        var doubt = false;
-        var usual = await ChainsAndCheckpointsAsync(null, _ => doubt = true, ct);
-        return doubt ? null : usual;
+        if (fromBytes is not null)
+        {
+            try
+            {
+                if (await fromBytes is { } read) return read;
+            }
+            catch (Exception) when (!ct.IsCancellationRequested) { } // the third connection failed: the usual way, here
+        }
+        else if (db.Dialect.Name == "sqlite")
+        {
+            var doubt = false;
+            var signed = await CheckpointsAsync(_ => doubt = true, ct);
+            if (doubt) return null;
+            if (await SealsFromBytesAsync(db, signed, ct) is { } quick) return quick;
+        }
+        var problem = false;
+        var usual = await ChainsAndCheckpointsAsync(null, _ => problem = true, ct);
+        return problem ? null : usual;
     }
 
-    /// <summary><see cref="QuickSealCheck"/> over every seal; null when it cannot vouch for them all (the usual way decides).</summary>
-    private async Task<(List<AuditChainSummary> Chains, long Stored, long FromFile, long Seals)?> SealsFromBytesAsync(CancellationToken ct)
+    /// <summary><see cref="QuickSealCheck"/> over every seal read on <paramref name="session"/>; null when it cannot vouch for them all (the usual way decides).</summary>
+    private static async Task<Chains?> SealsFromBytesAsync(IDbSession session, SignedCheckpoints checkpoints, CancellationToken ct)
     {
-        var doubt = false;
-        var checkpoints = await CheckpointsAsync(_ => doubt = true, ct);
-        if (doubt) return null;
         var check = new QuickSealCheck(checkpoints);
         try
         {
-            await using var seals = await db.OpenCursorAsync(QuickSealCheck.Seals, ct);
+            await using var seals = await session.OpenCursorAsync(QuickSealCheck.Seals, ct);
             while (await seals.ReadAsync(ct))
                 if (!check.Check(seals)) return null;
         }
