@@ -54,11 +54,10 @@ public static class Money
     /// <summary>Two decimals, invariant, minus sign for negatives: 123456 → "1234.56".</summary>
     public static string Format(long minor)
     {
-        var sign = minor < 0 ? "-" : "";
-        var magnitude = minor < 0 ? -(decimal)minor : minor; // decimal avoids overflow on long.MinValue; never floating point
-        var units = decimal.Truncate(magnitude / 100);
-        var cents = magnitude - units * 100;
-        return string.Create(CultureInfo.InvariantCulture, $"{sign}{units:0}.{cents:00}");
+        // The magnitude unsigned, so long.MinValue has one too; integers only (a statement formats millions of amounts).
+        var magnitude = minor < 0 ? 0UL - (ulong)minor : (ulong)minor;
+        var (units, cents) = Math.DivRem(magnitude, 100UL);
+        return string.Create(CultureInfo.InvariantCulture, $"{(minor < 0 ? "-" : "")}{units}.{cents:00}");
     }
 
     private static bool IsAsciiDigits(ReadOnlySpan<char> span)

@@ -21,7 +21,9 @@ public static class CsvText
     public static string Line(IEnumerable<string> fields) => string.Join(",", fields.Select(Quote)) + "\r\n";
 
     private static string Quote(string field) =>
-        field.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + field.Replace("\"", "\"\"") + "\"" : field;
+        field.AsSpan().IndexOfAny(NeedsQuotes) >= 0 ? "\"" + field.Replace("\"", "\"\"") + "\"" : field;
+
+    private static readonly System.Buffers.SearchValues<char> NeedsQuotes = System.Buffers.SearchValues.Create(",\"\r\n");
 
     /// <summary>
     /// Writes a register as CSV, returning its row count, money totals and the SHA-256 of the bytes written: one read of the rows,
@@ -65,7 +67,7 @@ public static class CsvText
 
     private static void AppendQuoted(StringBuilder text, string field)
     {
-        if (field.IndexOfAny([',', '"', '\r', '\n']) < 0) text.Append(field);
+        if (field.AsSpan().IndexOfAny(NeedsQuotes) < 0) text.Append(field);
         else text.Append('"').Append(field.Replace("\"", "\"\"")).Append('"');
     }
 }

@@ -53,6 +53,10 @@ public sealed class MoneyTests
     [InlineData(123456, "1234.56")]
     [InlineData(-123456, "-1234.56")]
     [InlineData(99999999999999, "999999999999.99")]
+    [InlineData(-5, "-0.05")]
+    [InlineData(-100, "-1.00")]
+    [InlineData(long.MaxValue, "92233720368547758.07")]
+    [InlineData(long.MinValue, "-92233720368547758.08")]
     public void Formats_with_exactly_two_decimals(long minor, string expected) => Assert.Equal(expected, Money.Format(minor));
 
     [Fact]
