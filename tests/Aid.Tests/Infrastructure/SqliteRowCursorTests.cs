@@ -191,6 +191,33 @@ public sealed class SqliteRowCursorTests : IAsyncLifetime
         Assert.Equal(2L, await session.QuerySingleAsync<long>("SELECT COUNT(*) FROM t", null, Ct));
     }
 
+    [Fact]
+    public async Task A_file_stored_as_UTF_16_reads_as_UTF_8_too()
+    {
+        // Aid makes its files in UTF-8, where the cursor takes text as stored; in any other file SQLite converts it.
+        var engine = new SqliteEngine(new DatabaseOptions(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(_folder, "utf16.db")}"));
+        try
+        {
+            await using (var connection = await engine.OpenAsync(Ct))
+                await connection.ExecuteAsync("""
+                    PRAGMA encoding = 'UTF-16le';
+                    CREATE TABLE t (n INTEGER PRIMARY KEY, a, b);
+                    INSERT INTO t (a, b) VALUES ('张三 捐赠 𠮷', 'plain');
+                    """);
+            await using var session = new DbSession(engine);
+            Assert.Equal("UTF-16le", await session.QuerySingleAsync<string>("PRAGMA encoding", null, Ct));
+            await using var cursor = await session.OpenCursorAsync("SELECT a, b FROM t", Ct);
+            Assert.True(await cursor.ReadAsync(Ct));
+            Assert.Equal("张三 捐赠 𠮷"u8.ToArray(), cursor.GetUtf8(0).ToArray());
+            Assert.Equal("plain"u8.ToArray(), cursor.GetUtf8(1).ToArray());
+            Assert.Equal("张三 捐赠 𠮷", cursor.GetValue(0));
+        }
+        finally
+        {
+            await engine.DisposeAsync();
+        }
+    }
+
     private static string Describe(object value) => value switch
     {
         DBNull => "NULL",
