@@ -19,7 +19,6 @@ internal sealed unsafe class SqliteRowCursor : IRowCursor
     private const int SqliteInteger = 1, SqliteFloat = 2, SqliteText = 3, SqliteBlob = 4, SqliteNull = 5;
 
     private readonly SQLitePCL.sqlite3 _handle;
-    private readonly bool _utf8File;
     private nint _db;
     private nint _statement;
     private long _rows;
@@ -28,12 +27,11 @@ internal sealed unsafe class SqliteRowCursor : IRowCursor
     /// <summary>Whether SQLite's C API is reachable (<see cref="SqliteNative.Available"/>); else <see cref="SqliteEngine"/> reads through Microsoft.Data.Sqlite.</summary>
     public static bool Available => SqliteNative.Available;
 
-    private SqliteRowCursor(SQLitePCL.sqlite3 handle, nint db, nint statement, bool utf8File)
+    private SqliteRowCursor(SQLitePCL.sqlite3 handle, nint db, nint statement)
     {
         _handle = handle;
         _db = db;
         _statement = statement;
-        _utf8File = utf8File;
     }
 
     /// <summary>
@@ -48,8 +46,7 @@ internal sealed unsafe class SqliteRowCursor : IRowCursor
         try
         {
             var db = handle.DangerousGetHandle();
-            var utf8File = StoresUtf8(handle, db);
-            var cursor = new SqliteRowCursor(handle, db, PrepareOne(db, sql, "A cursor runs one statement."), utf8File); // 0: only whitespace or comments, no rows
+            var cursor = new SqliteRowCursor(handle, db, PrepareOne(db, sql, "A cursor runs one statement.")); // 0: only whitespace or comments, no rows
             added = false; // the cursor's Dispose releases it now
             try
             {
@@ -119,41 +116,10 @@ internal sealed unsafe class SqliteRowCursor : IRowCursor
         _ => DBNull.Value,
     };
 
-    /// <summary>
-    /// A text value's UTF-8 bytes. In a file stored as UTF-8 these are the stored bytes, read as a blob: SQLite hands them over
-    /// where they are, where reading them as text copies each value into memory of its own to end it with a NUL (at a million
-    /// gifts most of the time spent taking the values of the rows verification digests). A file stored as UTF-16 is read as
-    /// text, which SQLite converts.
-    /// </summary>
     private ReadOnlySpan<byte> Text(int column)
     {
-        // The value first, then its length (SQLite's documented order).
-        var text = _utf8File ? sqlite3_column_blob(_statement, column) : sqlite3_column_text(_statement, column);
+        var text = sqlite3_column_text(_statement, column); // text first, then its length (SQLite's documented order)
         return text is null ? [] : new ReadOnlySpan<byte>(text, sqlite3_column_bytes(_statement, column));
-    }
-
-    // A database's text encoding is fixed when its file is made: asked once per connection (its handle outlives the
-    // SqliteConnection objects the pool hands it out in).
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> Utf8Files = new();
-
-    private static bool StoresUtf8(SQLitePCL.sqlite3 handle, nint db)
-    {
-        if (Utf8Files.TryGetValue(handle, out var known)) return (bool)known;
-        var statement = PrepareOne(db, "PRAGMA encoding", "one pragma");
-        bool utf8;
-        try
-        {
-            var rc = sqlite3_step(statement);
-            if (rc != Row) throw Error(db, rc);
-            var name = sqlite3_column_text(statement, 0);
-            utf8 = name is not null && new ReadOnlySpan<byte>(name, sqlite3_column_bytes(statement, 0)).SequenceEqual("UTF-8"u8);
-        }
-        finally
-        {
-            sqlite3_finalize(statement);
-        }
-        Utf8Files.AddOrUpdate(handle, utf8);
-        return utf8;
     }
 
     private byte[] Blob(int column)
