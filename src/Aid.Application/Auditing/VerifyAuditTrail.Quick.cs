@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Aid.Application.Common;
 using Microsoft.Extensions.DependencyInjection;
-using Chains = (System.Collections.Generic.List<Aid.Application.Auditing.AuditChainSummary> Chains, long Stored, long FromFile, long Seals);
+using CheckedChains = (System.Collections.Generic.List<Aid.Application.Auditing.AuditChainSummary> Chains, long Stored, long FromFile, long Seals);
 
 namespace Aid.Application.Auditing;
 
@@ -35,7 +35,8 @@ public sealed partial class AuditVerifier
     private static readonly byte[][] EntityKinds = RowDigests.Tables.Select(t => t.Kind).Distinct().Select(Encoding.ASCII.GetBytes).ToArray();
 
     /// <summary>The verification of an intact trail, or null when anything may be wrong.</summary>
-    private async Task<AuditVerification?> QuickAsync(long sealedThrough, CancellationToken ct)
+    /// <param name="mark">The engine's foreign-commit mark taken before the check began; null where the engine has none.</param>
+    private async Task<AuditVerification?> QuickAsync(long sealedThrough, string? mark, CancellationToken ct)
     {
         var key = MultisetDigest.NewKey();
         await using var snapshot = await db.BeginReadSnapshotAsync(ct);
@@ -45,28 +46,57 @@ public sealed partial class AuditVerifier
         // Each snapshot holds what this one holds when its marks agree: every command that commits writes a record, and the
         // sealer appends seals only. Where they do not agree (one committed in between), or no connection can be had, that part
         // is read on this connection afterwards.
-        SealsMark? seals = db.Dialect.Name == "sqlite" ? await db.QuerySingleAsync<SealsMark>(SealsMark.Sql, null, ct) : null;
         await using var rowsScope = scopes.CreateAsyncScope();
         await using var sealsScope = scopes.CreateAsyncScope();
-        await using var rowsSnapshot = await MatchingSnapshotAsync(rowsScope, records, null, ct);
-        await using var sealsSnapshot = seals is null ? null : await MatchingSnapshotAsync(sealsScope, records, seals, ct);
+        var rowsSnapshot = await MatchingSnapshotAsync(rowsScope, records, null, ct);
+        MatchingSnapshot? sealsSnapshot = null;
+        try
+        {
+            if (mark is not null && db.Dialect.Name == "sqlite")
+                sealsSnapshot = await MatchingSnapshotAsync(sealsScope, records, await db.QuerySingleAsync<SealsMark>(SealsMark.Sql, null, ct), ct);
+            // Equal marks prove equal snapshots only while nothing but this service writes (it only appends): an edit behind its
+            // back could leave them equal, and it moves the engine's foreign-commit mark. Then everything is read here.
+            if (mark is not null && (rowsSnapshot is not null || sealsSnapshot is not null) && await db.ForeignCommitMarkAsync(ct) != mark)
+            {
+                var (rowsDiscarded, sealsDiscarded) = (rowsSnapshot, sealsSnapshot);
+                (rowsSnapshot, sealsSnapshot) = (null, null);
+                await DisposeAsync(rowsDiscarded);
+                await DisposeAsync(sealsDiscarded);
+            }
+            return await QuickAsync(sealedThrough, key, records, rowsSnapshot?.Session, sealsSnapshot?.Session, ct);
+        }
+        finally
+        {
+            await DisposeAsync(rowsSnapshot);
+            await DisposeAsync(sealsSnapshot);
+        }
 
+        static ValueTask DisposeAsync(MatchingSnapshot? snapshot) => snapshot?.DisposeAsync() ?? ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// The quick pass over this connection's snapshot, with the rows read on <paramref name="rowsDb"/> and the seals checked on
+    /// <paramref name="sealsDb"/> at the same time where they are given (their snapshots hold the same records and seals).
+    /// </summary>
+    private async Task<AuditVerification?> QuickAsync(long sealedThrough, byte[] key, RecordsMark records, IDbSession? rowsDb, IDbSession? sealsDb,
+        CancellationToken ct)
+    {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var rows = rowsSnapshot is null ? null : Task.Run(() => RowsAndIndexAsync(rowsSnapshot.Session, key, stop.Token), stop.Token);
-        Task<Chains?>? chains = null;
+        var rows = rowsDb is null ? null : Task.Run(() => RowsAndIndexAsync(rowsDb, key, stop.Token), stop.Token);
+        Task<CheckedChains?>? sealsChecked = null;
         (AuditVerification Verification, MultisetDigest Rows, MultisetDigest Pairs)? recorded = null;
         (MultisetDigest Rows, MultisetDigest Pairs)? current = null;
         try
         {
-            if (sealsSnapshot is not null)
+            if (sealsDb is not null)
             {
                 // The checkpoints are read here, in this connection's snapshot, before its cursor over the records is open.
                 var doubt = false;
                 var signed = await CheckpointsAsync(_ => doubt = true, ct);
                 if (doubt) return null;
-                chains = Task.Run(() => SealsFromBytesAsync(sealsSnapshot.Session, signed, stop.Token), stop.Token);
+                sealsChecked = Task.Run(() => SealsFromBytesAsync(sealsDb, signed, stop.Token), stop.Token);
             }
-            recorded = await RecordsAndChainsAsync(sealedThrough, key, chains, ct);
+            recorded = await RecordsAndChainsAsync(sealedThrough, key, sealsChecked, ct);
             if (recorded is null) return null;
             if (rows is null) current = await RowsAndIndexAsync(db, key, ct);
             else
@@ -80,21 +110,21 @@ public sealed partial class AuditVerifier
             // Where the engine gives no snapshot (SQL Server's READ COMMITTED SNAPSHOT is per statement) the streams read at
             // different moments: no record may have been added while they ran.
             if (!records.SameAs(await db.QuerySingleAsync<RecordsMark>(RecordsMark.Sql, null, ct))) return null;
-            if (rowsSnapshot is not null && !records.SameAs(await rowsSnapshot.Session.QuerySingleAsync<RecordsMark>(RecordsMark.Sql, null, ct))) return null;
+            if (rowsDb is not null && !records.SameAs(await rowsDb.QuerySingleAsync<RecordsMark>(RecordsMark.Sql, null, ct))) return null;
             return recorded.Value.Verification;
         }
         finally
         {
             // Not awaited above (a doubt or an error): stop them, and let them end before their connections are given back.
-            if (rows is not null || chains is { IsCompleted: false }) await stop.CancelAsync();
+            if (rows is not null || sealsChecked is { IsCompleted: false }) await stop.CancelAsync();
             if (rows is not null)
             {
                 try { current = await rows; }
                 catch (Exception) { } // cancelled, or failed: nothing of it is used
             }
-            if (chains is not null)
+            if (sealsChecked is not null)
             {
-                try { await chains; }
+                try { await sealsChecked; }
                 catch (Exception) { } // awaited by the records side unless that ended early; nothing of it is used then
             }
             recorded?.Rows.Dispose();
@@ -156,9 +186,9 @@ public sealed partial class AuditVerifier
     /// Records (each on its own, and the digests they vouch for), chains and checkpoints: the answer for an intact trail, the
     /// content digests of each entity's newest record, and the (entity, record) pairs. Null at the first doubt.
     /// </summary>
-    /// <param name="chainsFromBytes">The seals being checked on a third connection in the same snapshot; null to check them here.</param>
+    /// <param name="chainsFromBytes">The seals being checked on a third connection whose snapshot holds the same seals; null to check them here.</param>
     private async Task<(AuditVerification Verification, MultisetDigest Rows, MultisetDigest Pairs)?> RecordsAndChainsAsync(long sealedThrough, byte[] key,
-        Task<Chains?>? chainsFromBytes, CancellationToken ct)
+        Task<CheckedChains?>? chainsFromBytes, CancellationToken ct)
     {
         var doubt = false;
         void Doubt(AuditProblem _) => doubt = true;
@@ -292,7 +322,7 @@ public sealed partial class AuditVerifier
     /// otherwise (another engine, a seal it cannot read that way, seals not in the order they were appended) the usual way. Null
     /// at the first doubt.
     /// </summary>
-    private async Task<Chains?> QuickChainsAsync(Task<Chains?>? fromBytes, CancellationToken ct)
+    private async Task<CheckedChains?> QuickChainsAsync(Task<CheckedChains?>? fromBytes, CancellationToken ct)
     {
         if (fromBytes is not null)
         {
@@ -315,7 +345,7 @@ public sealed partial class AuditVerifier
     }
 
     /// <summary><see cref="QuickSealCheck"/> over every seal read on <paramref name="session"/>; null when it cannot vouch for them all (the usual way decides).</summary>
-    private static async Task<Chains?> SealsFromBytesAsync(IDbSession session, SignedCheckpoints checkpoints, CancellationToken ct)
+    private static async Task<CheckedChains?> SealsFromBytesAsync(IDbSession session, SignedCheckpoints checkpoints, CancellationToken ct)
     {
         var check = new QuickSealCheck(checkpoints);
         try

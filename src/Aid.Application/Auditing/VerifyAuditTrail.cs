@@ -81,7 +81,7 @@ public sealed partial class AuditVerifier(IDbSession db, AuditSealer sealer, Aud
         var (start, checkedAt) = (lastIntact.Begin(), time.GetUtcNow());
         await sealer.SealCommittedAsync(TimeSpan.FromSeconds(5), ct);
         var sealedThrough = await sealer.SealedThroughAsync(ct);
-        var verification = (await QuickAsync(sealedThrough, ct) ?? await DetailedAsync(sealedThrough, ct) with { CheckedInDetail = true })
+        var verification = (await QuickAsync(sealedThrough, mark, ct) ?? await DetailedAsync(sealedThrough, ct) with { CheckedInDetail = true })
             with { CheckedAt = checkedAt };
         lastIntact.Remember(mark, start, verification);
         return verification;

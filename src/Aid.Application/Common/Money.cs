@@ -55,7 +55,7 @@ public static class Money
     public static string Format(long minor)
     {
         // The magnitude unsigned, so long.MinValue has one too; integers only (a statement formats millions of amounts).
-        var magnitude = minor < 0 ? 0UL - (ulong)minor : (ulong)minor;
+        var magnitude = unchecked(minor < 0 ? 0UL - (ulong)minor : (ulong)minor);
         var (units, cents) = Math.DivRem(magnitude, 100UL);
         return string.Create(CultureInfo.InvariantCulture, $"{(minor < 0 ? "-" : "")}{units}.{cents:00}");
     }

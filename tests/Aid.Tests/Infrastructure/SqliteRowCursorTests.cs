@@ -194,7 +194,7 @@ public sealed class SqliteRowCursorTests : IAsyncLifetime
     [Fact]
     public async Task A_file_stored_as_UTF_16_reads_as_UTF_8_too()
     {
-        // Aid makes its files in UTF-8, where the cursor takes text as stored; in any other file SQLite converts it.
+        // Aid makes its files in UTF-8; in any other the cursor's text is still UTF-8 (SQLite converts it).
         var engine = new SqliteEngine(new DatabaseOptions(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(_folder, "utf16.db")}"));
         try
         {
