@@ -1,29 +1,82 @@
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 
 namespace Aid.Application.Statements;
 
 /// <summary>
-/// A register's rows as read once from the database, kept in a temporary file (memory stays flat however long the register):
-/// the PDF, the CSV and the XLSX of one statement all read this copy, none reads the database again. The file has no name once
-/// open (Unix) or is deleted when closed (Windows); disposing the register frees its space at once.
+/// A register's rows as read once from the database, kept in a temporary file (memory stays flat however long the register),
+/// with its CSV written beside them in the same pass: the PDF, the CSV and the XLSX of one statement all use this copy, none
+/// reads the database again, and the CSV's digest and totals (which the PDF prints for a long register) come with it. The
+/// files have no name once open (Unix) or are deleted when closed (Windows); disposing the register frees their space at once.
 /// </summary>
 internal sealed class RegisterSpill : IDisposable
 {
     private const int BufferSize = 64 * 1024;
-    private readonly Microsoft.Win32.SafeHandles.SafeFileHandle _file;
+    private readonly SafeFileHandle _cells;
+    private readonly SafeFileHandle _csv;
 
-    private RegisterSpill(Microsoft.Win32.SafeHandles.SafeFileHandle file, long count)
+    private RegisterSpill(SafeFileHandle cells, SafeFileHandle csv, long count, RegisterDigest digest)
     {
-        _file = file;
+        _cells = cells;
+        _csv = csv;
         Count = count;
+        Digest = digest;
     }
 
     public long Count { get; }
 
-    public static async Task<RegisterSpill> WriteAsync(IAsyncEnumerable<StatementCell[]> rows, CancellationToken ct)
+    /// <summary>The CSV's row count, money totals and SHA-256, computed as it was written.</summary>
+    public RegisterDigest Digest { get; }
+
+    public static async Task<RegisterSpill> WriteAsync(IAsyncEnumerable<StatementCell[]> rows, IReadOnlyList<string> columns,
+        IReadOnlyList<int> moneyColumns, CancellationToken ct)
+    {
+        var cells = OpenTemporary();
+        SafeFileHandle? csv = null;
+        try
+        {
+            csv = OpenTemporary();
+            long count = 0;
+            RegisterDigest digest;
+            await using (var cellStream = new BufferedStream(new HandleStream(cells), BufferSize))
+            await using (var writer = new BinaryWriter(cellStream, Encoding.UTF8, leaveOpen: true))
+            await using (var csvStream = new BufferedStream(new HandleStream(csv), BufferSize))
+            {
+                using var csvWriter = new RegisterCsvWriter(columns, moneyColumns, csvStream);
+                await foreach (var row in rows.WithCancellation(ct))
+                {
+                    count++;
+                    writer.Write7BitEncodedInt(row.Length);
+                    foreach (var cell in row)
+                    {
+                        writer.Write((byte)((cell.Text is null ? 0 : 1) | (cell.Fen is null ? 0 : 2) | (cell.Label is null ? 0 : 4)));
+                        if (cell.Text is { } text) writer.Write(text);
+                        if (cell.Fen is { } fen) writer.Write(fen);
+                        if (cell.Label is { } label) writer.Write(label);
+                    }
+                    await csvWriter.AddAsync(row, ct);
+                }
+                digest = await csvWriter.FinishAsync(ct);
+            }
+            return new RegisterSpill(cells, csv, count, digest);
+        }
+        catch
+        {
+            cells.Dispose();
+            csv?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A new temporary file, unlinked at once where the open handle keeps the data (Unix): nothing is left behind, even by a
+    /// process that exits or dies without disposing the statement (.NET runs no finalisers at exit). Windows deletes it when the
+    /// handle closes.
+    /// </summary>
+    private static SafeFileHandle OpenTemporary()
     {
         var path = Path.GetTempFileName();
-        Microsoft.Win32.SafeHandles.SafeFileHandle file;
+        SafeFileHandle file;
         try
         {
             file = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None,
@@ -36,27 +89,8 @@ internal sealed class RegisterSpill : IDisposable
         }
         try
         {
-            // Unlinked at once where the open handle keeps the data (Unix): nothing is left behind, even by a process that exits or
-            // dies without disposing the statement (.NET runs no finalisers at exit). Windows deletes it when the handle closes.
             if (!OperatingSystem.IsWindows()) File.Delete(path);
-            long count = 0;
-            await using (var stream = new BufferedStream(new HandleStream(file), BufferSize))
-            await using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
-            {
-                await foreach (var row in rows.WithCancellation(ct))
-                {
-                    count++;
-                    writer.Write7BitEncodedInt(row.Length);
-                    foreach (var cell in row)
-                    {
-                        writer.Write((byte)((cell.Text is null ? 0 : 1) | (cell.Fen is null ? 0 : 2) | (cell.Label is null ? 0 : 4)));
-                        if (cell.Text is { } text) writer.Write(text);
-                        if (cell.Fen is { } fen) writer.Write(fen);
-                        if (cell.Label is { } label) writer.Write(label);
-                    }
-                }
-            }
-            return new RegisterSpill(file, count);
+            return file;
         }
         catch
         {
@@ -65,12 +99,19 @@ internal sealed class RegisterSpill : IDisposable
         }
     }
 
+    /// <summary>The register's CSV, as written with the rows (calls may overlap).</summary>
+    public async Task CopyCsvToAsync(Stream output, CancellationToken ct)
+    {
+        await using var csv = new HandleStream(_csv);
+        await csv.CopyToAsync(output, BufferSize, ct);
+    }
+
     /// <summary>The rows, in the order they were read; each call reads the file from its start (calls may overlap).</summary>
     public IAsyncEnumerable<StatementCell[]> ReadAsync() => Read().ToAsyncEnumerable();
 
     private IEnumerable<StatementCell[]> Read()
     {
-        using var reader = new BinaryReader(new BufferedStream(new HandleStream(_file), BufferSize), Encoding.UTF8);
+        using var reader = new BinaryReader(new BufferedStream(new HandleStream(_cells), BufferSize), Encoding.UTF8);
         for (long n = 0; n < Count; n++)
         {
             var row = new StatementCell[reader.Read7BitEncodedInt()];
@@ -86,10 +127,14 @@ internal sealed class RegisterSpill : IDisposable
         }
     }
 
-    public void Dispose() => _file.Dispose();
+    public void Dispose()
+    {
+        _cells.Dispose();
+        _csv.Dispose();
+    }
 
     /// <summary>The file from its start, with a position of its own; closing it leaves the file open (the spill owns it).</summary>
-    private sealed class HandleStream(Microsoft.Win32.SafeHandles.SafeFileHandle file) : Stream
+    private sealed class HandleStream(SafeFileHandle file) : Stream
     {
         private long _position;
 
@@ -114,6 +159,16 @@ internal sealed class RegisterSpill : IDisposable
         {
             RandomAccess.Write(file, buffer, _position);
             _position += buffer.Length;
+        }
+
+        // Done where asked, as the rows' own writes are (a temporary file, written and read at once): the base class would run
+        // each on the thread pool.
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) => ValueTask.FromResult(Read(buffer.Span));
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default)
+        {
+            Write(buffer.Span);
+            return ValueTask.CompletedTask;
         }
 
         public override void Flush() { }

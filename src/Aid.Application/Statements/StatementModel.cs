@@ -57,7 +57,7 @@ public sealed class StatementRegister : IDisposable
     /// <summary>Reads <paramref name="rows"/> to their end now, into a temporary copy (not into memory): the register is then read from it.</summary>
     public static async Task<StatementRegister> ReadOnceAsync(string file, string title, IReadOnlyList<string> columns, IReadOnlyList<int> moneyColumns,
         IAsyncEnumerable<StatementCell[]> rows, CancellationToken ct, IReadOnlyList<int>? codeColumns = null) =>
-        new(file, title, columns, moneyColumns, await RegisterSpill.WriteAsync(rows, ct), codeColumns);
+        new(file, title, columns, moneyColumns, await RegisterSpill.WriteAsync(rows, columns, moneyColumns, ct), codeColumns);
 
     public string File { get; }
     public string Title { get; }
@@ -66,6 +66,16 @@ public sealed class StatementRegister : IDisposable
     public IReadOnlyList<int> CodeColumns { get; }
     /// <summary>The rows, from their start at each call.</summary>
     public IAsyncEnumerable<StatementCell[]> Rows() => _rows();
+
+    /// <summary>
+    /// The row count, money totals and CSV digest: of a register read once, as computed while it was read (nothing is read again);
+    /// otherwise by reading the rows.
+    /// </summary>
+    public async Task<RegisterDigest> DigestAsync(CancellationToken ct) => _spill?.Digest ?? await CsvText.WriteAsync(this, Stream.Null, ct);
+
+    /// <summary>The register as CSV (<see cref="CsvText"/>): of a register read once, the bytes written while it was read.</summary>
+    public Task WriteCsvAsync(Stream output, CancellationToken ct) =>
+        _spill is { } spill ? spill.CopyCsvToAsync(output, ct) : CsvText.WriteAsync(this, output, ct);
 
     /// <summary>Deletes the temporary copy of a register read once.</summary>
     public void Dispose() => _spill?.Dispose();

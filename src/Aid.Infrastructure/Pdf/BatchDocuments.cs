@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Aid.Application.Batches;
 using Aid.Application.Common;
-using Aid.Infrastructure.Statements;
+using Aid.Application.Statements;
 using Microsoft.Extensions.Logging;
 using PdfSharp;
 using PdfSharp.Drawing;

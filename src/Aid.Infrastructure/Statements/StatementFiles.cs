@@ -45,7 +45,7 @@ public static class StatementFiles
         {
             var entry = zip.CreateEntry(register.File + ".csv", CompressionLevel.Fastest);
             await using var stream = entry.Open();
-            await CsvText.WriteAsync(register, stream, ct);
+            await register.WriteCsvAsync(stream, ct);
         }
     }
 

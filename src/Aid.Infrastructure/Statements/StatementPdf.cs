@@ -44,17 +44,15 @@ public sealed class StatementPdf(CjkFonts fonts)
         foreach (var register in s.Registers)
         {
             ct.ThrowIfCancellationRequested();
-            // One read of the register: its count, totals and CSV digest, and the rows to print while there are no more than fit.
-            List<IReadOnlyList<string>>? rows = [];
-            var digest = await CsvText.WriteAsync(register, Stream.Null, ct, row =>
-            {
-                if (rows is null) return;
-                if (rows.Count == MaxPrintedRows) rows = null;
-                else rows.Add(row.Select(c => c.Fen is { } fen ? Figures(fen) : c.Words).ToList());
-            });
+            // Its count, totals and CSV digest come from the read that kept it; its rows are read only if they are to be printed.
+            var digest = await register.DigestAsync(ct);
+            List<IReadOnlyList<string>> rows = [];
+            if (digest.Rows <= MaxPrintedRows)
+                await foreach (var row in register.Rows().WithCancellation(ct))
+                    rows.Add(row.Select(c => c.Fen is { } fen ? Figures(fen) : c.Words).ToList());
             var totals = string.Join("，", register.MoneyColumns.Select(c => $"{register.Columns[c]} {Figures(digest.Totals[c])}"));
             void Total(PdfCanvas c) => c.Text($"合计 Total：{digest.Rows} 行 lines；{totals}", 9, bold: true);
-            if (rows is { Count: > 0 })
+            if (rows.Count > 0)
             {
                 layout.Table(register.Columns.Select((c, i) => new TableColumn(c, register.MoneyColumns.Contains(i) ? 14 : 12,
                     register.MoneyColumns.Contains(i) ? TextAlign.Right : TextAlign.Left)).ToList(), rows, 7,

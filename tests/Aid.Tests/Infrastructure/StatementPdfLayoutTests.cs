@@ -66,6 +66,38 @@ public sealed class StatementPdfLayoutTests
         }
     }
 
+    [Fact]
+    public async Task A_register_too_long_to_print_names_the_digest_of_the_csv_the_zip_holds()
+    {
+        Assert.SkipUnless(ReceiptPdfTests.Fonts.Available, "No CJK font installed (fonts-wqy-microhei).");
+        var ct = TestContext.Current.CancellationToken;
+        const int count = StatementPdf.MaxPrintedRows + 1;
+        var made = Programme(count);
+        var registers = new List<StatementRegister>();
+        foreach (var r in made.Registers) // read once, as the statement query reads them
+            registers.Add(await StatementRegister.ReadOnceAsync(r.File, r.Title, r.Columns, r.MoneyColumns, r.Rows(), ct, r.CodeColumns));
+        var statement = made with { Registers = registers };
+        try
+        {
+            var pages = PageTexts(await new StatementPdf(ReceiptPdfTests.Fonts).RenderAsync(statement, ct));
+            using var zip = new MemoryStream();
+            await StatementFiles.WriteCsvZipAsync(statement, zip, ct);
+            zip.Position = 0;
+            using var archive = new System.IO.Compression.ZipArchive(zip);
+            using var csv = new MemoryStream();
+            await using (var entry = archive.GetEntry("gifts.csv")!.Open()) await entry.CopyToAsync(csv, ct);
+            var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(csv.ToArray()));
+            Assert.Contains(pages, p => p.Contains($"see gifts.csv (SHA-256 {sha})".Replace(" ", "")) && p.Contains($"合计Total：{count}行lines"));
+            Assert.Equal(count + 1, System.Text.Encoding.UTF8.GetString(csv.ToArray()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
+            Assert.DoesNotContain(pages, p => p.Contains("REF-2022-000001")); // not printed: too long
+            Assert.Contains(pages, p => p.Contains("PAYOUT-2022-03-10-AIDCARD-0000042")); // a short register is printed
+        }
+        finally
+        {
+            StatementRegister.DisposeAll(registers);
+        }
+    }
+
     private static List<string> PageTexts(byte[] pdf)
     {
         using var document = PdfDocument.Open(pdf);
