@@ -121,7 +121,7 @@ public static class RowDigests
         var list = new CursorParameter("ids", db.Dialect.IdList(ids));
         foreach (var table in ByKind[kind])
         {
-            await using var rows = await db.OpenCursorAsync(table.ForMany(db.Dialect), list, ct);
+            await using var rows = await db.OpenCursorAsync(table.ForMany(db.Dialect), [list], ct);
             while (await rows.ReadAsync(ct)) yield return Digest(table, rows);
         }
     }

@@ -48,13 +48,13 @@ public interface IDbSession
     Task<int> ExecuteEachAsync<T>(string sql, IReadOnlyList<T> rows, CancellationToken cancellationToken) where T : notnull;
 
     /// <summary>
-    /// Runs a query (one statement, at most one parameter) in the session's transaction, if any, and reads it column by column
-    /// (<see cref="IRowCursor"/>).
+    /// Runs a query (one statement) in the session's transaction, if any, and reads it column by column (<see cref="IRowCursor"/>).
     /// </summary>
     ValueTask<IRowCursor> OpenCursorAsync(string sql, CancellationToken cancellationToken);
 
     /// <inheritdoc cref="OpenCursorAsync(string, CancellationToken)"/>
-    ValueTask<IRowCursor> OpenCursorAsync(string sql, CursorParameter? parameter, CancellationToken cancellationToken);
+    /// <param name="parameters">Every parameter of the query, each once (<see cref="CursorParameter"/>).</param>
+    ValueTask<IRowCursor> OpenCursorAsync(string sql, IReadOnlyList<CursorParameter> parameters, CancellationToken cancellationToken);
 }
 
 public interface ITransactionScope : IAsyncDisposable

@@ -29,8 +29,9 @@ public interface IRowCursor : IAsyncDisposable
 }
 
 /// <summary>
-/// The one parameter a cursor's query may have: text (SQLite binds it as UTF-8; an id list from <see cref="ISqlDialect.IdList"/>
-/// is text on SQLite and SQL Server) or anything the engine's ADO.NET provider binds (PostgreSQL's uuid[]).
+/// A parameter of a cursor's query, bound as Dapper binds it with Aid's type handlers: text, an integer, a uuid, a date or a
+/// timestamp (on SQLite the last three as their canonical text), or anything else the engine's ADO.NET provider binds
+/// (PostgreSQL's uuid[] from <see cref="ISqlDialect.IdList"/>, which is text on SQLite and SQL Server).
 /// </summary>
 public readonly record struct CursorParameter(string Name, object Value);
 
@@ -67,6 +68,8 @@ public static class RowCursorExtensions
     public static long? GetInt64OrNull(this IRowCursor cursor, int column) => cursor.IsNull(column) ? null : cursor.GetInt64(column);
 
     public static Guid? GetGuidOrNull(this IRowCursor cursor, int column) => cursor.IsNull(column) ? null : DbValues.ToGuid(cursor.GetValue(column));
+
+    public static DateOnly GetDateOnly(this IRowCursor cursor, int column) => DbValues.ToDateOnly(cursor.GetValue(column));
 
     public static DateTimeOffset GetDateTimeOffset(this IRowCursor cursor, int column) => DbValues.ToDateTimeOffset(cursor.GetValue(column));
 }

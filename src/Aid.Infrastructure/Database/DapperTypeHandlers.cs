@@ -27,12 +27,26 @@ public static class DapperTypeHandlers
             SqlMapper.RemoveTypeMap(type);
     }
 
+    /// <summary>Sets <paramref name="parameter"/> to <paramref name="value"/> as Dapper would with these handlers.</summary>
+    internal static void SetValue(IDbDataParameter parameter, object? value)
+    {
+        switch (value)
+        {
+            case Guid guid: GuidHandler.Set(parameter, guid); break;
+            case DateOnly date: DateOnlyHandler.Set(parameter, date); break;
+            case DateTimeOffset instant: DateTimeOffsetHandler.Set(parameter, instant); break;
+            default: parameter.Value = value ?? DBNull.Value; break;
+        }
+    }
+
     internal static string FormatTimestamp(DateTimeOffset value) =>
         value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
 
     private sealed class GuidHandler : SqlMapper.TypeHandler<Guid>
     {
-        public override void SetValue(IDbDataParameter parameter, Guid value) =>
+        public override void SetValue(IDbDataParameter parameter, Guid value) => Set(parameter, value);
+
+        public static void Set(IDbDataParameter parameter, Guid value) =>
             parameter.Value = parameter is SqliteParameter or SqlParameter ? value.ToString("D") : value;
 
         public override Guid Parse(object value) => DbValues.ToGuid(value);
@@ -40,7 +54,9 @@ public static class DapperTypeHandlers
 
     private sealed class DateOnlyHandler : SqlMapper.TypeHandler<DateOnly>
     {
-        public override void SetValue(IDbDataParameter parameter, DateOnly value)
+        public override void SetValue(IDbDataParameter parameter, DateOnly value) => Set(parameter, value);
+
+        public static void Set(IDbDataParameter parameter, DateOnly value)
         {
             if (parameter is SqliteParameter) parameter.Value = value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             else { parameter.Value = value; parameter.DbType = DbType.Date; }
@@ -51,7 +67,9 @@ public static class DapperTypeHandlers
 
     private sealed class DateTimeOffsetHandler : SqlMapper.TypeHandler<DateTimeOffset>
     {
-        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
+        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value) => Set(parameter, value);
+
+        public static void Set(IDbDataParameter parameter, DateTimeOffset value)
         {
             // Npgsql throws on a non-zero offset for timestamptz (and breaks the connection): always UTC.
             if (parameter is SqliteParameter) parameter.Value = FormatTimestamp(value);

@@ -11,19 +11,19 @@ internal sealed class DataReaderCursor(DbCommand command, DbDataReader reader) :
 
     public int FieldCount => reader.FieldCount;
 
-    public static async ValueTask<IRowCursor> OpenAsync(DbConnection connection, DbTransaction? transaction, string sql, CursorParameter? parameter,
-        CancellationToken ct)
+    public static async ValueTask<IRowCursor> OpenAsync(DbConnection connection, DbTransaction? transaction, string sql,
+        IReadOnlyList<CursorParameter> parameters, CancellationToken ct)
     {
         var command = connection.CreateCommand();
         try
         {
             command.CommandText = sql;
             command.Transaction = transaction;
-            if (parameter is { } p)
+            foreach (var p in parameters)
             {
                 var bound = command.CreateParameter();
                 bound.ParameterName = p.Name;
-                bound.Value = p.Value;
+                DapperTypeHandlers.SetValue(bound, p.Value);
                 command.Parameters.Add(bound);
             }
             return new DataReaderCursor(command, await command.ExecuteReaderAsync(ct));

@@ -38,7 +38,8 @@ public interface IDatabaseEngine
     /// A query read column by column (<see cref="IRowCursor"/>); <paramref name="sql"/> is already rendered for this engine. No
     /// default: an engine that wraps another must pass this on, or verification would quietly read through the slow path.
     /// </summary>
-    ValueTask<IRowCursor> OpenCursorAsync(DbConnection connection, DbTransaction? transaction, string sql, CursorParameter? parameter, CancellationToken ct);
+    ValueTask<IRowCursor> OpenCursorAsync(DbConnection connection, DbTransaction? transaction, string sql, IReadOnlyList<CursorParameter> parameters,
+        CancellationToken ct);
 
     /// <summary>
     /// Executes one statement (already rendered) once for each row's parameters, answering the rows changed in all. No default,

@@ -40,10 +40,10 @@ internal sealed class DbSession(IDatabaseEngine engine) : IDbSession, IAsyncDisp
     public async Task<int> ExecuteEachAsync<T>(string sql, IReadOnlyList<T> rows, CancellationToken cancellationToken) where T : notnull =>
         rows.Count == 0 ? 0 : await engine.ExecuteEachAsync(await GetConnectionAsync(cancellationToken), Transaction, Dialect.Render(sql), rows, cancellationToken);
 
-    public ValueTask<IRowCursor> OpenCursorAsync(string sql, CancellationToken cancellationToken) => OpenCursorAsync(sql, null, cancellationToken);
+    public ValueTask<IRowCursor> OpenCursorAsync(string sql, CancellationToken cancellationToken) => OpenCursorAsync(sql, [], cancellationToken);
 
-    public async ValueTask<IRowCursor> OpenCursorAsync(string sql, CursorParameter? parameter, CancellationToken cancellationToken) =>
-        await engine.OpenCursorAsync(await GetConnectionAsync(cancellationToken), Transaction, Dialect.Render(sql), parameter, cancellationToken);
+    public async ValueTask<IRowCursor> OpenCursorAsync(string sql, IReadOnlyList<CursorParameter> parameters, CancellationToken cancellationToken) =>
+        await engine.OpenCursorAsync(await GetConnectionAsync(cancellationToken), Transaction, Dialect.Render(sql), parameters, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

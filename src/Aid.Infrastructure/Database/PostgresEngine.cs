@@ -27,8 +27,8 @@ internal sealed class PostgresEngine(DatabaseOptions options) : IDatabaseEngine,
     public async ValueTask<IWriteScope> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
         new OwnTransaction(connection, await ((NpgsqlConnection)connection).BeginTransactionAsync(IsolationLevel.ReadCommitted, ct));
 
-    public ValueTask<IRowCursor> OpenCursorAsync(DbConnection connection, DbTransaction? transaction, string sql, CursorParameter? parameter,
-        CancellationToken ct) => DataReaderCursor.OpenAsync(connection, transaction, sql, parameter, ct);
+    public ValueTask<IRowCursor> OpenCursorAsync(DbConnection connection, DbTransaction? transaction, string sql, IReadOnlyList<CursorParameter> parameters,
+        CancellationToken ct) => DataReaderCursor.OpenAsync(connection, transaction, sql, parameters, ct);
 
     // Many rows in one round trip; one row as every other statement.
     public Task<int> ExecuteEachAsync<T>(DbConnection connection, DbTransaction? transaction, string sql, IReadOnlyList<T> rows, CancellationToken ct)

@@ -37,8 +37,8 @@ internal sealed partial class SqlServerEngine(DatabaseOptions options) : IDataba
     public async ValueTask<IWriteScope> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
         new OwnTransaction(connection, await ((SqlConnection)connection).BeginTransactionAsync(IsolationLevel.ReadCommitted, ct));
 
-    public ValueTask<IRowCursor> OpenCursorAsync(DbConnection connection, DbTransaction? transaction, string sql, CursorParameter? parameter,
-        CancellationToken ct) => DataReaderCursor.OpenAsync(connection, transaction, sql, parameter, ct);
+    public ValueTask<IRowCursor> OpenCursorAsync(DbConnection connection, DbTransaction? transaction, string sql, IReadOnlyList<CursorParameter> parameters,
+        CancellationToken ct) => DataReaderCursor.OpenAsync(connection, transaction, sql, parameters, ct);
 
     public Task<int> ExecuteEachAsync<T>(DbConnection connection, DbTransaction? transaction, string sql, IReadOnlyList<T> rows, CancellationToken ct)
         where T : notnull => DapperBatch.ExecuteEachAsync(connection, transaction, sql, rows, ct);

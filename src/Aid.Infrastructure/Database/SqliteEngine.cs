@@ -89,11 +89,11 @@ internal sealed class SqliteEngine : IDatabaseEngine, IAsyncDisposable, IDisposa
     public ValueTask<DbTransaction> BeginReadSnapshotAsync(DbConnection connection, CancellationToken ct) =>
         ValueTask.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(IsolationLevel.Serializable, deferred: true));
 
-    public ValueTask<IRowCursor> OpenCursorAsync(DbConnection connection, DbTransaction? transaction, string sql, CursorParameter? parameter,
+    public ValueTask<IRowCursor> OpenCursorAsync(DbConnection connection, DbTransaction? transaction, string sql, IReadOnlyList<CursorParameter> parameters,
         CancellationToken ct) =>
         SqliteRowCursor.Available
-            ? ValueTask.FromResult<IRowCursor>(SqliteRowCursor.Open((SqliteConnection)connection, sql, parameter))
-            : DataReaderCursor.OpenAsync(connection, transaction, sql, parameter, ct);
+            ? ValueTask.FromResult<IRowCursor>(SqliteRowCursor.Open((SqliteConnection)connection, sql, parameters))
+            : DataReaderCursor.OpenAsync(connection, transaction, sql, parameters, ct);
 
     // On the connection's own handle, so inside its transaction, as every statement of the command.
     public Task<int> ExecuteEachAsync<T>(DbConnection connection, DbTransaction? transaction, string sql, IReadOnlyList<T> rows, CancellationToken ct)

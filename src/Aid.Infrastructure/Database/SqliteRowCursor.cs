@@ -36,9 +36,9 @@ internal sealed unsafe class SqliteRowCursor : IRowCursor
 
     /// <summary>
     /// Prepares <paramref name="sql"/> (one statement; comments and semicolons may follow it) on the connection's handle and binds
-    /// its parameter, if any (text or an integer).
+    /// its parameters (<see cref="SqliteNative.BindValue"/>): each one the query has, and no other.
     /// </summary>
-    public static SqliteRowCursor Open(SqliteConnection connection, string sql, CursorParameter? parameter = null)
+    public static SqliteRowCursor Open(SqliteConnection connection, string sql, IReadOnlyList<CursorParameter> parameters)
     {
         var handle = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
         var added = false;
@@ -50,7 +50,10 @@ internal sealed unsafe class SqliteRowCursor : IRowCursor
             added = false; // the cursor's Dispose releases it now
             try
             {
-                if (parameter is { } p) cursor.Bind(p);
+                foreach (var parameter in parameters) cursor.Bind(parameter);
+                // As Microsoft.Data.Sqlite, which refuses a query with a parameter left out (SQLite would read it as NULL).
+                if (cursor._statement != 0 && sqlite3_bind_parameter_count(cursor._statement) > parameters.Count)
+                    throw new ArgumentException("A parameter of the query has no value.", nameof(parameters));
             }
             catch
             {
@@ -69,8 +72,6 @@ internal sealed unsafe class SqliteRowCursor : IRowCursor
     {
         var index = _statement == 0 ? 0 : ParameterIndex(_statement, parameter.Name.StartsWith('@') ? parameter.Name : "@" + parameter.Name);
         if (index == 0) throw new ArgumentException($"The query has no parameter {parameter.Name}.", nameof(parameter));
-        if (parameter.Value is not (string or long))
-            throw new ArgumentException($"A cursor binds text or an integer, not {parameter.Value?.GetType().Name ?? "null"}.", nameof(parameter));
         BindValue(_db, _statement, index, parameter.Value);
     }
 

@@ -117,23 +117,38 @@ public sealed class SqliteRowCursorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_parameter_binds_as_UTF_8_text_or_an_integer_and_one_the_query_does_not_have_is_refused()
+    public async Task Parameters_bind_as_Dapper_binds_them_and_one_missing_or_one_the_query_does_not_have_is_refused()
     {
         await using var session = new DbSession(_engine);
-        await using (var list = await session.OpenCursorAsync("SELECT value FROM json_each(@ids)", new CursorParameter("ids", "[\"蒋晟晖\",\"b\"]"), Ct))
+        await using (var list = await session.OpenCursorAsync("SELECT value FROM json_each(@ids)", [new CursorParameter("ids", "[\"蒋晟晖\",\"b\"]")], Ct))
         {
             var values = new List<string>();
             while (await list.ReadAsync(Ct)) values.Add(list.GetString(0));
             Assert.Equal(["蒋晟晖", "b"], values);
         }
-        await using (var sum = await session.OpenCursorAsync("SELECT @n + 1", new CursorParameter("@n", 41L), Ct))
+        await using (var sum = await session.OpenCursorAsync("SELECT @n + 1", [new CursorParameter("@n", 41L)], Ct))
         {
             Assert.True(await sum.ReadAsync(Ct));
             Assert.Equal(42L, sum.GetInt64(0));
         }
-        await Assert.ThrowsAsync<ArgumentException>(async () => await (await session.OpenCursorAsync("SELECT 1", new CursorParameter("ids", "[]"), Ct)).DisposeAsync());
+        // uuids, dates and timestamps as the text the Dapper type handlers write (and the rest of Aid reads)
+        var id = Guid.CreateVersion7();
+        var at = new DateTimeOffset(2026, 12, 5, 8, 30, 0, TimeSpan.FromHours(8));
+        await using (var typed = await session.OpenCursorAsync("SELECT @id, @on, @at, @on <= @at",
+                         [new CursorParameter("id", id), new CursorParameter("on", new DateOnly(2026, 12, 5)), new CursorParameter("at", at)], Ct))
+        {
+            Assert.True(await typed.ReadAsync(Ct));
+            Assert.Equal(await session.QuerySingleAsync<string>("SELECT @id", new { id }, Ct), typed.GetString(0));
+            Assert.Equal(id.ToString("D"), typed.GetString(0));
+            Assert.Equal("2026-12-05", typed.GetString(1));
+            Assert.Equal("2026-12-05T00:30:00.000000Z", typed.GetString(2));
+            Assert.Equal(1L, typed.GetInt64(3));
+        }
+        await Assert.ThrowsAsync<ArgumentException>(async () => await (await session.OpenCursorAsync("SELECT 1", [new CursorParameter("ids", "[]")], Ct)).DisposeAsync());
         await Assert.ThrowsAsync<ArgumentException>(async () =>
-            await (await session.OpenCursorAsync("SELECT @id", new CursorParameter("id", Guid.NewGuid()), Ct)).DisposeAsync());
+            await (await session.OpenCursorAsync("SELECT @a, @b", [new CursorParameter("a", 1L)], Ct)).DisposeAsync());
+        await Assert.ThrowsAsync<NotSupportedException>(async () =>
+            await (await session.OpenCursorAsync("SELECT @x", [new CursorParameter("x", 1.5)], Ct)).DisposeAsync());
     }
 
     [Fact]

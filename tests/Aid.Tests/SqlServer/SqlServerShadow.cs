@@ -84,8 +84,9 @@ public sealed class SqlServerShadowEngine(IDatabaseEngine real) : IDatabaseEngin
     public ValueTask<IWriteScope> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
         real.BeginWriteAsync(connection, ct);
     public ValueTask<DbTransaction> BeginReadSnapshotAsync(DbConnection connection, CancellationToken ct) => real.BeginReadSnapshotAsync(connection, ct);
-    public ValueTask<IRowCursor> OpenCursorAsync(DbConnection connection, DbTransaction? transaction, string sql, CursorParameter? parameter, CancellationToken ct) =>
-        real.OpenCursorAsync(connection, transaction, sql, parameter, ct);
+    public ValueTask<IRowCursor> OpenCursorAsync(DbConnection connection, DbTransaction? transaction, string sql, IReadOnlyList<CursorParameter> parameters,
+            CancellationToken ct) =>
+        real.OpenCursorAsync(connection, transaction, sql, parameters, ct);
     public Task<int> ExecuteEachAsync<T>(DbConnection connection, DbTransaction? transaction, string sql, IReadOnlyList<T> rows, CancellationToken ct)
         where T : notnull => real.ExecuteEachAsync(connection, transaction, sql, rows, ct);
     public Task<IAsyncDisposable> LockMigrationsAsync(DbConnection connection, CancellationToken ct) => real.LockMigrationsAsync(connection, ct);
