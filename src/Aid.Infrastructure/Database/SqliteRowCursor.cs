@@ -50,9 +50,10 @@ internal sealed unsafe class SqliteRowCursor : IRowCursor
             added = false; // the cursor's Dispose releases it now
             try
             {
-                foreach (var parameter in parameters) cursor.Bind(parameter);
+                var bound = new HashSet<int>();
+                foreach (var parameter in parameters) bound.Add(cursor.Bind(parameter));
                 // As Microsoft.Data.Sqlite, which refuses a query with a parameter left out (SQLite would read it as NULL).
-                if (cursor._statement != 0 && sqlite3_bind_parameter_count(cursor._statement) > parameters.Count)
+                if (cursor._statement != 0 && sqlite3_bind_parameter_count(cursor._statement) != bound.Count)
                     throw new ArgumentException("A parameter of the query has no value.", nameof(parameters));
             }
             catch
@@ -68,11 +69,13 @@ internal sealed unsafe class SqliteRowCursor : IRowCursor
         }
     }
 
-    private void Bind(CursorParameter parameter)
+    /// <summary>Binds <paramref name="parameter"/>; its index in the statement.</summary>
+    private int Bind(CursorParameter parameter)
     {
         var index = _statement == 0 ? 0 : ParameterIndex(_statement, parameter.Name.StartsWith('@') ? parameter.Name : "@" + parameter.Name);
         if (index == 0) throw new ArgumentException($"The query has no parameter {parameter.Name}.", nameof(parameter));
         BindValue(_db, _statement, index, parameter.Value);
+        return index;
     }
 
     public int FieldCount => _statement == 0 ? 0 : sqlite3_column_count(_statement);

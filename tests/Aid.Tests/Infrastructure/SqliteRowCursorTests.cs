@@ -147,6 +147,8 @@ public sealed class SqliteRowCursorTests : IAsyncLifetime
         await Assert.ThrowsAsync<ArgumentException>(async () => await (await session.OpenCursorAsync("SELECT 1", [new CursorParameter("ids", "[]")], Ct)).DisposeAsync());
         await Assert.ThrowsAsync<ArgumentException>(async () =>
             await (await session.OpenCursorAsync("SELECT @a, @b", [new CursorParameter("a", 1L)], Ct)).DisposeAsync());
+        await Assert.ThrowsAsync<ArgumentException>(async () => // given twice, the other one still missing
+            await (await session.OpenCursorAsync("SELECT @a, @b", [new CursorParameter("a", 1L), new CursorParameter("@a", 2L)], Ct)).DisposeAsync());
         await Assert.ThrowsAsync<NotSupportedException>(async () =>
             await (await session.OpenCursorAsync("SELECT @x", [new CursorParameter("x", 1.5)], Ct)).DisposeAsync());
     }
