@@ -30,8 +30,9 @@ public interface IRowCursor : IAsyncDisposable
 
 /// <summary>
 /// A parameter of a cursor's query, bound as Dapper binds it with Aid's type handlers: text, an integer, a uuid, a date or a
-/// timestamp (on SQLite the last three as their canonical text), or anything else the engine's ADO.NET provider binds
-/// (PostgreSQL's uuid[] from <see cref="ISqlDialect.IdList"/>, which is text on SQLite and SQL Server).
+/// timestamp (SQLite keeps the last three as canonical text, SQL Server uuids too). SQLite's cursor takes nothing else (it
+/// throws <see cref="NotSupportedException"/>); the other engines bind anything their ADO.NET provider does, such as
+/// PostgreSQL's uuid[] from <see cref="ISqlDialect.IdList"/> (text on SQLite and SQL Server).
 /// </summary>
 public readonly record struct CursorParameter(string Name, object Value);
 

@@ -43,7 +43,7 @@ public static class CsvText
 /// A register's CSV (<see cref="CsvText"/>) written row by row as the rows come: the bytes to a stream, and on the way their
 /// SHA-256, the row count and each money column's total — what the PDF prints for a register too long to print.
 /// </summary>
-public sealed class RegisterCsvWriter : IDisposable
+internal sealed class RegisterCsvWriter : IDisposable
 {
     private const int Chunk = 32 * 1024; // characters written at a time
     private readonly IReadOnlyList<int> _moneyColumns;
@@ -53,6 +53,7 @@ public sealed class RegisterCsvWriter : IDisposable
     private readonly StringBuilder _text = new(Chunk + 4096);
     private long _rows;
     private bool _started;
+    private bool _finished;
 
     public RegisterCsvWriter(IReadOnlyList<string> columns, IReadOnlyList<int> moneyColumns, Stream output)
     {
@@ -64,6 +65,7 @@ public sealed class RegisterCsvWriter : IDisposable
 
     public ValueTask AddAsync(StatementCell[] row, CancellationToken ct)
     {
+        ObjectDisposedException.ThrowIf(_finished, this);
         _rows++;
         foreach (var column in _moneyColumns) _totals[column] += row[column].Fen ?? 0;
         for (var i = 0; i < row.Length; i++)
@@ -78,6 +80,8 @@ public sealed class RegisterCsvWriter : IDisposable
     /// <summary>Writes what is left; the digest of everything written.</summary>
     public async ValueTask<RegisterDigest> FinishAsync(CancellationToken ct)
     {
+        ObjectDisposedException.ThrowIf(_finished, this);
+        _finished = true;
         await FlushAsync(ct);
         return new RegisterDigest(_rows, _totals, Convert.ToHexStringLower(_hash.GetHashAndReset()));
     }
@@ -100,4 +104,4 @@ public sealed class RegisterCsvWriter : IDisposable
 }
 
 /// <summary>A register's row count, the totals of its money columns (by column; 0 elsewhere) and the SHA-256 of its CSV.</summary>
-public sealed record RegisterDigest(long Rows, long[] Totals, string Sha256);
+public sealed record RegisterDigest(long Rows, IReadOnlyList<long> Totals, string Sha256);

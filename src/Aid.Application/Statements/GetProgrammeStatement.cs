@@ -247,6 +247,7 @@ internal sealed class GetProgrammeStatementHandler(IDbSession db, AccessScope sc
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         await using var cursor = await db.OpenCursorAsync(sql, parameters, ct);
+        if (cursor.FieldCount != 14) throw new InvalidOperationException($"The gifts query has {cursor.FieldCount} columns, not the 14 read here.");
         while (await cursor.ReadAsync(ct))
             yield return new GiftLine
             {

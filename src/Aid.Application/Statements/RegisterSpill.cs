@@ -172,6 +172,8 @@ internal sealed class RegisterSpill : IDisposable
         }
 
         public override void Flush() { }
+
+        public override Task FlushAsync(CancellationToken ct) => Task.CompletedTask;
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
     }

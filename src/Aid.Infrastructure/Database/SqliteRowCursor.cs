@@ -51,7 +51,9 @@ internal sealed unsafe class SqliteRowCursor : IRowCursor
             try
             {
                 var bound = new HashSet<int>();
-                foreach (var parameter in parameters) bound.Add(cursor.Bind(parameter));
+                foreach (var parameter in parameters)
+                    if (!bound.Add(cursor.Bind(parameter)))
+                        throw new ArgumentException($"The parameter {parameter.Name} is given twice.", nameof(parameters));
                 // As Microsoft.Data.Sqlite, which refuses a query with a parameter left out (SQLite would read it as NULL).
                 if (cursor._statement != 0 && sqlite3_bind_parameter_count(cursor._statement) != bound.Count)
                     throw new ArgumentException("A parameter of the query has no value.", nameof(parameters));
