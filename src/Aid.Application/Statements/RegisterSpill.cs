@@ -15,17 +15,14 @@ internal sealed class RegisterSpill : IDisposable
     private readonly SafeFileHandle _cells;
     private readonly SafeFileHandle _csv;
 
-    private RegisterSpill(SafeFileHandle cells, SafeFileHandle csv, long count, RegisterDigest digest)
+    private RegisterSpill(SafeFileHandle cells, SafeFileHandle csv, RegisterDigest digest)
     {
         _cells = cells;
         _csv = csv;
-        Count = count;
         Digest = digest;
     }
 
-    public long Count { get; }
-
-    /// <summary>The CSV's row count, money totals and SHA-256, computed as it was written.</summary>
+    /// <summary>The row count, money totals and the CSV's SHA-256, computed as they were written.</summary>
     public RegisterDigest Digest { get; }
 
     public static async Task<RegisterSpill> WriteAsync(IAsyncEnumerable<StatementCell[]> rows, IReadOnlyList<string> columns,
@@ -36,7 +33,6 @@ internal sealed class RegisterSpill : IDisposable
         try
         {
             csv = OpenTemporary();
-            long count = 0;
             RegisterDigest digest;
             await using (var cellStream = new BufferedStream(new HandleStream(cells), BufferSize))
             await using (var writer = new BinaryWriter(cellStream, Encoding.UTF8, leaveOpen: true))
@@ -45,7 +41,6 @@ internal sealed class RegisterSpill : IDisposable
                 using var csvWriter = new RegisterCsvWriter(columns, moneyColumns, csvStream);
                 await foreach (var row in rows.WithCancellation(ct))
                 {
-                    count++;
                     writer.Write7BitEncodedInt(row.Length);
                     foreach (var cell in row)
                     {
@@ -58,7 +53,7 @@ internal sealed class RegisterSpill : IDisposable
                 }
                 digest = await csvWriter.FinishAsync(ct);
             }
-            return new RegisterSpill(cells, csv, count, digest);
+            return new RegisterSpill(cells, csv, digest);
         }
         catch
         {
@@ -112,7 +107,7 @@ internal sealed class RegisterSpill : IDisposable
     private IEnumerable<StatementCell[]> Read()
     {
         using var reader = new BinaryReader(new BufferedStream(new HandleStream(_cells), BufferSize), Encoding.UTF8);
-        for (long n = 0; n < Count; n++)
+        for (long n = 0; n < Digest.Rows; n++)
         {
             var row = new StatementCell[reader.Read7BitEncodedInt()];
             for (var i = 0; i < row.Length; i++)

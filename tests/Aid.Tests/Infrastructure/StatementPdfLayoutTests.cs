@@ -79,7 +79,9 @@ public sealed class StatementPdfLayoutTests
         var statement = made with { Registers = registers };
         try
         {
-            var pages = PageTexts(await new StatementPdf(ReceiptPdfTests.Fonts).RenderAsync(statement, ct));
+            var pdf = await new StatementPdf(ReceiptPdfTests.Fonts).RenderAsync(statement, ct);
+            await File.WriteAllBytesAsync("/tmp/aid-statement-programme-long.pdf", pdf, ct);
+            var pages = PageTexts(pdf);
             using var zip = new MemoryStream();
             await StatementFiles.WriteCsvZipAsync(statement, zip, ct);
             zip.Position = 0;
