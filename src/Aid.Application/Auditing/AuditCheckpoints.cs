@@ -31,6 +31,9 @@ public sealed record AuditCheckpoint
         $"aid-checkpoint-v1|{chain}|{position}|{hash}|{AuditHash.Instant(createdAt)}";
 }
 
+/// <summary>The checkpoints read from the checkpoint file, and the numbers of its lines that could not be read.</summary>
+public sealed record CheckpointFileContents(IReadOnlyList<AuditCheckpoint> Checkpoints, IReadOnlyList<int> UnreadableLines);
+
 /// <summary>The checkpoint signing keys: ECDSA P-256, derived from each master key the instance holds.</summary>
 public sealed class AuditSigningKeys
 {
@@ -148,9 +151,9 @@ public sealed class AuditCheckpoints(IDbSession db, BusinessClock clock, AuditSi
         """, null, ct);
 
     /// <summary>The checkpoints in the file (none when it does not exist yet), with the numbers of lines that could not be read.</summary>
-    public async Task<(IReadOnlyList<AuditCheckpoint> Checkpoints, IReadOnlyList<int> UnreadableLines)> FromFileAsync(CancellationToken ct)
+    public async Task<CheckpointFileContents> FromFileAsync(CancellationToken ct)
     {
-        if (!File.Exists(settings.CheckpointFile)) return ([], []);
+        if (!File.Exists(settings.CheckpointFile)) return new([], []);
         var checkpoints = new List<AuditCheckpoint>();
         var unreadable = new List<int>();
         var number = 0;
@@ -165,7 +168,7 @@ public sealed class AuditCheckpoints(IDbSession db, BusinessClock clock, AuditSi
             }
             catch (JsonException) { unreadable.Add(number); }
         }
-        return (checkpoints, unreadable);
+        return new(checkpoints, unreadable);
     }
 
     private async Task AppendToFileAsync(IEnumerable<AuditCheckpoint> checkpoints, CancellationToken ct)

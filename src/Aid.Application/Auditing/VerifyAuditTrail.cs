@@ -92,12 +92,18 @@ public sealed partial class AuditVerifier(IDbSession db, AuditSealer sealer, Aud
         var problems = new List<AuditProblem>();
         void Report(AuditProblem p) { if (problems.Count < MaxProblems) problems.Add(p); }
 
+        // Records, seals, rows and the records' index are read by separate statements while commands go on committing: read in
+        // one snapshot, a gift committed between two of them does not look like an edit. The checkpoint file is read first: a
+        // checkpoint is stored before it is written to the file, so every one read there is in the snapshot.
+        var file = await checkpoints.FromFileAsync(ct);
+        await using var snapshot = await db.BeginReadSnapshotAsync(ct);
         var (records, unsealed, sequences, expected) = await RecordsAsync(sealedThrough, Report, ct);
-        var (chains, stored, fileCount, _) = await ChainsAndCheckpointsAsync(sequences, Report, ct);
+        var (chains, stored, fileCount, _) = await ChainsAndCheckpointsAsync(sequences, Report, ct, file);
         var rowProblems = new List<AuditProblem>();
         await RowsAsync(expected, rowProblems.Add, ct);
-        // Rows and records are read by separate statements: a command that committed in between looks like a mismatch. Each
-        // entity named is checked once more on its own (its newest record and its rows, read together now).
+        // Where the engine's snapshot is only per statement (SQL Server without row versioning), a command that committed between
+        // the reads of records and rows looks like a mismatch: each entity named is checked once more on its own (its newest
+        // record and its rows, read together now).
         var recheck = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var problem in rowProblems)
         {
@@ -200,9 +206,11 @@ public sealed partial class AuditVerifier(IDbSession db, AuditSealer sealer, Aud
 
     /// <summary>Every chain from position 1, and every checkpoint (database and file) against it.</summary>
     /// <param name="sequences">Every record's sequence, to find seals of deleted records; null when the caller finds them otherwise.</param>
-    private async Task<(List<AuditChainSummary> Chains, long Stored, long FromFile, long Seals)> ChainsAndCheckpointsAsync(HashSet<long>? sequences, Action<AuditProblem> report, CancellationToken ct)
+    /// <param name="file">The checkpoint file as read before the caller's snapshot; null: read it now.</param>
+    private async Task<(List<AuditChainSummary> Chains, long Stored, long FromFile, long Seals)> ChainsAndCheckpointsAsync(HashSet<long>? sequences, Action<AuditProblem> report,
+        CancellationToken ct, CheckpointFileContents? file = null)
     {
-        var checkpoints = await CheckpointsAsync(report, ct);
+        var checkpoints = await CheckpointsAsync(report, ct, file);
         var chains = new List<AuditChainSummary>();
         string? chain = null;
         long position = 0, count = 0;
@@ -240,10 +248,10 @@ public sealed partial class AuditVerifier(IDbSession db, AuditSealer sealer, Aud
     private const string SealsInOrder = "SELECT chain, position, record_sequence, record_hash, previous_hash, hash FROM audit_seals ORDER BY chain, position";
 
     /// <summary>The signed checkpoints in the database and in the checkpoint file, each checked on its own.</summary>
-    private async Task<SignedCheckpoints> CheckpointsAsync(Action<AuditProblem> report, CancellationToken ct)
+    private async Task<SignedCheckpoints> CheckpointsAsync(Action<AuditProblem> report, CancellationToken ct, CheckpointFileContents? file = null)
     {
         var stored = await checkpoints.StoredAsync(ct);
-        var (inFile, unreadable) = await checkpoints.FromFileAsync(ct);
+        var (inFile, unreadable) = file ?? await checkpoints.FromFileAsync(ct);
         foreach (var line in unreadable)
             report(new AuditProblem("checkpoint", $"Line {line} of the checkpoint file cannot be read."));
         var storedKeys = stored.Select(c => (c.Chain, c.Position, c.Signature)).ToHashSet();

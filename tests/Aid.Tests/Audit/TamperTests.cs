@@ -103,6 +103,49 @@ public sealed class TamperTests(AuditedDatabases databases) : IClassFixture<Audi
     }
 
     [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task While_gifts_keep_committing_the_detailed_pass_names_the_edit_and_nothing_else(Engine engine)
+    {
+        await using var copy = await databases.CopyAsync(engine);
+        var gift = copy.Data.Gift300;
+        await using (var db = await copy.TamperAsync("gifts"))
+            Assert.Equal(1, await db.ExecuteAsync("UPDATE gifts SET amount = 3000000 WHERE id = @gift", new { gift }));
+        var admin = copy.Admin();
+        var donor = (await admin.Get($"/api/v1/gifts/{copy.Data.UnreferencedGift}").Expect(HttpStatusCode.OK)).GetProperty("donorId").GetGuid();
+
+        // The edit sends every check to the detailed pass, which reads records, seals, rows and the records' index by separate
+        // statements; gifts committing in between must not look like more edits.
+        using var stop = new CancellationTokenSource();
+        var written = 0;
+        var writers = Enumerable.Range(0, 3).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                await admin.PostJson("/api/v1/gifts", MoneyScenario.Cash(copy.Data.Programme, donor, $"{w + 1}.{i % 100:00}", reference: $"DW{w}-{i}"))
+                    .Expect(HttpStatusCode.Created);
+                Interlocked.Increment(ref written);
+            }
+        })).ToList();
+        try
+        {
+            while (Volatile.Read(ref written) < 3 && !writers.Any(w => w.IsCompleted)) await Task.Delay(1, TestContext.Current.CancellationToken);
+            var before = Volatile.Read(ref written);
+            for (var round = 0; round < 4; round++)
+            {
+                var verification = await copy.VerifyAsync();
+                AssertNamed(verification, "row", p => Row(p) == $"gifts/{gift:D}" && Detail(p).Contains("differs from its digest"));
+                Assert.All(Problems(verification), p => Assert.Equal($"gifts/{gift:D}", Row(p)));
+            }
+            Assert.True(Volatile.Read(ref written) > before, "no gift committed while the trail was verified");
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(writers);
+        }
+        Assert.True((await copy.VerifyInProcessAsync()).CheckedInDetail);
+    }
+
+    [Theory, ClassData(typeof(EngineMatrix))]
     public async Task A_balanced_posting_edit_names_both_postings(Engine engine)
     {
         await using var copy = await databases.CopyAsync(engine);
