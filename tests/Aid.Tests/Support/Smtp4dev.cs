@@ -73,14 +73,41 @@ public sealed class Smtp4dev : IAsyncDisposable
         ["Aid:Smtp:TimeoutSeconds"] = "5",
     };
 
-    /// <summary>A free loopback TCP port (nothing listens on it when this returns).</summary>
+    /// <summary>
+    /// A free loopback TCP port (nothing listens on it when this returns) below the kernel's ephemeral range: a port from that
+    /// range, once released, may be handed to any of the suite's outgoing connections or port-0 listeners before the server binds
+    /// it (seen: a private smtp4dev's API port, chosen when its fixture was made, taken by the time the test started it).
+    /// </summary>
     public static int FreePort()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
+        var below = EphemeralPortsFrom();
+        lock (Handed)
+            for (var attempt = 0; attempt < 1000; attempt++)
+            {
+                var port = Random.Shared.Next(below / 2, below);
+                if (Handed.Contains(port)) continue;
+                var listener = new TcpListener(IPAddress.Loopback, port);
+                try { listener.Start(); }
+                catch (SocketException) { continue; } // in use
+                listener.Stop();
+                Handed.Add(port);
+                return port;
+            }
+        throw new InvalidOperationException($"No free loopback port between {below / 2} and {below}.");
+    }
+
+    private static readonly HashSet<int> Handed = [];
+
+    /// <summary>The first port of the kernel's ephemeral range (Linux: /proc/sys/net/ipv4/ip_local_port_range; 32768 if unreadable).</summary>
+    private static int EphemeralPortsFrom()
+    {
+        try
+        {
+            var first = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries)[0];
+            return int.TryParse(first, out var port) && port >= 2048 ? port : 32768;
+        }
+        catch (IOException) { return 32768; }
+        catch (UnauthorizedAccessException) { return 32768; }
     }
 
     /// <summary>Starts a server of the test's own (scripts/smtp4dev.sh) on the given SMTP port (a free one by default); disposing stops it.</summary>
