@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using Aid.Tests.SqlServer;
 using MimeKit;
 
 namespace Aid.Tests.Support;
@@ -13,7 +12,7 @@ public sealed record ReceivedEmail(string Id, IReadOnlyList<string> To, string S
 /// (<c>/api/messages</c>, <c>/api/messages/{id}/raw</c>). The test script starts one and sets <c>AID_TEST_SMTP</c>
 /// (<c>Host=127.0.0.1;SmtpPort=…;ApiPort=…</c>); without it the e-mail tests are skipped with the reason. Several test classes
 /// share that server at once, so a test never deletes messages: it gives its messages unique recipients and looks for those.
-/// A test that needs to stop and start a server starts its own with <see cref="StartPrivateAsync"/>.
+/// A test that needs the server to go away puts a <see cref="TcpForwarder"/> in front of it and cuts that.
 /// Recipients at <c>@reject.invalid</c> are refused with 550 by the script's configuration.
 /// </summary>
 public sealed class Smtp4dev : IAsyncDisposable
@@ -32,16 +31,12 @@ public sealed class Smtp4dev : IAsyncDisposable
 
     private static TimeSpan Next(TimeSpan pause) => TimeSpan.FromTicks(Math.Min(pause.Ticks * 3 / 2, SlowestPoll.Ticks));
     private readonly HttpClient _api;
-    private readonly bool _private;
-    private readonly string? _folder;
 
-    private Smtp4dev(string host, int smtpPort, int apiPort, bool isPrivate)
+    private Smtp4dev(string host, int smtpPort, int apiPort)
     {
         Host = host;
         SmtpPort = smtpPort;
         ApiPort = apiPort;
-        _private = isPrivate;
-        if (isPrivate) _folder = Directory.CreateTempSubdirectory("aid-smtp4dev-").FullName;
         _api = new HttpClient { BaseAddress = new Uri($"http://{host}:{apiPort}/"), Timeout = TimeSpan.FromSeconds(30) };
     }
 
@@ -58,7 +53,7 @@ public sealed class Smtp4dev : IAsyncDisposable
         if (SkipReason is { } reason) Assert.Skip(reason);
         var parts = Environment.GetEnvironmentVariable(Variable)!.Split(';', StringSplitOptions.RemoveEmptyEntries)
             .Select(p => p.Split('=', 2)).ToDictionary(p => p[0].Trim(), p => p.Length > 1 ? p[1].Trim() : "", StringComparer.OrdinalIgnoreCase);
-        return new Smtp4dev(parts.GetValueOrDefault("Host") ?? "127.0.0.1", int.Parse(parts["SmtpPort"]), int.Parse(parts["ApiPort"]), isPrivate: false);
+        return new Smtp4dev(parts.GetValueOrDefault("Host") ?? "127.0.0.1", int.Parse(parts["SmtpPort"]), int.Parse(parts["ApiPort"]));
     }
 
     /// <summary>The <c>Aid__Smtp__*</c> settings that send to this server (plain SMTP, quick retries and leases for tests).</summary>
@@ -108,41 +103,6 @@ public sealed class Smtp4dev : IAsyncDisposable
         }
         catch (IOException) { return 32768; }
         catch (UnauthorizedAccessException) { return 32768; }
-    }
-
-    /// <summary>Starts a server of the test's own (scripts/smtp4dev.sh) on the given SMTP port (a free one by default); disposing stops it.</summary>
-    public static async Task<Smtp4dev> StartPrivateAsync(int? smtpPort = null, int? apiPort = null)
-    {
-        if (SkipReason is { } reason) Assert.Skip(reason);
-        var server = new Smtp4dev("127.0.0.1", smtpPort ?? FreePort(), apiPort ?? FreePort(), isPrivate: true);
-        await server.StartAsync();
-        return server;
-    }
-
-    /// <summary>Starts this private server again on the same ports (after <see cref="StopAsync"/>), with the messages it had (kept in a file).</summary>
-    public Task StartAsync() => Script("start");
-
-    /// <summary>Stops this private server: its SMTP port refuses connections until <see cref="StartAsync"/>.</summary>
-    public Task StopAsync() => Script("stop");
-
-    private async Task Script(string command)
-    {
-        Assert.True(_private, "Only a test's own server is stopped or started; the shared one belongs to the test script.");
-        var start = new ProcessStartInfo("bash") { WorkingDirectory = SqlServerStatementTests.RepositoryRoot(), RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["AID_SMTP_DB"] = Path.Combine(_folder!, "messages.db");
-        foreach (var arg in new[] { "scripts/smtp4dev.sh", command, SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), ApiPort.ToString(System.Globalization.CultureInfo.InvariantCulture) })
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        try { await process.WaitForExitAsync(cts.Token); }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"scripts/smtp4dev.sh {command} did not finish within 90 s.");
-        }
-        Assert.True(process.ExitCode == 0, $"scripts/smtp4dev.sh {command} failed ({process.ExitCode}):\n{await stdout}\n{await stderr}");
     }
 
     /// <summary>Every message received so far (newest first, as the API lists them).</summary>
@@ -228,15 +188,10 @@ public sealed class Smtp4dev : IAsyncDisposable
         return bytes.ToArray();
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        if (_private) await Script("stop");
         _api.Dispose();
-        if (_folder is not null)
-        {
-            try { Directory.Delete(_folder, recursive: true); }
-            catch (IOException) { }
-        }
+        return ValueTask.CompletedTask;
     }
 }
 

@@ -1,0 +1,137 @@
+using System.Net.Sockets;
+
+namespace Aid.Tests.Support;
+
+/// <summary>
+/// A loopback TCP forwarder in front of a real server (the suite's smtp4dev): the service under test connects to
+/// <see cref="Port"/>, and each connection is relayed byte for byte. <see cref="CutAsync"/> makes the server unreachable as a
+/// server that went away does: the port refuses connections and the connections it carried are reset (RST). <see cref="Restore"/>
+/// listens on the same port again. The server behind it keeps running and keeps what it accepted, and its answers reach the
+/// service only through the forwarder: a message the service recorded as sent was accepted by the server.
+/// </summary>
+public sealed class TcpForwarder : IAsyncDisposable
+{
+    private readonly string _targetHost;
+    private readonly int _targetPort;
+    private readonly Lock _gate = new();
+    private readonly HashSet<Relay> _open = [];
+    private TcpListener? _listener;
+    private CancellationTokenSource? _cut;
+    private Task _accepting = Task.CompletedTask;
+
+    private TcpForwarder(int port, string targetHost, int targetPort) => (Port, _targetHost, _targetPort) = (port, targetHost, targetPort);
+
+    /// <summary>The loopback port the service connects to.</summary>
+    public int Port { get; }
+
+    /// <summary>Connections relayed so far (to tell that the service went through the forwarder).</summary>
+    public int Relayed => Volatile.Read(ref _relayed);
+
+    private int _relayed;
+
+    /// <summary>Listens on <paramref name="port"/> (see <see cref="Smtp4dev.FreePort"/>) and relays to the target.</summary>
+    public static TcpForwarder Open(int port, string targetHost, int targetPort)
+    {
+        var forwarder = new TcpForwarder(port, targetHost, targetPort);
+        forwarder.Restore();
+        return forwarder;
+    }
+
+    /// <summary>Listens again (after <see cref="CutAsync"/>) on the same port.</summary>
+    public void Restore()
+    {
+        lock (_gate)
+        {
+            if (_listener is not null) return;
+            var listener = new TcpListener(System.Net.IPAddress.Loopback, Port);
+            // The relayed connections this port accepted before the cut may linger in TIME_WAIT; they must not keep it from listening.
+            listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            listener.Start();
+            _listener = listener;
+            _cut = new CancellationTokenSource();
+            _accepting = AcceptAsync(listener, _cut.Token);
+        }
+    }
+
+    /// <summary>Stops listening (new connections are refused) and resets every connection it carries, on both sides.</summary>
+    public async Task CutAsync()
+    {
+        Task accepting;
+        List<Relay> open;
+        lock (_gate)
+        {
+            if (_listener is not { } listener) return;
+            _cut!.Cancel();
+            listener.Stop();
+            (_listener, accepting, open) = (null, _accepting, [.. _open]);
+            _open.Clear();
+        }
+        foreach (var relay in open) relay.Reset();
+        await accepting;
+        _cut!.Dispose();
+    }
+
+    public async ValueTask DisposeAsync() => await CutAsync();
+
+    private async Task AcceptAsync(TcpListener listener, CancellationToken cut)
+    {
+        while (true)
+        {
+            TcpClient client;
+            try { client = await listener.AcceptTcpClientAsync(cut); }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException) { return; } // cut
+            _ = RelayAsync(client, cut);
+        }
+    }
+
+    private async Task RelayAsync(TcpClient client, CancellationToken cut)
+    {
+        var relay = new Relay(client, new TcpClient());
+        try
+        {
+            await relay.Server.ConnectAsync(_targetHost, _targetPort, cut);
+            lock (_gate)
+            {
+                if (cut.IsCancellationRequested) { relay.Reset(); return; }
+                _open.Add(relay);
+            }
+            Interlocked.Increment(ref _relayed);
+            var (fromClient, fromServer) = (client.GetStream(), relay.Server.GetStream());
+            // Either side closing ends the relay; the other side is then closed too, as a direct connection would be.
+            await Task.WhenAny(fromClient.CopyToAsync(fromServer, cut), fromServer.CopyToAsync(fromClient, cut));
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException) { } // reset or cut
+        finally
+        {
+            lock (_gate) _open.Remove(relay);
+            relay.Dispose();
+        }
+    }
+
+    private sealed class Relay(TcpClient client, TcpClient server) : IDisposable
+    {
+        // Taken now: a TcpClient forgets its socket once disposed, and the relay may end on its own while it is being cut.
+        private readonly Socket[] _sockets = [client.Client, server.Client];
+
+        public TcpClient Client => client;
+        public TcpClient Server => server;
+
+        /// <summary>Closes both sockets with a reset (linger 0), as a server that dies resets its connections.</summary>
+        public void Reset()
+        {
+            foreach (var socket in _sockets)
+            {
+                try { socket.LingerState = new LingerOption(true, 0); }
+                catch (Exception e) when (e is ObjectDisposedException or SocketException) { } // already closed
+                socket.Dispose();
+            }
+            Dispose();
+        }
+
+        public void Dispose()
+        {
+            client.Dispose();
+            server.Dispose();
+        }
+    }
+}
