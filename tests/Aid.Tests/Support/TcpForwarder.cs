@@ -18,6 +18,9 @@ public sealed class TcpForwarder : IAsyncDisposable
     private TcpListener? _listener;
     private CancellationTokenSource? _cut;
     private Task _accepting = Task.CompletedTask;
+    private long _clientBytes;
+    private long _cutAfter = long.MaxValue;
+    private TaskCompletionSource _cutDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private TcpForwarder(int port, string targetHost, int targetPort) => (Port, _targetHost, _targetPort) = (port, targetHost, targetPort);
 
@@ -68,7 +71,21 @@ public sealed class TcpForwarder : IAsyncDisposable
         }
         foreach (var relay in open) relay.Reset();
         await accepting;
-        _cut!.Dispose();
+        _cutDone.TrySetResult();
+    }
+
+    /// <summary>
+    /// Cuts (as <see cref="CutAsync"/>) once the service has sent <paramref name="bytes"/> more through the forwarder, wherever in
+    /// a conversation that falls (mid-message, typically): a cut that lands mid-run however fast the run goes. Completes with the cut.
+    /// </summary>
+    public Task CutAfter(long bytes)
+    {
+        lock (_gate)
+        {
+            _cutDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _cutAfter = Interlocked.Read(ref _clientBytes) + bytes;
+            return _cutDone.Task;
+        }
     }
 
     public async ValueTask DisposeAsync() => await CutAsync();
@@ -98,13 +115,30 @@ public sealed class TcpForwarder : IAsyncDisposable
             Interlocked.Increment(ref _relayed);
             var (fromClient, fromServer) = (client.GetStream(), relay.Server.GetStream());
             // Either side closing ends the relay; the other side is then closed too, as a direct connection would be.
-            await Task.WhenAny(fromClient.CopyToAsync(fromServer, cut), fromServer.CopyToAsync(fromClient, cut));
+            await Task.WhenAny(CountedCopyAsync(fromClient, fromServer, cut), fromServer.CopyToAsync(fromClient, cut));
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException) { } // reset or cut
         finally
         {
             lock (_gate) _open.Remove(relay);
             relay.Dispose();
+        }
+    }
+
+    /// <summary>Copies what the service sends, counting it, and cuts the forwarder once the count passes <see cref="CutAfter"/>'s.</summary>
+    private async Task CountedCopyAsync(NetworkStream from, NetworkStream to, CancellationToken cut)
+    {
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await from.ReadAsync(buffer, cut)) > 0)
+        {
+            if (Interlocked.Add(ref _clientBytes, read) >= Interlocked.Read(ref _cutAfter))
+            {
+                Interlocked.Exchange(ref _cutAfter, long.MaxValue);
+                _ = CutAsync(); // resets this relay too, before the bytes that crossed the line are passed on
+                return;
+            }
+            await to.WriteAsync(buffer.AsMemory(0, read), cut);
         }
     }
 
