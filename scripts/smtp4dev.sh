@@ -2,7 +2,6 @@
 # A throwaway SMTP server for the tests: smtp4dev (the pinned local tool in .config/dotnet-tools.json), plain SMTP on
 # 127.0.0.1, its web UI and REST API (/api/messages) on another port, messages in memory, nothing written outside /tmp.
 # Recipients at the domain reject.invalid are refused with 550 (a permanent failure the tests can provoke).
-# AID_SMTP_DB=/abs/file.db keeps the messages in that file instead (a test that stops and restarts the server keeps them).
 # Usage: scripts/smtp4dev.sh start|stop [smtp-port] [api-port]
 set -euo pipefail
 cmd=${1:-start}
@@ -23,7 +22,7 @@ case "$cmd" in
     # keeps both cores busy, and spinning only takes CPU from the rest).
     DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 \
     ServerOptions__RecipientValidationExpression='!recipient.endsWith("@reject.invalid")' \
-      setsid dotnet tool run smtp4dev -- --nousersettings --baseappdatapath="$dir" --db="${AID_SMTP_DB:-}" --hostname=localhost \
+      setsid dotnet tool run smtp4dev -- --nousersettings --baseappdatapath="$dir" --db= --hostname=localhost \
         --bindaddress=127.0.0.1 --smtpport="$smtp" --imapport= --pop3port= --tlsmode=None \
         --urls="http://127.0.0.1:$api" --messagestokeep=100000 --sessionstokeep=100 \
         >"$dir/log" 2>&1 </dev/null &

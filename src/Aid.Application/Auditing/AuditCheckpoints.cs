@@ -153,11 +153,18 @@ public sealed class AuditCheckpoints(IDbSession db, BusinessClock clock, AuditSi
     /// <summary>The checkpoints in the file (none when it does not exist yet), with the numbers of lines that could not be read.</summary>
     public async Task<CheckpointFileContents> FromFileAsync(CancellationToken ct)
     {
-        if (!File.Exists(settings.CheckpointFile)) return new([], []);
+        string[] lines;
+        await FileGate.WaitAsync(ct); // not in the middle of this service's own append: a half-written line would read as broken
+        try
+        {
+            if (!File.Exists(settings.CheckpointFile)) return new([], []);
+            lines = await File.ReadAllLinesAsync(settings.CheckpointFile, ct);
+        }
+        finally { FileGate.Release(); }
         var checkpoints = new List<AuditCheckpoint>();
         var unreadable = new List<int>();
         var number = 0;
-        foreach (var line in await File.ReadAllLinesAsync(settings.CheckpointFile, ct))
+        foreach (var line in lines)
         {
             number++;
             if (line.Length == 0) continue;

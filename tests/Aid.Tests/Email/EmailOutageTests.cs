@@ -9,7 +9,7 @@ namespace Aid.Tests.Email;
 
 /// <summary>
 /// Apps that send to a port where the test puts a <see cref="TcpForwarder"/> to the shared smtp4dev, to cut the way to the server
-/// and restore it. (Each test used to start a server of its own and stop it: four starts of smtp4dev, 30 CPU-seconds of the suite.)
+/// and restore it (each test used to start a server of its own and stop it: four starts of smtp4dev, the suite's dearest processes).
 /// </summary>
 public sealed class ForwardedSmtpApps : EngineApps
 {

@@ -5,7 +5,7 @@ namespace Aid.Tests.Support;
 public sealed class FreePortTests
 {
     [Fact]
-    public void Ports_for_private_servers_are_free_distinct_and_below_the_ephemeral_range()
+    public void Ports_for_servers_a_test_starts_are_free_distinct_and_below_the_ephemeral_range()
     {
         var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries);
         var ephemeralFrom = int.Parse(range[0]);

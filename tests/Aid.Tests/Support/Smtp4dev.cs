@@ -71,7 +71,7 @@ public sealed class Smtp4dev : IAsyncDisposable
     /// <summary>
     /// A free loopback TCP port (nothing listens on it when this returns) below the kernel's ephemeral range: a port from that
     /// range, once released, may be handed to any of the suite's outgoing connections or port-0 listeners before the server binds
-    /// it (seen: a private smtp4dev's API port, chosen when its fixture was made, taken by the time the test started it).
+    /// it (seen: the API port of an smtp4dev a test started, chosen when its fixture was made, taken by the time the test started it).
     /// </summary>
     public static int FreePort()
     {

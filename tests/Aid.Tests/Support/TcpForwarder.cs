@@ -69,9 +69,12 @@ public sealed class TcpForwarder : IAsyncDisposable
             (_listener, accepting, open) = (null, _accepting, [.. _open]);
             _open.Clear();
         }
-        foreach (var relay in open) relay.Reset();
-        await accepting;
-        _cutDone.TrySetResult();
+        try
+        {
+            foreach (var relay in open) relay.Reset();
+            await accepting;
+        }
+        finally { _cutDone.TrySetResult(); }
     }
 
     /// <summary>
@@ -96,7 +99,7 @@ public sealed class TcpForwarder : IAsyncDisposable
         {
             TcpClient client;
             try { client = await listener.AcceptTcpClientAsync(cut); }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException) { return; } // cut
+            catch (Exception) when (cut.IsCancellationRequested) { return; } // cut: whatever the stopped listener throws
             _ = RelayAsync(client, cut);
         }
     }
@@ -104,6 +107,7 @@ public sealed class TcpForwarder : IAsyncDisposable
     private async Task RelayAsync(TcpClient client, CancellationToken cut)
     {
         var relay = new Relay(client, new TcpClient());
+        Task toServer = Task.CompletedTask, toClient = Task.CompletedTask;
         try
         {
             await relay.Server.ConnectAsync(_targetHost, _targetPort, cut);
@@ -115,7 +119,8 @@ public sealed class TcpForwarder : IAsyncDisposable
             Interlocked.Increment(ref _relayed);
             var (fromClient, fromServer) = (client.GetStream(), relay.Server.GetStream());
             // Either side closing ends the relay; the other side is then closed too, as a direct connection would be.
-            await Task.WhenAny(CountedCopyAsync(fromClient, fromServer, cut), fromServer.CopyToAsync(fromClient, cut));
+            (toServer, toClient) = (CountedCopyAsync(fromClient, fromServer, cut), fromServer.CopyToAsync(fromClient, cut));
+            await Task.WhenAny(toServer, toClient);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException) { } // reset or cut
         finally
@@ -123,6 +128,8 @@ public sealed class TcpForwarder : IAsyncDisposable
             lock (_gate) _open.Remove(relay);
             relay.Dispose();
         }
+        try { await Task.WhenAll(toServer, toClient); } // the other direction ends on the closed sockets; its failure is expected
+        catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException) { }
     }
 
     /// <summary>Copies what the service sends, counting it, and cuts the forwarder once the count passes <see cref="CutAfter"/>'s.</summary>
@@ -132,9 +139,9 @@ public sealed class TcpForwarder : IAsyncDisposable
         int read;
         while ((read = await from.ReadAsync(buffer, cut)) > 0)
         {
-            if (Interlocked.Add(ref _clientBytes, read) >= Interlocked.Read(ref _cutAfter))
+            var limit = Interlocked.Read(ref _cutAfter);
+            if (Interlocked.Add(ref _clientBytes, read) >= limit && Interlocked.CompareExchange(ref _cutAfter, long.MaxValue, limit) == limit)
             {
-                Interlocked.Exchange(ref _cutAfter, long.MaxValue);
                 _ = CutAsync(); // resets this relay too, before the bytes that crossed the line are passed on
                 return;
             }
@@ -147,7 +154,6 @@ public sealed class TcpForwarder : IAsyncDisposable
         // Taken now: a TcpClient forgets its socket once disposed, and the relay may end on its own while it is being cut.
         private readonly Socket[] _sockets = [client.Client, server.Client];
 
-        public TcpClient Client => client;
         public TcpClient Server => server;
 
         /// <summary>Closes both sockets with a reset (linger 0), as a server that dies resets its connections.</summary>
