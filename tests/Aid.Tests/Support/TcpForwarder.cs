@@ -122,7 +122,7 @@ public sealed class TcpForwarder : IAsyncDisposable
             (toServer, toClient) = (CountedCopyAsync(fromClient, fromServer, cut), fromServer.CopyToAsync(fromClient, cut));
             await Task.WhenAny(toServer, toClient);
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException) { } // reset or cut
+        catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException or InvalidOperationException) { } // reset or cut
         finally
         {
             lock (_gate) _open.Remove(relay);
