@@ -1,4 +1,7 @@
+using Aid.Application.Auditing;
 using Aid.Tests.Support;
+using Mediator;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Aid.Tests.Audit;
 
@@ -47,5 +50,47 @@ public sealed class VerifyWhileWritingTests(EngineApps apps) : IClassFixture<Eng
         var last = await admin.Get("/api/v1/audit/verify").Expect(HttpStatusCode.OK);
         Assert.True(last.GetProperty("valid").GetBoolean(), last.GetRawText());
         Assert.True(last.GetProperty("records").GetInt64() > written, "every gift has its record");
+    }
+
+    [Theory, ClassData(typeof(EngineMatrix))]
+    public async Task Checkpoints_filed_while_the_quick_pass_reads_do_not_send_it_to_the_detailed_pass(Engine engine)
+    {
+        var app = await apps.For(engine);
+        var admin = app.Admin();
+        var (programme, donor) = await admin.ProgrammeAndDonor();
+        // A gift, then a checkpoint of the chains it moved (as a statement takes one right after its check), over and over.
+        using var stop = new CancellationTokenSource();
+        var taken = 0;
+        var checkpointer = Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                await admin.PostJson("/api/v1/gifts", MoneyScenario.Cash(programme, donor, "1.00", reference: $"CP-{i}")).Expect(HttpStatusCode.Created);
+                await using var scope = app.Factory.Services.CreateAsyncScope();
+                if ((await scope.ServiceProvider.GetRequiredService<AuditCheckpoints>().TakeAsync(null, "test", CancellationToken.None)).Count > 0)
+                    Interlocked.Increment(ref taken);
+            }
+        }, TestContext.Current.CancellationToken);
+        try
+        {
+            while (Volatile.Read(ref taken) < 2 && !checkpointer.IsCompleted) await Task.Delay(1, TestContext.Current.CancellationToken);
+            var overlapped = 0;
+            for (var round = 0; round < 20; round++)
+            {
+                var before = Volatile.Read(ref taken);
+                await using var scope = app.Factory.Services.CreateAsyncScope();
+                var verification = await scope.ServiceProvider.GetRequiredService<ISender>().Send(new VerifyAuditTrail(), TestContext.Current.CancellationToken);
+                if (Volatile.Read(ref taken) > before) overlapped++;
+                Assert.True(verification.Valid, verification.Problem);
+                // A checkpoint filed during the check is in the database the check reads: the file is read before its snapshot.
+                Assert.False(verification.CheckedInDetail, $"round {round}: the quick pass doubted, the detailed pass found nothing");
+            }
+            Assert.True(overlapped > 0, "no checkpoint was taken while the trail was verified");
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await checkpointer;
+        }
     }
 }
