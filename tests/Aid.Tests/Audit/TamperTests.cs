@@ -117,35 +117,19 @@ public sealed class TamperTests(AuditedDatabases databases) : IClassFixture<Audi
 
         // The edit sends every check to the detailed pass, which reads records, seals, rows and the records' index by separate
         // statements; gifts committing in between must not look like more edits.
-        using var stop = new CancellationTokenSource();
-        var written = 0;
-        var writers = Enumerable.Range(0, 3).Select(w => Task.Run(async () =>
+        await using (var gifts = GiftStream.Start(admin, copy.Data.Programme, donor, clients: 3, referencePrefix: "DW"))
         {
-            for (var i = 0; !stop.IsCancellationRequested; i++)
-            {
-                await admin.PostJson("/api/v1/gifts", MoneyScenario.Cash(copy.Data.Programme, donor, $"{w + 1}.{i % 100:00}", reference: $"DW{w}-{i}"))
-                    .Expect(HttpStatusCode.Created);
-                Interlocked.Increment(ref written);
-            }
-        })).ToList();
-        try
-        {
-            while (Volatile.Read(ref written) < 3 && !writers.Any(w => w.IsCompleted)) await Task.Delay(1, TestContext.Current.CancellationToken);
+            await gifts.WaitUntilAsync(() => gifts.Recorded >= 3);
             var overlapped = 0;
             for (var round = 0; round < 4; round++)
             {
-                var before = Volatile.Read(ref written);
+                var before = gifts.Recorded;
                 var verification = await copy.VerifyAsync();
-                if (Volatile.Read(ref written) > before) overlapped++;
+                if (gifts.Recorded > before) overlapped++;
                 AssertNamed(verification, "row", p => Row(p) == $"gifts/{gift:D}" && Detail(p).Contains("differs from its digest"));
                 Assert.All(Problems(verification), p => Assert.Equal($"gifts/{gift:D}", Row(p)));
             }
             Assert.True(overlapped > 0, "no gift committed while a check ran");
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await Task.WhenAll(writers);
         }
         Assert.True((await copy.VerifyInProcessAsync()).CheckedInDetail);
     }

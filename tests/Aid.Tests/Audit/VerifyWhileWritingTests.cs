@@ -17,34 +17,19 @@ public sealed class VerifyWhileWritingTests(EngineApps apps) : IClassFixture<Eng
         var app = await apps.For(engine);
         var admin = app.Admin();
         var (programme, donor) = await admin.ProgrammeAndDonor();
-        using var stop = new CancellationTokenSource();
-        var written = 0;
-        var writers = Enumerable.Range(0, 3).Select(w => Task.Run(async () =>
+        int written;
+        await using (var gifts = GiftStream.Start(admin, programme, donor, clients: 3, referencePrefix: "W"))
         {
-            for (var i = 0; !stop.IsCancellationRequested; i++)
-            {
-                await admin.PostJson("/api/v1/gifts", MoneyScenario.Cash(programme, donor, $"{w + 1}.{i % 100:00}", reference: $"W{w}-{i}"))
-                    .Expect(HttpStatusCode.Created);
-                Interlocked.Increment(ref written);
-            }
-        })).ToList();
-
-        try
-        {
-            while (Volatile.Read(ref written) < 3 && !writers.Any(w => w.IsCompleted)) await Task.Delay(1, TestContext.Current.CancellationToken);
-            var before = Volatile.Read(ref written);
+            await gifts.WaitUntilAsync(() => gifts.Recorded >= 3);
+            var before = gifts.Recorded;
             for (var round = 0; round < 6; round++)
             {
                 var verify = await admin.Get("/api/v1/audit/verify").Expect(HttpStatusCode.OK);
                 Assert.True(verify.GetProperty("valid").GetBoolean(), verify.GetRawText());
             }
             // Gifts kept committing while it read: the check ran against a moving database, not a quiet one.
-            Assert.True(Volatile.Read(ref written) > before, "no gift committed while the trail was verified");
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await Task.WhenAll(writers);
+            Assert.True(gifts.Recorded > before, "no gift committed while the trail was verified");
+            written = gifts.Recorded;
         }
         await app.AssertBalancedAsync();
         var last = await admin.Get("/api/v1/audit/verify").Expect(HttpStatusCode.OK);
@@ -59,21 +44,15 @@ public sealed class VerifyWhileWritingTests(EngineApps apps) : IClassFixture<Eng
         var admin = app.Admin();
         var (programme, donor) = await admin.ProgrammeAndDonor();
         // A gift, then a checkpoint of the chains it moved (as a statement takes one right after its check), over and over.
-        using var stop = new CancellationTokenSource();
         var taken = 0;
-        var checkpointer = Task.Run(async () =>
+        await using (var gifts = GiftStream.Start(admin, programme, donor, clients: 1, referencePrefix: "CP", afterEach: async () =>
         {
-            for (var i = 0; !stop.IsCancellationRequested; i++)
-            {
-                await admin.PostJson("/api/v1/gifts", MoneyScenario.Cash(programme, donor, "1.00", reference: $"CP-{i}")).Expect(HttpStatusCode.Created);
-                await using var scope = app.Factory.Services.CreateAsyncScope();
-                if ((await scope.ServiceProvider.GetRequiredService<AuditCheckpoints>().TakeAsync(null, "test", CancellationToken.None)).Count > 0)
-                    Interlocked.Increment(ref taken);
-            }
-        }, TestContext.Current.CancellationToken);
-        try
+            await using var scope = app.Factory.Services.CreateAsyncScope();
+            if ((await scope.ServiceProvider.GetRequiredService<AuditCheckpoints>().TakeAsync(null, "test", CancellationToken.None)).Count > 0)
+                Interlocked.Increment(ref taken);
+        }))
         {
-            while (Volatile.Read(ref taken) < 2 && !checkpointer.IsCompleted) await Task.Delay(1, TestContext.Current.CancellationToken);
+            await gifts.WaitUntilAsync(() => Volatile.Read(ref taken) >= 2);
             var overlapped = 0;
             for (var round = 0; round < 20; round++)
             {
@@ -86,11 +65,6 @@ public sealed class VerifyWhileWritingTests(EngineApps apps) : IClassFixture<Eng
                 Assert.False(verification.CheckedInDetail, $"round {round}: the quick pass doubted, the detailed pass found nothing");
             }
             Assert.True(overlapped > 0, "no checkpoint was taken while the trail was verified");
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await checkpointer;
         }
     }
 }
